@@ -1,0 +1,127 @@
+"""Check: files and folders → declarations → findings, for `perfdecl check` and `build`.
+
+Every file is loaded and validated; the budget rules then run over all valid
+declarations together. A file's siblings in its unit folder are read as context, so
+that checking one file still compares it with the declarations beside it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import model, rules
+from .errors import Finding, Severity, UsageError
+from .load import load
+from .model import Declaration
+from .schema import validate
+
+SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class CheckResult:
+    """What `check` found: the findings of the requested files, and their declarations."""
+
+    files: list[Path]
+    findings: list[Finding] = field(default_factory=list)
+    declarations: list[Declaration] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == Severity.ERROR for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity == Severity.WARNING for f in self.findings)
+
+    def failed(self, *, strict: bool = False) -> bool:
+        return self.errors > 0 or (strict and self.warnings > 0)
+
+    def invalid_files(self) -> set[Path]:
+        return {f.file for f in self.findings if f.severity == Severity.ERROR}
+
+
+def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Finding]]:
+    """The declaration files under `paths`, in a stable order.
+
+    A missing path is wrong usage (UsageError); a folder with no declarations is a
+    finding about that folder.
+    """
+    files: list[Path] = []
+    findings: list[Finding] = []
+    for given in paths:
+        if not given.exists() and not given.is_symlink():
+            raise UsageError(f"path not found: {given}")
+        if given.is_dir():
+            found = sorted(_walk(given))
+            if not found:
+                findings.append(Finding("Y013", Severity.ERROR,
+                                        "no declarations (*.yaml) in this folder", given, 0, 0))
+            files.extend(found)
+        else:
+            files.append(given)
+    unique: dict[str, Path] = {}
+    for f in files:
+        unique.setdefault(os.path.normpath(f), f)
+    return list(unique.values()), findings
+
+
+def _walk(folder: Path) -> Iterable[Path]:
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in names:
+            if name.endswith(SUFFIXES) and not name.startswith("."):
+                yield Path(root) / name
+
+
+def check(paths: Sequence[Path], *, context: bool = True) -> CheckResult:
+    """Checks the declarations under `paths` and returns every finding."""
+    files, findings = discover(paths)
+    result = CheckResult(files, findings)
+    requested = {os.path.normpath(f) for f in files}
+    siblings = _siblings(files, requested) if context else []
+    every: list[Declaration] = []
+    for file in [*files, *siblings]:
+        mine = os.path.normpath(file) in requested
+        declaration, found = read(file)
+        if mine:
+            result.findings.extend(found)
+        if declaration is not None:
+            every.append(declaration)
+            if mine:
+                result.declarations.append(declaration)
+    result.findings.extend(f for f in rules.run(every) if os.path.normpath(f.file) in requested)
+    result.findings.sort(key=Finding.sort_key)
+    return result
+
+
+def read(file: Path) -> tuple[Declaration | None, list[Finding]]:
+    """Loads, validates and models one file: its declaration (None if unusable) and its
+    file and schema findings."""
+    document, findings = load(file)
+    if document is None:
+        return None, findings
+    schema_findings, data = validate(document)
+    findings.extend(schema_findings)
+    if data is None:
+        return None, findings
+    return model.build(document, data), findings
+
+
+def _siblings(files: list[Path], requested: set[str]) -> list[Path]:
+    folders = sorted({f.parent for f in files}, key=str)
+    out: list[Path] = []
+    for folder in folders:
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            continue
+        for name in names:
+            path = folder / name
+            if (name.endswith(SUFFIXES) and not name.startswith(".")
+                    and os.path.normpath(path) not in requested and path.is_file()):
+                out.append(path)
+    return out

@@ -1,0 +1,194 @@
+"""The command line: options mapped to calls, errors mapped to exit codes.
+
+Exit codes: 0 all good, 1 invalid input (findings with errors, or with warnings under
+--strict), 2 wrong usage, 3 an internal error (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import os
+import sys
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from . import __version__, api
+from .errors import PerfdeclError
+from .report import REPORTERS, plain_line, print_text
+
+app = typer.Typer(
+    name="perfdecl",
+    help="Compiler for budget performance-target declarations (绩效目标申报表): "
+    "YAML files in a repository, checked against the schema and the budget rules.",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+
+DEFAULT_FOLDER = Path("declarations")
+
+
+def _console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Turns the tool's own errors into a message and an exit code."""
+    try:
+        yield
+    except PerfdeclError as exc:
+        _console(stderr=True).print(f"[bold red]perfdecl: error:[/] {escape(str(exc))}")
+        raise typer.Exit(exc.exit_code) from None
+
+
+def _paths(paths: list[Path] | None) -> list[Path]:
+    if paths:
+        return paths
+    if not DEFAULT_FOLDER.is_dir():
+        raise api.UsageError(
+            "no path given and no declarations/ folder here; "
+            "name the files or folders to check")
+    return [DEFAULT_FOLDER]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"perfdecl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """perfdecl checks, builds and compares budget performance-target declarations."""
+
+
+class Format(enum.StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+
+
+PathsArg = Annotated[
+    list[Path] | None,
+    typer.Argument(help="Declaration files or folders (searched for *.yaml). "
+                   "Default: declarations/", show_default=False),
+]
+
+
+@app.command()
+def check(
+    paths: PathsArg = None,
+    output_format: Annotated[Format, typer.Option(
+        "--format", "-f", help="text for people; json, github (workflow annotations) or "
+        "sarif for machines.")] = Format.text,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Fail (exit 1) on warnings too, not only on errors.")] = False,
+) -> None:
+    """Check declarations against the schema and the budget rules.
+
+    Prints each finding as [bold]path:line:col: severity CODE: message[/], with a hint
+    where one helps, and collects the findings of all files before exiting.
+    Exit 0 without errors, 1 with errors (or warnings under --strict), 2 for wrong usage.
+    `perfdecl rules` lists every rule.
+    """
+    with _errors():
+        result = api.check(_paths(paths))
+    if output_format == Format.text:
+        print_text(result, _console())
+    else:
+        typer.echo(REPORTERS[output_format](result))
+    raise typer.Exit(1 if result.failed(strict=strict) else 0)
+
+
+@app.command("fmt")
+def fmt_command(
+    paths: PathsArg = None,
+    check_only: Annotated[bool, typer.Option(
+        "--check", help="Change nothing; exit 1 if any file would be reformatted.")] = False,
+) -> None:
+    """Rewrite declarations in the canonical form.
+
+    Keys in the schema's order, block style, two-space indentation, quotes only where
+    YAML needs them; comments are kept. Running it twice changes nothing.
+    """
+    console = _console()
+    with _errors():
+        outcome = api.format_paths(_paths(paths), write=not check_only)
+    for finding in outcome.findings:
+        console.print(escape(plain_line(finding)))
+    for file in outcome.changed:
+        console.print(f"would reformat {escape(str(file))}" if check_only
+                      else f"reformatted {escape(str(file))}")
+    unchanged = len(outcome.files) - len(outcome.changed) - len(outcome.failed)
+    console.print(f"{len(outcome.changed)} {'to reformat' if check_only else 'reformatted'}, "
+                  f"{unchanged} already formatted"
+                  + (f", {len(outcome.failed)} not loadable" if outcome.failed else ""))
+    failed = bool(outcome.failed) or (check_only and bool(outcome.changed))
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def schema(
+    kind: Annotated[str | None, typer.Argument(
+        help="project, special_fund, department or expenditure_direction.",
+        show_default=False)] = None,
+    path: Annotated[bool, typer.Option(
+        "--path", help="Print the folder holding the schema files instead "
+        "(for an editor's yaml.schemas setting).")] = False,
+) -> None:
+    """Print the JSON Schema of a kind of declaration, self-contained.
+
+    Without KIND, lists the kinds and their schema files.
+    """
+    with _errors():
+        if path:
+            typer.echo(str(api.schema_folder()))
+        elif kind is None:
+            for name, title, file in api.schema_kinds():
+                typer.echo(f"{name:<22} {title}  ({file})")
+        else:
+            typer.echo(json.dumps(api.bundled_schema(kind), ensure_ascii=False, indent=2))
+
+
+@app.command()
+def rules() -> None:
+    """List every rule: code, severity, name and what it checks."""
+    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
+    for column in ("code", "severity", "name", "checks that"):
+        table.add_column(column, overflow="fold")
+    for r in api.rules():
+        table.add_row(r.code, str(r.severity), r.name, r.summary)
+    Console(highlight=False, width=max(100, _console().width)).print(table)
+
+
+def main() -> None:
+    """Entry point: runs the app; a bug prints a short report, not a traceback."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("perfdecl: interrupted\n")
+        sys.exit(130)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+        sys.stderr.write(f"perfdecl: internal error: {type(exc).__name__}: {exc}\n"
+                         "This is a bug in perfdecl; set PERFDECL_DEBUG=1 to see the traceback.\n")
+        if os.environ.get("PERFDECL_DEBUG"):
+            traceback.print_exc()
+        sys.exit(3)

@@ -1,0 +1,59 @@
+"""Errors and findings.
+
+A *finding* is something `check` reports about a declaration: a YAML problem, a schema
+violation or a budget rule, with the place it points at. A *PerfdeclError* is a failure
+of the tool's own work (a bad command line, an unusable output folder); the CLI turns
+it into a message and an exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DataPath = tuple[str | int, ...]
+
+
+class Severity(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found in one file, pointing at a line and column (1-based)."""
+
+    code: str
+    severity: Severity
+    message: str
+    file: Path
+    line: int = 1
+    column: int = 1
+    path: DataPath = ()
+    hint: str | None = None
+    related: tuple[str, ...] = field(default=())
+
+    @property
+    def dotted_path(self) -> str:
+        """The data path as `indicators.annual.产出指标.数量指标[0].target`."""
+        out = ""
+        for part in self.path:
+            out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+        return out
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (str(self.file), self.line, self.column, self.code)
+
+
+class PerfdeclError(Exception):
+    """Base of every error the tool raises on purpose; the CLI prints it and exits 1."""
+
+    exit_code = 1
+
+
+class UsageError(PerfdeclError):
+    """Raised when the command line asks for something impossible (a missing path,
+    an unknown format); the CLI exits 2 as for any wrong usage."""
+
+    exit_code = 2

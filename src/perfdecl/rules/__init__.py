@@ -1,0 +1,127 @@
+"""The budget rules a reviewer applies beyond the schema.
+
+Each rule has a code, a severity and one line of summary (`perfdecl rules` lists them).
+A declaration rule looks at one declaration; a set rule looks at all the declarations
+checked together (and their siblings in the same unit folder): copied texts, duplicate
+ids, amounts one declaration states about another.
+
+Errors are contradictions a reviewer would send back (totals that do not add up, a
+wrong year); warnings are gaps and weak wording (a vague target, a missing goal).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..errors import DataPath, Finding, Severity
+from ..model import Declaration
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule found: where, and what to say. Set rules name the declaration."""
+
+    path: DataPath
+    message: str
+    hint: str | None = None
+    declaration: Declaration | None = None
+    key: bool = False
+
+
+DeclarationCheck = Callable[[Declaration], Iterable[Hit]]
+SetCheck = Callable[[list[Declaration]], Iterable[Hit]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: Severity
+    name: str
+    summary: str
+    check: DeclarationCheck | None = None
+    check_set: SetCheck | None = None
+
+
+RULES: list[Rule] = []
+
+
+def rule(code: str, severity: Severity, name: str, summary: str):  # type: ignore[no-untyped-def]
+    """Registers a declaration rule."""
+
+    def register(fn: DeclarationCheck) -> DeclarationCheck:
+        RULES.append(Rule(code, severity, name, summary, check=fn))
+        return fn
+
+    return register
+
+
+def set_rule(code: str, severity: Severity, name: str, summary: str):  # type: ignore[no-untyped-def]
+    """Registers a rule over all declarations checked together."""
+
+    def register(fn: SetCheck) -> SetCheck:
+        RULES.append(Rule(code, severity, name, summary, check_set=fn))
+        return fn
+
+    return register
+
+
+def amount(value: Decimal | None) -> str:
+    """An amount as a reviewer writes it: 7759.53, 25.5, 74 (万元)."""
+    if value is None:
+        return "—"
+    text = format(value.normalize(), "f")
+    return text
+
+
+def run(declarations: list[Declaration]) -> Iterator[Finding]:
+    """Every finding of every rule on these declarations."""
+    from . import amounts, crossdecl, indicators, wording, years  # noqa: F401
+
+    for r in RULES:
+        if r.check is not None:
+            for declaration in declarations:
+                for hit in r.check(declaration):
+                    yield _finding(r, declaration, hit)
+        elif r.check_set is not None:
+            for hit in r.check_set(declarations):
+                assert hit.declaration is not None, f"set rule {r.code} must name a declaration"
+                yield _finding(r, hit.declaration, hit)
+
+
+FILE_AND_SCHEMA = [
+    Rule("Y001", Severity.ERROR, "yaml-syntax", "the file is valid YAML"),
+    Rule("Y002", Severity.ERROR, "duplicate-key", "no field is written twice in one mapping"),
+    Rule("Y003", Severity.ERROR, "tab-indent", "indentation uses spaces, not tabs"),
+    Rule("Y004", Severity.ERROR, "encoding", "the file is UTF-8 text"),
+    Rule("Y005", Severity.ERROR, "bom", "the file has no byte-order mark"),
+    Rule("Y006", Severity.ERROR, "empty", "the file is not empty"),
+    Rule("Y007", Severity.ERROR, "top-level-mapping", "the top level is a mapping of fields"),
+    Rule("Y008", Severity.ERROR, "file-size", "the file is at most 8 MB"),
+    Rule("Y009", Severity.ERROR, "alias-expansion", "aliases expand to at most 200,000 values"),
+    Rule("Y010", Severity.ERROR, "nesting-depth", "nesting is at most 40 levels deep"),
+    Rule("Y011", Severity.ERROR, "readable", "the file can be read"),
+    Rule("Y012", Severity.ERROR, "text-keys", "field names are text"),
+    Rule("Y013", Severity.ERROR, "declarations-found", "a folder holds declarations (*.yaml)"),
+    Rule("S001", Severity.ERROR, "known-field", "every field is one the schema knows"),
+    Rule("S002", Severity.ERROR, "required-field", "required fields are present"),
+    Rule("S003", Severity.ERROR, "field-type", "each value has the right type"),
+    Rule("S004", Severity.ERROR, "field-value", "each value is allowed (enum, pattern, range)"),
+    Rule("S005", Severity.ERROR, "schema", "any other schema constraint"),
+    Rule("I001", Severity.ERROR, "indicator-category",
+         "level-2 indicator categories sit under their level-1 category"),
+]
+"""Codes given while loading and validating: listed with the rules, checked elsewhere."""
+
+
+def all_rules() -> list[Rule]:
+    from . import amounts, crossdecl, indicators, wording, years  # noqa: F401
+
+    return sorted([*FILE_AND_SCHEMA, *RULES], key=lambda r: r.code)
+
+
+def _finding(r: Rule, declaration: Declaration, hit: Hit) -> Finding:
+    line, column = declaration.document.position(hit.path, key=hit.key)
+    return Finding(r.code, r.severity, hit.message, declaration.file, line, column, hit.path,
+                   hit.hint)

@@ -1,0 +1,124 @@
+"""Amounts add up: sources to the total, 基本 + 项目 to the total, 支出明细 to the amount."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from ..errors import Severity
+from ..model import Amounts, Declaration
+from . import Hit, amount, rule
+
+E, W = Severity.ERROR, Severity.WARNING
+
+
+def _all_amounts(d: Declaration) -> Iterator[Amounts]:
+    if d.funding:
+        yield d.funding.current
+        yield from d.funding.history
+
+
+def _year(a: Amounts) -> str:
+    return f" for {a.year}" if a.year else ""
+
+
+@rule("A001", E, "sources-add-up",
+      "资金来源 (财政拨款, 自有资金, 其他资金) add up to 资金总额; 一般公共预算 + 政府性基金 to 财政拨款")
+def sources_add_up(d: Declaration) -> Iterator[Hit]:
+    for a in _all_amounts(d):
+        parts = [x for x in (a.general_budget, a.government_fund) if x is not None]
+        if a.fiscal is not None and parts and sum(parts) != a.fiscal:
+            yield Hit((*a.path, "fiscal"),
+                      f"一般公共预算 + 政府性基金 = {amount(sum(parts, Decimal(0)))} 万元, "
+                      f"but 财政拨款{_year(a)} is {amount(a.fiscal)} 万元")
+        fiscal = a.fiscal if a.fiscal is not None else (sum(parts) if parts else None)
+        sources = [x for x in (fiscal, a.own, a.other) if x is not None]
+        if a.total is not None and sources and sum(sources) != a.total:
+            yield Hit((*a.path, "total"),
+                      f"the sources add up to {amount(sum(sources, Decimal(0)))} 万元, "
+                      f"but 资金总额{_year(a)} is {amount(a.total)} 万元",
+                      hint="财政拨款 + 自有资金 + 其他资金 must equal 资金总额")
+        if a.prior_year_balance is not None and fiscal is not None and a.prior_year_balance > fiscal:
+            yield Hit((*a.path, "prior_year_balance"),
+                      f"使用上年度财政拨款结余 {amount(a.prior_year_balance)} 万元 is more than "
+                      f"the 财政拨款 {amount(fiscal)} 万元 it is part of")
+
+
+@rule("A002", E, "nature-adds-up", "基本支出 + 项目支出 add up to 资金总额")
+def nature_adds_up(d: Declaration) -> Iterator[Hit]:
+    for a in _all_amounts(d):
+        parts = [x for x in (a.basic, a.project) if x is not None]
+        if a.total is not None and parts and sum(parts) != a.total:
+            yield Hit((*a.path, "project" if a.project is not None else "basic"),
+                      f"基本支出 + 项目支出 = {amount(sum(parts, Decimal(0)))} 万元, "
+                      f"but 资金总额{_year(a)} is {amount(a.total)} 万元")
+
+
+@rule("A003", E, "expenses-add-up", "支出明细 add up to the amount they explain (资金总额)")
+def expenses_add_up(d: Declaration) -> Iterator[Hit]:
+    if d.expenses and d.amount is not None and d.expenses.sum != d.amount:
+        yield Hit(d.expenses.path,
+                  f"the expense lines add up to {amount(d.expenses.sum)} 万元, "
+                  f"but the declaration asks for {amount(d.amount)} 万元", key=True)
+
+
+@rule("A004", E, "stated-total", "a 合计 written on the form equals the sum of the expense lines")
+def stated_total(d: Declaration) -> Iterator[Hit]:
+    e = d.expenses
+    if e and e.total is not None and e.total != e.sum:
+        yield Hit((*e.path, "total"),
+                  f"合计 says {amount(e.total)} 万元, but the expense lines add up to "
+                  f"{amount(e.sum)} 万元",
+                  hint="leave `total` out: perfdecl computes the 合计")
+
+
+@rule("A005", E, "multi-year-total", "项目总预算 (whole period) is never below the annual amount")
+def multi_year_total(d: Declaration) -> Iterator[Hit]:
+    a = d.funding.current if d.funding else None
+    if a and a.multi_year_total is not None and a.total is not None and a.multi_year_total < a.total:
+        yield Hit((*a.path, "multi_year_total"),
+                  f"项目总预算 {amount(a.multi_year_total)} 万元 is below this year's "
+                  f"{amount(a.total)} 万元")
+
+
+@rule("A006", W, "approximate-amount", "amounts are exact, not 约 (approximately)")
+def approximate_amount(d: Declaration) -> Iterator[Hit]:
+    if not d.expenses:
+        return
+    for line in d.expenses.items:
+        if line.approximate:
+            yield Hit((*line.path, "approximate"),
+                      f"expense {line.item.value} is given as about {amount(line.amount)} 万元",
+                      hint="a budget amount is exact: give the figure the 测算依据 computes")
+    if d.expenses.total_approximate:
+        yield Hit((*d.expenses.path, "total_approximate"), "合计 is given as an approximate figure")
+
+
+@rule("A007", E, "amount-precision", "amounts in 万元 have at most four decimal places")
+def amount_precision(d: Declaration) -> Iterator[Hit]:
+    money: list[tuple[tuple[str | int, ...], Decimal | None]] = []
+    for a in _all_amounts(d):
+        money += [((*a.path, f), getattr(a, f)) for f in
+                  ("total", "multi_year_total", "fiscal", "general_budget", "government_fund",
+                   "prior_year_balance", "own", "other", "basic", "project")]
+    if d.expenses:
+        money += [((*line.path, "amount"), line.amount) for line in d.expenses.items]
+        money.append(((*d.expenses.path, "total"), d.expenses.total))
+    if d.special_fund:
+        money.append(((*d.special_fund.path, "amount"), d.special_fund.amount))
+    for path, value in money:
+        if value is not None and -value.as_tuple().exponent > 4:  # type: ignore[operator]
+            yield Hit(path, f"{amount(value)} has more than four decimal places (万元)",
+                      hint="万元 with four decimals is exact to the yuan")
+
+
+@rule("A008", E, "amount-missing", "a declaration states the amount it asks for (资金总额)")
+def amount_missing(d: Declaration) -> Iterator[Hit]:
+    written = d.document.data.get("funding")
+    if isinstance(written, dict) and "total" in written:
+        return  # written but invalid: the schema finding says why
+    if d.funding is None and written is None:
+        yield Hit((), "no amount: `funding.total` (资金总额) is missing", key=True)
+    elif d.funding is not None and d.funding.current.total is None:
+        yield Hit(d.funding.path, "no amount for this year: `funding.total` (资金总额) is missing",
+                  key=True)

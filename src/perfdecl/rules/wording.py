@@ -1,0 +1,118 @@
+"""Wording: goals present and whole, targets specific, no leftovers or typos."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from ..errors import DataPath, Severity
+from ..model import Declaration
+from ..targets import normalise
+from . import Hit, rule
+
+E, W = Severity.ERROR, Severity.WARNING
+
+VAGUE = ("有所提升", "有所提高", "有所改善", "有所增加", "有所加强", "进一步提高", "进一步提升",
+         "进一步改善", "进一步加强", "进一步完善", "明显改善", "明显提升", "明显提高", "显著提升",
+         "显著提高", "显著改善", "不断提升", "不断提高", "不断完善", "不断加强", "逐步提高",
+         "逐步提升", "逐步完善", "稳步提升", "稳步提高", "有效提升", "有效提高", "大幅提升",
+         "持续提升", "持续改善", "较大提升")
+"""Phrases that promise a direction without a level: a reviewer cannot verify them."""
+VAGUE_WHOLE = ("确保", "提高", "提升", "改善", "加强", "良好", "较好", "好", "是", "有")
+"""Targets that are vague when they are the whole target."""
+
+_LEFTOVER = re.compile(r"\*\*|(?<![A-Za-z])(?:20)?[Xx×]{2,}(?![A-Za-z])|○○|〇〇|某某|TODO|TBD")
+_PLACEHOLDER_WHOLE = {"…", "……", "...", "/", "-", "—", "——", "待定", "待补充", "略"}
+_DOUBLED = re.compile(r"的的(?!确)|是是|和和|在在|了了(?!之)")
+
+
+def _strings(node: Any, path: DataPath = ()) -> Iterator[tuple[DataPath, str]]:
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _strings(v, (*path, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _strings(v, (*path, i))
+    elif isinstance(node, str):
+        yield path, node
+
+
+@rule("W001", W, "vague-target", "targets are specific (not 有所提升, 进一步提高, 明显改善 …)")
+def vague_target(d: Declaration) -> Iterator[Hit]:
+    for ind in d.all_indicators():
+        if ind.target is None:
+            continue
+        text = normalise(ind.target.text)
+        phrase = next((p for p in VAGUE if p in text), None)
+        if phrase or text in VAGUE_WHOLE:
+            yield Hit((*ind.path, "target"),
+                      f"vague target {ind.target.text}"
+                      + (f" ({phrase})" if phrase and phrase != text else ""),
+                      hint="say how much: a number (≥5%, ≥1500人) or a graded statement")
+
+
+@rule("W002", E, "leftover", "no placeholders left in (**, XX, 20XX, ……, 待定)")
+def leftover(d: Declaration) -> Iterator[Hit]:
+    for path, text in _strings(d.data):
+        match = _LEFTOVER.search(text)
+        if match:
+            yield Hit(path, f"placeholder {match.group(0)} left in the text")
+        elif text.strip() in _PLACEHOLDER_WHOLE:
+            yield Hit(path, f"placeholder {text.strip()} instead of a value",
+                      hint="leave the field out when there is nothing to say")
+
+
+@rule("W003", W, "goal-truncated", "goals are whole sentences, not fragments")
+def goal_truncated(d: Declaration) -> Iterator[Hit]:
+    if not d.goals:
+        return
+    for goal in (*d.goals.long_term, *d.goals.annual):
+        if len(re.sub(r"[\W_]", "", goal.value)) < 4:
+            yield Hit(goal.path, f"the goal {goal.value} looks cut off",
+                      hint="a goal says what the money achieves, in a sentence")
+
+
+@rule("W004", W, "doubled-word", "no doubled characters such as 的的")
+def doubled_word(d: Declaration) -> Iterator[Hit]:
+    for path, text in _strings(d.data):
+        match = _DOUBLED.search(text)
+        if match:
+            yield Hit(path, f"{match.group(0)} looks like a typo")
+
+
+@rule("W005", E, "name-not-unit", "the project's name is not the unit's name")
+def name_not_unit(d: Declaration) -> Iterator[Hit]:
+    if d.kind != "department" and normalise(d.name.value) == normalise(d.unit_name):
+        yield Hit(d.name.path, f"the name {d.name.value} is the unit's name, not the {d.kind}'s",
+                  hint="write the project's own name (项目名称)")
+
+
+@rule("W006", W, "goals-present", "annual and long-term goals (绩效目标) are stated")
+def goals_present(d: Declaration) -> Iterator[Hit]:
+    if d.kind == "department":
+        if not d.goals and "key_tasks" not in d.data:
+            yield Hit((), "no goals and no key tasks (年度重点工作)", key=True)
+        return
+    goals = d.goals
+    if goals is None or not goals.annual:
+        yield Hit(goals.path if goals else (), "no annual goal (年度目标)", key=True,
+                  hint="say what this year's money achieves")
+    if goals is None or not goals.long_term:
+        yield Hit(goals.path if goals else (), "no long-term goal (长期/中期/实施期目标)", key=True)
+
+
+@rule("W007", W, "basis-computes", "测算依据 shows the calculation (quantities × unit prices)")
+def basis_computes(d: Declaration) -> Iterator[Hit]:
+    e = d.expenses
+    if e is None:
+        return
+    bases = [line.basis for line in e.items if line.basis] + ([e.basis] if e.basis else [])
+    if not bases:
+        yield Hit(e.path, "the expense lines have no 测算依据", key=True,
+                  hint="show how each amount is computed, e.g. 1200人×100元/人=12万元")
+        return
+    for basis in bases:
+        if not any(ch.isdigit() for ch in normalise(basis.value)):
+            yield Hit(basis.path, "测算依据 shows no calculation",
+                      hint="give quantities and unit prices, e.g. 1200人×100元/人=12万元")
