@@ -85,8 +85,9 @@ class Format(enum.StrEnum):
 
 PathsArg = Annotated[
     list[Path] | None,
+    # perfdecl reports unreadable and missing paths itself, with its own exit codes
     typer.Argument(help="Declaration files or folders (searched for *.yaml). "
-                   "Default: declarations/", show_default=False),
+                   "Default: declarations/", show_default=False, readable=False),
 ]
 
 

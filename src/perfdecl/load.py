@@ -106,6 +106,24 @@ class Document:
         """
         return locate(self.tree, path, key=key)
 
+    def insertion_position(self, path: DataPath, order: list[str]) -> tuple[int, int]:
+        """Where the missing field at `path` belongs: the key that precedes it in
+        `order` (the schema's), or the first key of its mapping."""
+        parent: Any = self.tree
+        for part in path[:-1]:
+            try:
+                parent = parent[part]
+            except (KeyError, IndexError, TypeError):
+                return self.position(path[:-1], key=True)
+        if not isinstance(parent, CommentedMap) or not parent:
+            return self.position(path[:-1], key=True)
+        name = path[-1]
+        rank = {k: i for i, k in enumerate(order)}
+        limit = rank.get(str(name), len(order))
+        before = [k for k in parent if rank.get(k, len(order)) < limit]
+        anchor = max(before, key=lambda k: rank[k]) if before else next(iter(parent))
+        return _lc(parent, anchor, key=True) or (1, 1)
+
 
 def locate(tree: Any, path: DataPath, *, key: bool = False) -> tuple[int, int]:
     node = tree
@@ -220,6 +238,10 @@ def parse(raw: bytes, shown: Path) -> tuple[Document | None, list[Finding]]:
         return fail("Y003", "tab character in indentation", line, column,
                     hint="YAML indents with spaces only; replace the tab with spaces")
 
+    deep = _flow_too_deep(text)
+    if deep:
+        return fail("Y010", f"nesting is deeper than {MAX_DEPTH} levels", *deep,
+                    hint="a declaration nests about eight levels deep; check the brackets")
     try:
         tree = yaml().load(text)
     except DuplicateKeyError as exc:
@@ -229,8 +251,12 @@ def parse(raw: bytes, shown: Path) -> tuple[Document | None, list[Finding]]:
         return fail("Y002", f"duplicate key {key}: the same field is written twice", line, column,
                     hint=f"the first one is on line {first[0]}; keep one of them")
     except MarkedYAMLError as exc:
-        line, column = _mark(exc.problem_mark or exc.context_mark)
         problem = (exc.problem or exc.context or "invalid YAML").strip()
+        if "end of stream" in problem and exc.context and exc.context_mark:
+            line, column = _mark(exc.context_mark)
+            return fail("Y001", f"invalid YAML: {exc.context.strip()} that never ends",
+                        line, column, hint="close the quote or bracket opened here")
+        line, column = _mark(exc.problem_mark or exc.context_mark)
         return fail("Y001", f"invalid YAML: {problem}", line, column,
                     hint=_syntax_hint(problem))
     except YAMLError as exc:
@@ -309,6 +335,39 @@ class _Plain:
         if isinstance(node, str):
             return str(node)
         return str(node)
+
+
+def _flow_too_deep(text: str) -> tuple[int, int] | None:
+    """Where `[`/`{` brackets first nest deeper than MAX_DEPTH, if they do.
+
+    Checked before parsing because the YAML scanner slows down sharply on deep flow
+    collections, long before it fails; quoted text and comments are skipped.
+    """
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return None
+    depth, quote, comment = 0, "", False
+    line, start = 1, 0
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            line, start, comment = line + 1, i + 1, False
+            if quote == "'":
+                continue
+        if comment:
+            continue
+        if quote:
+            if ch == quote and not (quote == '"' and text[i - 1] == "\\"):
+                quote = ""
+        elif ch in "'\"" and (i == 0 or text[i - 1] in " \t[{,:"):
+            quote = ch
+        elif ch == "#" and (i == 0 or text[i - 1] in " \t"):
+            comment = True
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line, i - start + 1
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+    return None
 
 
 def _line_col(raw: bytes, offset: int) -> tuple[int, int]:

@@ -144,7 +144,7 @@ def validate(doc: Document) -> tuple[list[Finding], dict[str, Any] | None]:
 
 def _kind_finding(doc: Document, kind: Any) -> Finding:
     if kind is None:
-        line, column = doc.position((), key=True)
+        line, column = doc.insertion_position(("kind",), ["kind"])
         message = "missing field `kind` (表格种类)"
     else:
         line, column = doc.position(("kind",))
@@ -176,8 +176,8 @@ def _explain(doc: Document, nav: SchemaNav,
         for name in [k for k in value if k not in allowed]:
             at = (*path, name)
             if _in_indicator_tree(path):
-                yield out("I001", *_category_message(path, name, allowed), at=at, key=True,
-                          cut=(path, name))
+                message, hint = _category_message(path, name, allowed)
+                yield out("I001", message, at=at, hint=hint, key=True, cut=(path, name))
                 continue
             close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
             if close:
@@ -193,7 +193,10 @@ def _explain(doc: Document, nav: SchemaNav,
         title = nav.title((*path, missing))
         where = f" in {label}" if path else ""
         what = f"`{missing}`" + (f" ({title})" if title else "")
-        yield out("S002", f"missing field {what}{where}", key=True)
+        line, column = doc.insertion_position((*path, missing), nav.properties(path))
+        finding = Finding("S002", Severity.ERROR, f"missing field {what}{where}", doc.file,
+                          line, column, (*path, missing))
+        yield finding, (path, None)
         return
     if v == "type":
         yield out("S003", _type_message(label, value, error.validator_value),

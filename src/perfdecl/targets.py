@@ -4,7 +4,7 @@
     95%以上          quantity: operator ≥ (the suffix 以上), number 95, unit %
     ≤160元/人/天     quantity: operator ≤, number 160, unit 元/人/天
     30-320元         range: 30 to 320, unit 元
-    2023年底前       deadline: year 2023
+    2023年底前       deadline: year 2023 (12月底前: a deadline without a year)
     按时, 有所提升    text: qualitative
     预计平均2083元/人/月   unparsed: figures mixed with words
 
@@ -64,8 +64,9 @@ _UNIT = r"[^\d\s≥≤<>=~～\-—–]*"
 _QUANTITY = re.compile(rf"^(?P<number>{_NUMBER})\s*(?P<unit>{_UNIT})$")
 _RANGE = re.compile(rf"^(?P<low>{_NUMBER})\s*(?P<lunit>{_UNIT}?)\s*[-~～—–至到]\s*"
                     rf"(?P<high>{_NUMBER})\s*(?P<unit>{_UNIT})$")
-_DEADLINE = re.compile(r"^(?P<year>\d{4})\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?"
-                       r"(?:年?底|年?末|中|上半年|下半年)?(?:前|之前|以前|内|完成)?$")
+_DEADLINE = re.compile(r"^(?:(?P<year>\d{4})\s*年度?)?(?:(?P<month>\d{1,2})\s*月份?)?"
+                       r"(?:\d{1,2}\s*日)?(?:年?底|年?末|年中|上半年|下半年|初)?"
+                       r"(?:前|之前|以前|内|完成)?$")
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})\s*年")
 
 TIME_WORDS = ("按时", "及时", "当年", "全年", "年底前", "年内", "当月", "按期", "月底前", "季度")
@@ -78,11 +79,14 @@ def normalise(text: str) -> str:
 
 def parse(value: str | int | Decimal) -> Target:
     """Parses a target as written on the form."""
-    raw = str(value)
+    # str() of a Decimal may use exponent notation (1E+3, 1E-8), which would read as
+    # figures mixed with words or even as a range; a number is written out in full.
+    raw = format(value, "f") if isinstance(value, Decimal) else str(value)
     text = normalise(raw).replace(" ", "")
     deadline = _DEADLINE.match(text)
-    if deadline:
-        return Target(raw, TargetKind.DEADLINE, year=int(deadline.group("year")))
+    if deadline and (deadline.group("year") or deadline.group("month")):
+        year = deadline.group("year")
+        return Target(raw, TargetKind.DEADLINE, year=int(year) if year else None)
     operator = None
     body = text
     for word, op in _PREFIX_OPS:
@@ -90,11 +94,11 @@ def parse(value: str | int | Decimal) -> Target:
             operator, body = op, body[len(word):]
             break
     for word, op in _SUFFIX_OPS:
-        if body.endswith(word) and operator is None:
+        if body.endswith(word) and operator in (None, op):  # ≥95%以上 says ≥ twice
             operator, body = op, body[: -len(word)]
             break
     match = _QUANTITY.match(body)
-    if match:
+    if match and not match.group("unit").endswith(tuple(w for w, _ in _SUFFIX_OPS)):
         return Target(raw, TargetKind.QUANTITY, operator or "=", _number(match.group("number")),
                       unit=match.group("unit") or None)
     match = _RANGE.match(body)

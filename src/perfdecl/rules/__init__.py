@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from ..errors import DataPath, Finding, Severity
 from ..model import Declaration
+from ..schema import SchemaNav
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class Hit:
     hint: str | None = None
     declaration: Declaration | None = None
     key: bool = False
+    missing: bool = False
+    """The path names a field that is absent: point at where it belongs."""
 
 
 DeclarationCheck = Callable[[Declaration], Iterable[Hit]]
@@ -122,6 +125,11 @@ def all_rules() -> list[Rule]:
 
 
 def _finding(r: Rule, declaration: Declaration, hit: Hit) -> Finding:
-    line, column = declaration.document.position(hit.path, key=hit.key)
+    doc = declaration.document
+    if hit.missing:
+        order = SchemaNav(declaration.kind).properties(hit.path[:-1])
+        line, column = doc.insertion_position(hit.path, order)
+    else:
+        line, column = doc.position(hit.path, key=hit.key)
     return Finding(r.code, r.severity, hit.message, declaration.file, line, column, hit.path,
                    hit.hint)

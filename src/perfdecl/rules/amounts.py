@@ -107,7 +107,8 @@ def amount_precision(d: Declaration) -> Iterator[Hit]:
     if d.special_fund:
         money.append(((*d.special_fund.path, "amount"), d.special_fund.amount))
     for path, value in money:
-        if value is not None and -value.as_tuple().exponent > 4:  # type: ignore[operator]
+        # normalize(): 36.50000 is 36.5, written with zeros; the message names 36.5
+        if value is not None and -value.normalize().as_tuple().exponent > 4:  # type: ignore[operator]
             yield Hit(path, f"{amount(value)} has more than four decimal places (万元)",
                       hint="万元 with four decimals is exact to the yuan")
 
@@ -118,7 +119,7 @@ def amount_missing(d: Declaration) -> Iterator[Hit]:
     if isinstance(written, dict) and "total" in written:
         return  # written but invalid: the schema finding says why
     if d.funding is None and written is None:
-        yield Hit((), "no amount: `funding.total` (资金总额) is missing", key=True)
+        yield Hit(("funding",), "no amount: `funding.total` (资金总额) is missing", missing=True)
     elif d.funding is not None and d.funding.current.total is None:
-        yield Hit(d.funding.path, "no amount for this year: `funding.total` (资金总额) is missing",
-                  key=True)
+        yield Hit((*d.funding.path, "total"),
+                  "no amount for this year: `funding.total` (资金总额) is missing", missing=True)

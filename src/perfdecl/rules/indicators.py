@@ -21,7 +21,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 def categories_present(d: Declaration) -> Iterator[Hit]:
     term = "annual" if "annual" in d.indicators else "long_term"
     if not d.indicators:
-        yield Hit((), "no performance indicators (绩效指标) at all", key=True,
+        yield Hit(("indicators",), "no performance indicators (绩效指标) at all", missing=True,
                   hint="add `indicators.annual` with 产出指标, 效益指标 and 满意度指标")
         return
     present = {ind.level1 for ind in d.indicators[term]}

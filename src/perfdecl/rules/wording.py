@@ -92,14 +92,15 @@ def name_not_unit(d: Declaration) -> Iterator[Hit]:
 def goals_present(d: Declaration) -> Iterator[Hit]:
     if d.kind == "department":
         if not d.goals and "key_tasks" not in d.data:
-            yield Hit((), "no goals and no key tasks (年度重点工作)", key=True)
+            yield Hit(("goals",), "no goals and no key tasks (年度重点工作)", missing=True)
         return
     goals = d.goals
     if goals is None or not goals.annual:
-        yield Hit(goals.path if goals else (), "no annual goal (年度目标)", key=True,
-                  hint="say what this year's money achieves")
+        yield Hit(("goals", "annual") if goals else ("goals",), "no annual goal (年度目标)",
+                  missing=True, hint="say what this year's money achieves")
     if goals is None or not goals.long_term:
-        yield Hit(goals.path if goals else (), "no long-term goal (长期/中期/实施期目标)", key=True)
+        yield Hit(("goals", "long_term") if goals else ("goals",),
+                  "no long-term goal (长期/中期/实施期目标)", missing=True)
 
 
 @rule("W007", W, "basis-computes", "测算依据 shows the calculation (quantities × unit prices)")

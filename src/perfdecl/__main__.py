@@ -1,0 +1,5 @@
+"""`python -m perfdecl`: the same as the `perfdecl` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,64 @@
+"""Shared test helpers: the repository's paths, the CLI runner, golden files.
+
+Golden files hold output someone has read; `pytest --update-golden` rewrites them
+after a deliberate change (then read the diff before committing).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from perfdecl.cli import app
+
+REPO = Path(__file__).resolve().parents[1]
+DECLARATIONS = REPO / "declarations"
+SEEDS = REPO / "tests" / "seeds"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite golden files with the current output")
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[Path, str], None]:
+    update = request.config.getoption("--update-golden")
+
+    def compare(path: Path, actual: str) -> None:
+        if update or not path.exists():
+            if not update:
+                pytest.fail(f"golden file {path} is missing; run pytest --update-golden and "
+                            "read it")
+            path.write_text(actual, encoding="utf-8")
+        assert actual == path.read_text(encoding="utf-8"), f"output differs from {path}"
+
+    return compare
+
+
+class Run:
+    def __init__(self, exit_code: int, stdout: str, stderr: str) -> None:
+        self.exit_code, self.stdout, self.stderr = exit_code, stdout, stderr
+
+
+@pytest.fixture
+def perfdecl(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Run]:
+    """Runs the CLI in-process: perfdecl("check", "x.yaml", cwd=folder)."""
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+
+    def run(*args: str, cwd: Path | None = None) -> Run:
+        before = Path.cwd()
+        if cwd is not None:
+            os.chdir(cwd)
+        try:
+            result = CliRunner().invoke(app, list(args), catch_exceptions=False)
+        finally:
+            os.chdir(before)
+        return Run(result.exit_code, result.stdout, result.stderr)
+
+    return run

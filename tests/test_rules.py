@@ -1,0 +1,992 @@
+"""The budget rules (src/perfdecl/rules): each one fires on a minimal declaration that breaks
+it, at the line of the offending value, and stays quiet on the corrected declaration.
+
+Every test writes small YAML files into tmp_path as <year>/<unit_id>/<id>.yaml and runs
+`perfdecl.api.check` on them, as a user would with `perfdecl check`.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+from perfdecl import api
+from perfdecl.errors import Finding, Severity
+from perfdecl.rules import all_rules
+
+E, W = Severity.ERROR, Severity.WARNING
+UNIT = "test-sbzx"
+UNIT_NAME = "测试区社会保险服务中心"
+DELETE = object()
+"""In an override: leave this field out of the declaration."""
+
+TRIGGERED: set[str] = set()
+CLEAN: set[str] = set()
+
+
+def triggers(*codes: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Marks a test that shows these rules firing (see test_every_rule_is_tested)."""
+    TRIGGERED.update(codes)
+    return lambda fn: fn
+
+
+def clean(*codes: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Marks a test that shows the corrected declaration passing these rules."""
+    CLEAN.update(codes)
+    return lambda fn: fn
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def declaration(kind: str = "project", id_: str = "jiaofei-butie", name: str = "缴费补贴",
+                year: int = 2023, unit: str = UNIT, **overrides: Any) -> dict[str, Any]:
+    """A valid declaration of `kind` with no findings at all; `overrides` are merged in
+    (a dict merges into a dict, anything else replaces, DELETE removes the field).
+    Every text names the declaration, so that siblings do not copy each other (X002)."""
+    data: dict[str, Any] = {
+        "kind": kind,
+        "id": id_,
+        "fiscal_year": year,
+        "name": name,
+        "unit": {"id": unit, "name": UNIT_NAME},
+        "supervising_department": {"name": "人力资源和社会保障局"},
+        "period": {"start": f"{year}-01", "end": f"{year}-12"},
+        "funding": {"total": 12, "fiscal": 12},
+        "schedule": [{"task": f"{name}发放", "start": f"{year}-01", "end": f"{year}-12"}],
+        "expenses": {"items": [{"item": f"{name}支出", "amount": 12,
+                                "basis": f"{name}：1200人×100元/人=12万元"}]},
+        "goals": {"long_term": [f"保障{name}按标准长期足额发放"],
+                  "annual": [f"{year}年{name}按时足额发放到位"]},
+        "indicators": {"annual": {
+            "产出指标": {
+                "数量指标": [{"name": "补助人数", "target": "≥1200人"}],
+                "质量指标": [{"name": "补贴到位率", "target": "100%"}],
+                "时效指标": [{"name": "拨付时限", "target": f"{year}年底前"}],
+                "成本指标": [{"name": "补助标准", "target": "≤100元/人"}],
+            },
+            "效益指标": {"社会效益指标": [{"name": "补助覆盖率", "target": "≥95%"}]},
+            "满意度指标": {"服务对象满意度指标": [{"name": "服务对象满意度", "target": "≥90%"}]},
+        }},
+        "filed_on": f"{year - 1}-10-15",
+    }
+    if kind == "department":
+        for field in ("period", "schedule", "expenses"):
+            del data[field]
+    if kind == "expenditure_direction":
+        del data["schedule"]
+        data["special_fund"] = {"name": "业务经费专项"}
+    return merge(data, overrides)
+
+
+def merge(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for key, value in overrides.items():
+        if value is DELETE:
+            out.pop(key, None)
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def dump(data: dict[str, Any]) -> str:
+    y = YAML()
+    y.indent(mapping=2, sequence=4, offset=2)
+    y.width = 4096
+    buffer = io.StringIO()
+    y.dump(data, buffer)
+    return buffer.getvalue()
+
+
+def write(root: Path, data: dict[str, Any], *, year: int | str | None = None,
+          unit: str | None = None, stem: str | None = None,
+          edit: Callable[[str], str] | None = None) -> Path:
+    """Writes `data` as <root>/<year>/<unit>/<id>.yaml (or the folders and name given)."""
+    folder = root / str(year or data["fiscal_year"]) / (unit or data["unit"]["id"])
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{stem or data['id']}.yaml"
+    text = dump(data)
+    if edit:
+        text = edit(text)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def check(*paths: Path) -> list[Finding]:
+    return api.check(list(paths)).findings
+
+
+def line_of(path: Path, *needles: str) -> int:
+    """The 1-based line of `needles[-1]` in the file: a single needle must occur on exactly
+    one line; more needles are found in turn, each after the line of the one before."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if len(needles) == 1:
+        found = [i for i, line in enumerate(lines, 1) if needles[0] in line]
+        assert len(found) == 1, f"{needles[0]!r} is on lines {found} of\n{path.read_text()}"
+        return found[0]
+    start = 0
+    for needle in needles:
+        start = next(i for i, line in enumerate(lines, 1) if i > start and needle in line)
+    return start
+
+
+def only(findings: list[Finding], code: str) -> list[Finding]:
+    """The findings of `code`, after checking that no other rule fired."""
+    assert {f.code for f in findings} == {code}, [
+        (f.code, f.line, f.message) for f in findings]
+    return findings
+
+
+def one(findings: list[Finding], code: str, severity: Severity, line: int) -> Finding:
+    """The single finding of `code` (and of any rule), with its severity and line checked."""
+    hits = only(findings, code)
+    assert len(hits) == 1, [(f.code, f.line, f.message) for f in hits]
+    assert (hits[0].severity, hits[0].line) == (severity, line), hits[0]
+    return hits[0]
+
+
+def assert_clean(findings: list[Finding]) -> None:
+    assert findings == [], [(f.code, f.line, f.message) for f in findings]
+
+
+# --------------------------------------------------------------------------- the base
+
+
+@pytest.mark.parametrize("kind", ["project", "special_fund", "expenditure_direction",
+                                  "department"])
+def test_base_declaration_has_no_findings(tmp_path: Path, kind: str) -> None:
+    path = write(tmp_path, declaration(kind))
+    assert path.relative_to(tmp_path) == Path(f"2023/{UNIT}/jiaofei-butie.yaml")
+    result = api.check([path])
+    assert_clean(result.findings)
+    assert [d.id for d in result.declarations] == ["jiaofei-butie"]
+
+
+# --------------------------------------------------------------------------- amounts
+
+
+@triggers("A001")
+def test_a001_general_budget_and_fund_do_not_add_up_to_fiscal(tmp_path: Path) -> None:
+    path = write(tmp_path, declaration(funding={"general_budget": 10, "government_fund": 1}))
+    f = one(check(path), "A001", E, line_of(path, "fiscal: 12"))
+    assert "一般公共预算 + 政府性基金 = 11 万元" in f.message
+    assert "财政拨款 is 12 万元" in f.message
+
+
+@triggers("A001")
+def test_a001_sources_do_not_add_up_to_total(tmp_path: Path) -> None:
+    path = write(tmp_path, declaration(funding={"fiscal": 10, "own": 1}))
+    f = one(check(path), "A001", E, line_of(path, "total: 12"))
+    assert "the sources add up to 11 万元, but 资金总额 is 12 万元" in f.message
+
+
+@triggers("A001")
+def test_a001_prior_year_balance_above_fiscal(tmp_path: Path) -> None:
+    path = write(tmp_path, declaration(funding={"prior_year_balance": 13}))
+    f = one(check(path), "A001", E, line_of(path, "prior_year_balance: 13"))
+    assert "13 万元" in f.message and "财政拨款 12 万元" in f.message
+
+
+@triggers("A001")
+def test_a001_history_year_does_not_add_up(tmp_path: Path) -> None:
+    history = [{"year": 2022, "total": 10, "fiscal": 9}]
+    path = write(tmp_path, declaration(funding={"history": history}))
+    f = one(check(path), "A001", E, line_of(path, "total: 10"))
+    assert "add up to 9 万元, but 资金总额 for 2022 is 10 万元" in f.message
+
+
+@clean("A001")
+def test_a001_sources_that_add_up(tmp_path: Path) -> None:
+    funding = {"total": 12, "fiscal": 10, "general_budget": 7.5, "government_fund": 2.5,
+               "prior_year_balance": 10, "own": 1.5, "other": 0.5,
+               "history": [{"year": 2022, "total": 10, "fiscal": 10}]}
+    assert_clean(check(write(tmp_path, declaration(funding=funding))))
+
+
+@triggers("A002")
+def test_a002_basic_and_project_do_not_add_up(tmp_path: Path) -> None:
+    path = write(tmp_path, declaration(funding={"basic": 2, "project": 9}))
+    f = one(check(path), "A002", E, line_of(path, "project: 9"))
+    assert "基本支出 + 项目支出 = 11 万元, but 资金总额 is 12 万元" in f.message
+
+
+@clean("A002")
+def test_a002_basic_and_project_add_up(tmp_path: Path) -> None:
+    assert_clean(check(write(tmp_path, declaration(funding={"basic": 3, "project": 9}))))
+
+
+def _two_expense_lines(second: float) -> dict[str, Any]:
+    return {"items": [
+        {"item": "缴费补贴支出", "amount": 10, "basis": "1000人×100元/人=10万元"},
+        {"item": "邮寄费用", "amount": second, "basis": f"{int(second * 10000)}元"},
+    ]}
+
+
+@triggers("A003")
+def test_a003_expense_lines_do_not_add_up_to_the_amount(tmp_path: Path) -> None:
+    path = write(tmp_path, declaration(expenses=_two_expense_lines(1)))
+    f = one(check(path), "A003", E, line_of(path, "expenses:"))
+    assert "the expense lines add up to 11 万元, but the declaration asks for 12 万元" in f.message
+
+
+@clean("A003")
+def test_a003_expense_lines_add_up(tmp_path: Path) -> None:
+    assert_clean(check(write(tmp_path, declaration(expenses=_two_expense_lines(2)))))
+
+
+@triggers("A004")
+def test_a004_stated_total_differs_from_the_lines(tmp_path: Path) -> None:
+    path = write(tmp_path, declaration(expenses={"total": 13}))
+    f = one(check(path), "A004", E, line_of(path, "total: 13"))
+    assert "合计 says 13 万元, but the expense lines add up to 12 万元" in f.message
+
+
+@clean("A004")
+def test_a004_stated_total_agrees(tmp_path: Path) -> None:
+    assert_clean(check(write(tmp_path, declaration(expenses={"total": 12}))))
+
+
+@triggers("A005")
+def test_a005_multi_year_total_below_annual(tmp_path: Path) -> None:
+    path = write(tmp_path, declaration(funding={"multi_year_total": 10}))
+    f = one(check(path), "A005", E, line_of(path, "multi_year_total: 10"))
+    assert "项目总预算 10 万元 is below this year's 12 万元" in f.message
+
+
+@clean("A005")
+def test_a005_multi_year_total_covers_the_year(tmp_path: Path) -> None:
+    assert_clean(check(write(tmp_path, declaration(funding={"multi_year_total": 36}))))
+
+
+@triggers("A006")
+def test_a006_approximate_expense_line(tmp_path: Path) -> None:
+    items = [{"item": "缴费补贴支出", "amount": 12, "approximate": True,
+              "basis": "1200人×100元/人=12万元"}]
+    path = write(tmp_path, declaration(expenses={"items": items}))
+    f = one(check(path), "A006", W, line_of(path, "approximate: true"))
+    assert "缴费补贴支出" in f.message and "about 12 万元" in f.message
+
+
+@triggers("A006")
+def test_a006_approximate_total(tmp_path: Path) -> None:
+    path = write(tmp_path, declaration(expenses={"total": 12, "total_approximate": True}))
+    f = one(check(path), "A006", W, line_of(path, "total_approximate: true"))
+    assert "合计" in f.message and "approximate" in f.message
+
+
+@clean("A006")
+def test_a006_exact_amounts(tmp_path: Path) -> None:
+    items = [{"item": "缴费补贴支出", "amount": 12, "approximate": False,
+              "basis": "1200人×100元/人=12万元"}]
+    expenses = {"items": items, "total": 12, "total_approximate": False}
+    assert_clean(check(write(tmp_path, declaration(expenses=expenses))))
+
+
+@triggers("A007")
+def test_a007_five_decimal_places(tmp_path: Path) -> None:
+    path = write(tmp_path, declaration(funding={"multi_year_total": 36.00001}))
+    f = one(check(path), "A007", E, line_of(path, "multi_year_total: 36.00001"))
+    assert "36.00001 has more than four decimal places" in f.message
+
+
+@triggers("A007")
+def test_a007_in_an_expense_line(tmp_path: Path) -> None:
+    data = declaration(funding={"total": 12.00005, "fiscal": 12.00005},
+                       expenses={"items": [{"item": "缴费补贴支出", "amount": 12.00005,
+                                            "basis": "1200人×100.0004元/人"}]})
+    path = write(tmp_path, data)
+    hits = only(check(path), "A007")
+    assert [(f.line, f.severity) for f in hits] == [
+        (line_of(path, "total: 12.00005"), E), (line_of(path, "fiscal: 12.00005"), E),
+        (line_of(path, "amount: 12.00005"), E)]
+    assert all("12.00005 has more than four decimal places" in f.message for f in hits)
+
+
+@clean("A007")
+def test_a007_four_decimal_places(tmp_path: Path) -> None:
+    data = declaration(funding={"total": 12.0001, "fiscal": 12.0001},
+                       expenses={"items": [{"item": "缴费补贴支出", "amount": 12.0001,
+                                            "basis": "1200人×100.0008元/人"}]})
+    assert_clean(check(write(tmp_path, data)))
+
+
+@clean("A007")
+def test_a007_trailing_zeros_are_not_decimal_places(tmp_path: Path) -> None:
+    # 36.50000 is 36.5 万元: written with zeros, but exact to the thousand yuan
+    path = write(tmp_path, declaration(funding={"multi_year_total": 36.5}),
+                 edit=lambda text: text.replace("multi_year_total: 36.5",
+                                                "multi_year_total: 36.50000"))
+    assert "36.50000" in path.read_text(encoding="utf-8")
+    assert_clean(check(path))
+
+
+@triggers("A008")
+def test_a008_funding_without_total(tmp_path: Path) -> None:
+    path = write(tmp_path, declaration(funding={"total": DELETE}))
+    # points where `total` belongs: first in `funding`, before `fiscal`
+    f = one(check(path), "A008", E, line_of(path, "fiscal: 12"))
+    assert "no amount for this year: `funding.total` (资金总额) is missing" in f.message
+
+
+@triggers("A008")
+def test_a008_no_funding_at_all(tmp_path: Path) -> None:
+    path = write(tmp_path, declaration(funding=DELETE))
+    # points where `funding` belongs: after `period`, not at the document start
+    f = one(check(path), "A008", E, line_of(path, "period:"))
+    assert "no amount: `funding.total` (资金总额) is missing" in f.message
+
+
+@clean("A008")
+def test_a008_total_given_without_the_sources(tmp_path: Path) -> None:
+    assert_clean(check(write(tmp_path, declaration(funding={"fiscal": DELETE}))))
+
+
+# --------------------------------------------------------------------------- years
+
+
+@triggers("T001")
+def test_t001_period_misses_the_fiscal_year(tmp_path: Path) -> None:
+    data = declaration(period={"start": "2022-01", "end": "2022-12"},
+                       schedule=[{"task": "缴费补贴发放", "start": "2022-03", "end": "2022-09"}])
+    path = write(tmp_path, data)
+    f = one(check(path), "T001", E, line_of(path, "period:"))
+    assert "the period 2022-01–2022-12 does not include the fiscal year 2023" in f.message
+
+
+@triggers("T001")
+def test_t001_period_ends_before_it_starts(tmp_path: Path) -> None:
+    data = declaration(period={"start": "2023-06", "end": "2023-01"}, schedule=DELETE)
+    path = write(tmp_path, data)
+    f = one(check(path), "T001", E, line_of(path, "period:"))
+    assert "the period ends (2023-01) before it starts (2023-06)" in f.message
+
+
+@clean("T001")
+def test_t001_multi_year_period(tmp_path: Path) -> None:
+    data = declaration(period={"start": "2022", "end": "2025"})
+    assert_clean(check(write(tmp_path, data)))
+
+
+@triggers("T002")
+def test_t002_schedule_row_after_the_period(tmp_path: Path) -> None:
+    data = declaration(schedule=[{"task": "缴费补贴发放", "start": "2023-01", "end": "2024-03"}])
+    path = write(tmp_path, data)
+    f = one(check(path), "T002", E, line_of(path, "end: 2024-03"))
+    assert "2024-03 lies outside 2023-01–2023-12" in f.message
+
+
+@triggers("T002")
+def test_t002_schedule_row_outside_the_fiscal_year(tmp_path: Path) -> None:
+    data = declaration(period=DELETE,
+                       schedule=[{"task": "缴费补贴发放", "start": "2022-12", "end": "2023-12"}])
+    path = write(tmp_path, data)
+    f = one(check(path), "T002", E, line_of(path, "start: 2022-12"))
+    assert "2022-12 lies outside the fiscal year 2023" in f.message
+
+
+@triggers("T002")
+def test_t002_schedule_row_ends_before_it_starts(tmp_path: Path) -> None:
+    data = declaration(schedule=[{"task": "缴费补贴发放", "start": "2023-09", "end": "2023-03"}])
+    path = write(tmp_path, data)
+    f = one(check(path), "T002", E, line_of(path, "end: 2023-03"))
+    assert "the task ends (2023-03) before it starts (2023-09)" in f.message
+
+
+@clean("T002")
+def test_t002_schedule_within_the_period(tmp_path: Path) -> None:
+    data = declaration(period=DELETE, schedule=[
+        {"task": "缴费补贴审核", "start": "2023-01", "end": "2023-03"},
+        {"task": "缴费补贴发放", "start": "2023", "end": "2023"},
+    ])
+    assert_clean(check(write(tmp_path, data)))
+
+
+@triggers("T003")
+def test_t003_deadline_names_another_year(tmp_path: Path) -> None:
+    data = declaration(indicators={"annual": {"产出指标": {
+        "时效指标": [{"name": "拨付时限", "target": "2022年底前"}]}}})
+    path = write(tmp_path, data)
+    f = one(check(path), "T003", E, line_of(path, "2022年底前"))
+    assert "the target 2022年底前 names 2022, but the fiscal year is 2023" in f.message
+
+
+@clean("T003")
+def test_t003_deadline_in_the_fiscal_year(tmp_path: Path) -> None:
+    # annual targets name the fiscal year; long-term ones may name a later year
+    data = declaration(indicators={
+        "annual": {"产出指标": {"时效指标": [{"name": "拨付时限", "target": "2023年12月底前"}]}},
+        "long_term": {
+            "产出指标": {"时效指标": [{"name": "全部完成时限", "target": "2025年底前"}]},
+            "效益指标": {"社会效益指标": [{"name": "补助覆盖率", "target": "≥98%"}]},
+            "满意度指标": {"服务对象满意度指标": [{"name": "服务对象满意度", "target": "≥95%"}]},
+        }})
+    assert_clean(check(write(tmp_path, data)))
+
+
+@triggers("T004")
+def test_t004_filed_after_the_fiscal_year(tmp_path: Path) -> None:
+    path = write(tmp_path, declaration(filed_on="2024-01-05"))
+    f = one(check(path), "T004", E, line_of(path, "filed_on:"))
+    assert "filed on 2024-01-05, after the fiscal year 2023 had ended" in f.message
+
+
+@clean("T004")
+def test_t004_filed_during_the_fiscal_year(tmp_path: Path) -> None:
+    assert_clean(check(write(tmp_path, declaration(filed_on="2023-12-31"))))
+
+
+@triggers("T005")
+def test_t005_indicator_history_of_the_fiscal_year(tmp_path: Path) -> None:
+    history = [{"year": 2022, "value": "≥1100人"}, {"year": 2023, "value": "≥1150人"}]
+    data = declaration(indicators={"annual": {"产出指标": {
+        "数量指标": [{"name": "补助人数", "target": "≥1200人", "history": history}]}}})
+    path = write(tmp_path, data)
+    f = one(check(path), "T005", E, line_of(path, "- year: 2023"))
+    assert "history for 2023 is not a year before 2023" in f.message
+
+
+@triggers("T005")
+def test_t005_funding_history_and_long_term_until(tmp_path: Path) -> None:
+    data = declaration(funding={"history": [{"year": 2024, "total": 12, "fiscal": 12}]},
+                       goals={"long_term_until": 2022})
+    path = write(tmp_path, data)
+    hits = only(check(path), "T005")
+    assert [(f.severity, f.line, f.message) for f in hits] == [
+        (E, line_of(path, "- year: 2024"), "history for 2024 is not a year before 2023"),
+        (E, line_of(path, "long_term_until: 2022"),
+         "the long-term goals end in 2022, before the fiscal year 2023"),
+    ]
+
+
+@clean("T005")
+def test_t005_history_of_earlier_years(tmp_path: Path) -> None:
+    history = [{"year": 2021, "value": "≥1000人"}, {"year": 2022, "value": "≥1100人"}]
+    data = declaration(
+        funding={"history": [{"year": 2022, "total": 10, "fiscal": 10}]},
+        goals={"long_term_until": 2025},
+        indicators={"annual": {"产出指标": {
+            "数量指标": [{"name": "补助人数", "target": "≥1200人", "history": history}]}}})
+    assert_clean(check(write(tmp_path, data)))
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+@triggers("I002")
+def test_i002_no_satisfaction_indicator(tmp_path: Path) -> None:
+    path = write(tmp_path, declaration(indicators={"annual": {"满意度指标": DELETE}}))
+    f = one(check(path), "I002", W, line_of(path, "indicators:", "annual:"))
+    assert f.message == "no indicator under 满意度指标"
+
+
+@triggers("I002")
+def test_i002_no_indicators_at_all(tmp_path: Path) -> None:
+    path = write(tmp_path, declaration(indicators=DELETE))
+    # points where `indicators` belongs: after `goals`
+    f = one(check(path), "I002", W, line_of(path, "goals:"))
+    assert "no performance indicators (绩效指标) at all" in f.message
+
+
+@clean("I002")
+def test_i002_new_framework_with_cost_as_level_one(tmp_path: Path) -> None:
+    data = declaration(indicators={"annual": {
+        "产出指标": {"成本指标": DELETE},
+        "成本指标": {"经济成本指标": [{"name": "补助标准", "target": "≤100元/人"}]}}})
+    assert_clean(check(write(tmp_path, data)))
+
+
+def _quantity(target: Any, level2: str = "数量指标", name: str = "补助人数") -> dict[str, Any]:
+    return {"indicators": {"annual": {"产出指标": {level2: [{"name": name, "target": target}]}}}}
+
+
+@triggers("I003")
+def test_i003_indicator_without_target(tmp_path: Path) -> None:
+    data = declaration(indicators={"annual": {"产出指标": {"数量指标": [{"name": "补助人数"}]}}})
+    path = write(tmp_path, data)
+    f = one(check(path), "I003", W, line_of(path, "name: 补助人数"))
+    assert "indicator 补助人数 has no target value (指标值)" in f.message
+
+
+@clean("I003")
+def test_i003_indicator_with_target(tmp_path: Path) -> None:
+    assert_clean(check(write(tmp_path, declaration(**_quantity("≥1500人")))))
+
+
+@triggers("I004")
+def test_i004_target_mixes_words_and_figures(tmp_path: Path) -> None:
+    path = write(tmp_path, declaration(**_quantity("预计平均2083元/人/月")))
+    f = one(check(path), "I004", W, line_of(path, "预计平均2083元/人/月"))
+    assert "target 预计平均2083元/人/月 mixes words with figures" in f.message
+
+
+@clean("I004")
+def test_i004_measurable_target(tmp_path: Path) -> None:
+    data = declaration(**_quantity("≤2083元/人/月", "成本指标", "补贴标准"))
+    assert_clean(check(write(tmp_path, data)))
+
+
+@triggers("I005")
+def test_i005_number_without_unit(tmp_path: Path) -> None:
+    path = write(tmp_path, declaration(**_quantity(160)))
+    f = one(check(path), "I005", W, line_of(path, "target: 160"))
+    assert f.message == "target 160 has no unit"
+
+
+@triggers("I005")
+def test_i005_unit_is_a_description(tmp_path: Path) -> None:
+    path = write(tmp_path, declaration(**_quantity("1名建国初期老干部")))
+    f = one(check(path), "I005", W, line_of(path, "1名建国初期老干部"))
+    assert "the unit 名建国初期老干部 reads like a description" in f.message
+
+
+@clean("I005")
+def test_i005_short_unit(tmp_path: Path) -> None:
+    assert_clean(check(write(tmp_path, declaration(**_quantity("1名")))))
+
+
+@triggers("I006")
+def test_i006_cost_without_upper_bound(tmp_path: Path) -> None:
+    path = write(tmp_path, declaration(**_quantity("160元/人/天", "成本指标", "补助标准")))
+    f = one(check(path), "I006", W, line_of(path, "160元/人/天"))
+    assert f.message == "cost target 160元/人/天 has no upper bound"
+    assert f.hint is not None and "≤160元/人/天" in f.hint
+
+
+@triggers("I006")
+def test_i006_cost_floor_in_the_new_framework(tmp_path: Path) -> None:
+    data = declaration(indicators={"annual": {
+        "产出指标": {"成本指标": DELETE},
+        "成本指标": {"经济成本指标": [{"name": "项目预算数", "target": "≥10万元"}]}}})
+    path = write(tmp_path, data)
+    f = one(check(path), "I006", W, line_of(path, "≥10万元"))
+    assert "cost target ≥10万元 has no upper bound" in f.message
+
+
+@pytest.mark.parametrize("target", ["≤160元/人/天", "30-320元", "不超过5万元"])
+@clean("I006")
+def test_i006_cost_with_upper_bound(tmp_path: Path, target: str) -> None:
+    data = declaration(**_quantity(target, "成本指标", "补助标准"))
+    assert_clean(check(write(tmp_path, data)))
+
+
+@triggers("I007")
+def test_i007_time_target_under_quality(tmp_path: Path) -> None:
+    path = write(tmp_path, declaration(**_quantity("按时", "质量指标", "发放及时性")))
+    f = one(check(path), "I007", W, line_of(path, "target: 按时"))
+    assert "the time target 按时 sits under 质量指标" in f.message
+
+
+@triggers("I007")
+def test_i007_deadline_under_social_benefit(tmp_path: Path) -> None:
+    data = declaration(indicators={"annual": {"效益指标": {
+        "社会效益指标": [{"name": "补助覆盖率", "target": "2023年底前"}]}}})
+    path = write(tmp_path, data)
+    f = one(check(path), "I007", W, line_of(path, "效益指标:", "2023年底前"))
+    assert "the time target 2023年底前 sits under 社会效益指标" in f.message
+
+
+@clean("I007")
+def test_i007_time_target_under_timeliness(tmp_path: Path) -> None:
+    data = declaration(**_quantity("按时", "时效指标", "发放及时性"))
+    assert_clean(check(write(tmp_path, data)))
+
+
+@triggers("I008")
+def test_i008_target_repeats_the_name(tmp_path: Path) -> None:
+    data = declaration(indicators={"annual": {"效益指标": {"社会效益指标": [
+        {"name": "保障老干部基本生活", "target": "保障老干部基本生活"}]}}})
+    path = write(tmp_path, data)
+    f = one(check(path), "I008", W, line_of(path, "target: 保障老干部基本生活"))
+    assert f.message == "the target repeats the indicator's name"
+
+
+@clean("I008")
+def test_i008_target_states_a_level(tmp_path: Path) -> None:
+    data = declaration(indicators={"annual": {"效益指标": {"社会效益指标": [
+        {"name": "保障老干部基本生活", "target": "100%"}]}}})
+    assert_clean(check(write(tmp_path, data)))
+
+
+@triggers("I009")
+def test_i009_cost_in_both_frameworks(tmp_path: Path) -> None:
+    data = declaration(indicators={"annual": {
+        "成本指标": {"经济成本指标": [{"name": "项目预算数", "target": "≤12万元"}]}}})
+    path = write(tmp_path, data)
+    f = one(check(path), "I009", W, line_of(path, "产出指标:", "成本指标:"))
+    assert "成本指标 appears both as level 1 and under 产出指标" in f.message
+    assert path.read_text(encoding="utf-8").splitlines()[f.line - 1] == "      成本指标:"
+
+
+@clean("I009")
+def test_i009_frameworks_in_different_terms(tmp_path: Path) -> None:
+    # the long-term indicators may use the other generation of the framework
+    data = declaration(indicators={"long_term": {
+        "产出指标": {"数量指标": [{"name": "补助人数", "target": "≥3600人"}]},
+        "成本指标": {"经济成本指标": [{"name": "项目预算数", "target": "≤36万元"}]},
+        "效益指标": {"社会效益指标": [{"name": "补助覆盖率", "target": "≥98%"}]},
+        "满意度指标": {"服务对象满意度指标": [{"name": "服务对象满意度", "target": "≥95%"}]},
+    }})
+    assert_clean(check(write(tmp_path, data)))
+
+
+# --------------------------------------------------------------------------- wording
+
+
+def _benefit(target: str) -> dict[str, Any]:
+    return {"indicators": {"annual": {"效益指标": {"社会效益指标": [
+        {"name": "参保群众待遇水平", "target": target}]}}}}
+
+
+@triggers("W001")
+@pytest.mark.parametrize(("target", "message"), [
+    ("有所提升", "vague target 有所提升"),
+    ("待遇水平进一步提高", "vague target 待遇水平进一步提高 (进一步提高)"),
+    ("提高", "vague target 提高"),
+])
+def test_w001_vague_target(tmp_path: Path, target: str, message: str) -> None:
+    path = write(tmp_path, declaration(**_benefit(target)))
+    f = one(check(path), "W001", W, line_of(path, f"target: {target}"))
+    assert f.message == message
+
+
+@clean("W001")
+def test_w001_specific_target(tmp_path: Path) -> None:
+    assert_clean(check(write(tmp_path, declaration(**_benefit("≥5%")))))
+
+
+@triggers("W002")
+def test_w002_placeholder_year(tmp_path: Path) -> None:
+    path = write(tmp_path, declaration(goals={"annual": ["20XX年缴费补贴按时足额发放到位"]}))
+    f = one(check(path), "W002", E, line_of(path, "20XX年"))
+    assert f.message == "placeholder 20XX left in the text"
+
+
+@triggers("W002")
+def test_w002_placeholder_instead_of_a_value(tmp_path: Path) -> None:
+    data = declaration(overview="待定")
+    path = write(tmp_path, data)
+    f = one(check(path), "W002", E, line_of(path, "overview: 待定"))
+    assert f.message == "placeholder 待定 instead of a value"
+
+
+@clean("W002")
+def test_w002_filled_in(tmp_path: Path) -> None:
+    data = declaration(overview="待遇人员缴费补贴100元每人每年",
+                       goals={"annual": ["2023年缴费补贴按时足额发放到位"]})
+    assert_clean(check(write(tmp_path, data)))
+
+
+@triggers("W003")
+def test_w003_goal_cut_off(tmp_path: Path) -> None:
+    path = write(tmp_path, declaration(goals={"long_term": ["保障。"]}))
+    f = one(check(path), "W003", W, line_of(path, "- 保障。"))
+    assert f.message == "the goal 保障。 looks cut off"
+
+
+@clean("W003")
+def test_w003_whole_goal(tmp_path: Path) -> None:
+    assert_clean(check(write(tmp_path, declaration(goals={"long_term": ["保障发放。"]}))))
+
+
+@triggers("W004")
+def test_w004_doubled_character(tmp_path: Path) -> None:
+    path = write(tmp_path, declaration(goals={"annual": ["提供工作中所需要的的耗材"]}))
+    f = one(check(path), "W004", W, line_of(path, "所需要的的耗材"))
+    assert f.message == "的的 looks like a typo"
+
+
+@clean("W004")
+def test_w004_real_words_with_doubled_characters(tmp_path: Path) -> None:
+    data = declaration(goals={"annual": ["的的确确解决困难，避免问题不了了之"]})
+    assert_clean(check(write(tmp_path, data)))
+
+
+@triggers("W005")
+def test_w005_project_named_after_the_unit(tmp_path: Path) -> None:
+    path = write(tmp_path, declaration(name=UNIT_NAME))
+    # the project's name, not unit.name further down
+    f = one(check(path), "W005", E, line_of(path, "kind:", f"name: {UNIT_NAME}"))
+    assert f"the name {UNIT_NAME} is the unit's name, not the project's" in f.message
+
+
+@clean("W005")
+def test_w005_department_named_after_the_unit(tmp_path: Path) -> None:
+    assert_clean(check(write(tmp_path, declaration("department", name=UNIT_NAME))))
+
+
+@triggers("W006")
+def test_w006_no_annual_goal(tmp_path: Path) -> None:
+    path = write(tmp_path, declaration(goals={"annual": DELETE}))
+    # points where `annual` belongs: after `long_term`
+    f = one(check(path), "W006", W, line_of(path, "long_term:"))
+    assert f.message == "no annual goal (年度目标)"
+
+
+@triggers("W006")
+def test_w006_no_goals_at_all(tmp_path: Path) -> None:
+    path = write(tmp_path, declaration(goals=DELETE))
+    hits = only(check(path), "W006")
+    # both point where `goals` belongs: after `expenses`
+    line = line_of(path, "expenses:")
+    assert sorted((f.severity, f.line, f.message) for f in hits) == [
+        (W, line, "no annual goal (年度目标)"),
+        (W, line, "no long-term goal (长期/中期/实施期目标)"),
+    ]
+
+
+@triggers("W006")
+def test_w006_department_without_goals_or_key_tasks(tmp_path: Path) -> None:
+    path = write(tmp_path, declaration("department", goals=DELETE))
+    f = one(check(path), "W006", W, line_of(path, "funding:"))  # where `goals` belongs
+    assert f.message == "no goals and no key tasks (年度重点工作)"
+
+
+@clean("W006")
+def test_w006_department_with_key_tasks(tmp_path: Path) -> None:
+    data = declaration("department", goals=DELETE, key_tasks=[{"task": "确保缴费补贴按时发放"}])
+    assert_clean(check(write(tmp_path, data)))
+
+
+@triggers("W007")
+def test_w007_no_basis(tmp_path: Path) -> None:
+    path = write(tmp_path, declaration(expenses={"items": [{"item": "缴费补贴支出",
+                                                            "amount": 12}]}))
+    f = one(check(path), "W007", W, line_of(path, "expenses:"))
+    assert f.message == "the expense lines have no 测算依据"
+
+
+@triggers("W007")
+def test_w007_basis_without_figures(tmp_path: Path) -> None:
+    items = [{"item": "缴费补贴支出", "amount": 12, "basis": "按实际发放人数测算"}]
+    path = write(tmp_path, declaration(expenses={"items": items}))
+    f = one(check(path), "W007", W, line_of(path, "按实际发放人数测算"))
+    assert f.message == "测算依据 shows no calculation"
+
+
+@clean("W007")
+def test_w007_one_basis_for_the_table(tmp_path: Path) -> None:
+    data = declaration(expenses={"items": [{"item": "缴费补贴支出", "amount": 12}],
+                                 "basis": "１２００人×１００元/人＝１２万元"})
+    assert_clean(check(write(tmp_path, data)))
+
+
+# --------------------------------------------------------------------------- across files
+
+
+@triggers("X001")
+def test_x001_id_used_twice_in_a_year(tmp_path: Path) -> None:
+    first = write(tmp_path, declaration())
+    second = write(tmp_path, declaration(name="代办经费", unit="other-sbzx"))
+    findings = check(first, second)
+    hits = only(findings, "X001")
+    by_file = {f.file: f for f in hits}
+    assert len(hits) == 2 and set(by_file) == {first, second}
+    for here, there in ((first, second), (second, first)):
+        f = by_file[here]
+        assert (f.severity, f.line) == (E, line_of(here, "id: jiaofei-butie"))
+        assert f.message == f"id jiaofei-butie is used twice in 2023: also in {there}"
+
+
+@triggers("X001")
+def test_x001_reported_when_checking_one_file_of_the_folder(tmp_path: Path) -> None:
+    # the sibling (same unit folder, another file name) is read as context
+    first = write(tmp_path, declaration())
+    write(tmp_path, declaration(name="代办经费"), stem="daiban-jingfei")
+    findings = check(first)
+    f = one(findings, "X001", E, line_of(first, "id: jiaofei-butie"))
+    assert "daiban-jingfei.yaml" in f.message
+    assert {x.file for x in findings} == {first}
+
+
+@clean("X001")
+def test_x001_same_id_in_another_year(tmp_path: Path) -> None:
+    first = write(tmp_path, declaration(year=2022))
+    second = write(tmp_path, declaration(year=2023))
+    assert_clean(check(first, second))
+
+
+@triggers("X002")
+def test_x002_goal_copied_from_a_sibling(tmp_path: Path) -> None:
+    goal = "2023年缴费补贴按时足额发放到位"
+    first = write(tmp_path, declaration())
+    second = write(tmp_path, declaration(id_="yijiao-jingfei", name="移交经费",
+                                         goals={"annual": [goal]}))
+    findings = check(first, second)
+    f = one(findings, "X002", W, line_of(second, goal))
+    assert f.file == second
+    assert f"goal {goal} is the same as in {first}" in f.message
+
+
+@triggers("X002")
+def test_x002_basis_copied_from_a_sibling(tmp_path: Path) -> None:
+    basis = "缴费补贴：1200人×100元/人=12万元"
+    first = write(tmp_path, declaration())
+    items = [{"item": "移交经费支出", "amount": 12, "basis": basis}]
+    second = write(tmp_path, declaration(id_="yijiao-jingfei", name="移交经费",
+                                         expenses={"items": items}))
+    f = one(check(first, second), "X002", W, line_of(second, basis))
+    assert (f.file, f"测算依据 {basis} is the same as in {first}" in f.message) == (second, True)
+
+
+@clean("X002")
+def test_x002_same_undertaking_on_two_forms(tmp_path: Path) -> None:
+    # the same name twice (a project and its special-fund twin) may say the same things
+    first = write(tmp_path, declaration())
+    second = write(tmp_path, declaration(id_="zx-jiaofei-butie"))
+    assert_clean(check(first, second))
+
+
+@clean("X002")
+def test_x002_own_texts(tmp_path: Path) -> None:
+    first = write(tmp_path, declaration())
+    second = write(tmp_path, declaration(id_="daiban-jingfei", name="代办经费"))
+    assert_clean(check(first, second))
+
+
+def _fund_and_directions(root: Path, stated: float, amounts: tuple[float, float],
+                         fund_total: float) -> tuple[Path, Path, Path]:
+    fund = write(root, declaration("special_fund", id_="zx-yewu-jingfei", name="业务经费专项",
+                                   funding={"total": fund_total, "fiscal": fund_total},
+                                   expenses={"items": [{
+                                       "item": "业务经费专项支出", "amount": fund_total,
+                                       "basis": f"专项合计{fund_total}万元"}]}))
+    paths = [fund]
+    for id_, name, amount in (("jiaofei", "缴费补贴", amounts[0]),
+                              ("daiban", "代办经费", amounts[1])):
+        paths.append(write(root, declaration(
+            "expenditure_direction", id_=id_, name=name,
+            special_fund={"name": "业务经费专项", "amount": stated},
+            funding={"total": amount, "fiscal": amount},
+            expenses={"items": [{"item": f"{name}支出", "amount": amount,
+                                 "basis": f"{name}{amount}万元"}]})))
+    return paths[0], paths[1], paths[2]
+
+
+@triggers("X003")
+def test_x003_directions_do_not_add_up_to_the_fund(tmp_path: Path) -> None:
+    fund, jiaofei, daiban = _fund_and_directions(tmp_path, 30, (10, 15), 30)
+    hits = only(check(fund, jiaofei, daiban), "X003")
+    assert [(f.file, f.line, f.severity) for f in hits] == [
+        (daiban, line_of(daiban, "amount: 30"), E),
+        (jiaofei, line_of(jiaofei, "amount: 30"), E),
+        (fund, line_of(fund, "total: 30"), E)]
+    assert hits[0].message == ("所属专项 is stated as 30 万元, but its expenditure directions "
+                               "add up to 25 万元 (daiban 15 + jiaofei 10)")
+    assert hits[2].message == ("资金总额 is 30 万元, but the special fund's expenditure "
+                               "directions add up to 25 万元 (daiban 15 + jiaofei 10)")
+
+
+@triggers("X003")
+def test_x003_checked_from_one_direction(tmp_path: Path) -> None:
+    _, jiaofei, _ = _fund_and_directions(tmp_path, 30, (10, 15), 25)
+    f = one(check(jiaofei), "X003", E, line_of(jiaofei, "amount: 30"))
+    assert "stated as 30 万元" in f.message and "add up to 25 万元" in f.message
+
+
+@clean("X003")
+def test_x003_directions_add_up(tmp_path: Path) -> None:
+    assert_clean(check(*_fund_and_directions(tmp_path, 30, (10, 20), 30)))
+
+
+def _supervised(root: Path, departments: list[str]) -> list[Path]:
+    names = ["缴费补贴", "代办经费", "丧葬补贴"]
+    ids = ["jiaofei-butie", "daiban-jingfei", "sangzang-butie"]
+    return [write(root, declaration(id_=i, name=n, supervising_department={"name": dept}))
+            for i, n, dept in zip(ids, names, departments, strict=False)]
+
+
+@triggers("X004")
+def test_x004_one_declaration_names_another_supervisor(tmp_path: Path) -> None:
+    paths = _supervised(tmp_path, ["人力资源和社会保障局", "财政局", "人力资源和社会保障局"])
+    f = one(check(*paths), "X004", W, line_of(paths[1], "name: 财政局"))
+    assert f.file == paths[1]
+    assert f.message == ("主管部门 is 财政局, but the unit's other declarations say "
+                         "人力资源和社会保障局")
+
+
+@clean("X004")
+def test_x004_same_supervisor(tmp_path: Path) -> None:
+    paths = _supervised(tmp_path, ["人力资源和社会保障局", "人力资源和社会保障局",
+                                   "人力资源和社会保障局"])
+    assert_clean(check(*paths))
+
+
+def _department_and_projects(root: Path, project: float,
+                             amounts: tuple[float, ...]) -> list[Path]:
+    dept = write(root, declaration("department", id_="test-sbzx-zhengti", name=UNIT_NAME,
+                                   funding={"total": 8 + project, "fiscal": 8 + project,
+                                            "basic": 8, "project": project}))
+    paths = [dept]
+    for i, amount in enumerate(amounts):
+        name = f"第{i + 1}项补贴"
+        paths.append(write(root, declaration(
+            id_=f"butie-{i + 1}", name=name, funding={"total": amount, "fiscal": amount},
+            expenses={"items": [{"item": f"{name}支出", "amount": amount,
+                                 "basis": f"{name}{amount}万元"}]})))
+    return paths
+
+
+@triggers("X005")
+def test_x005_department_projects_do_not_add_up(tmp_path: Path) -> None:
+    paths = _department_and_projects(tmp_path, 22, (10, 15))
+    f = one(check(*paths), "X005", W, line_of(paths[0], "project: 22"))
+    assert f.file == paths[0]
+    assert f.message == ("项目支出 is 22 万元, but the unit's 2 project declarations "
+                         "add up to 25 万元")
+
+
+@triggers("X005")
+def test_x005_department_special_funds_do_not_add_up(tmp_path: Path) -> None:
+    dept = write(tmp_path, declaration("department", id_="test-sbzx-zhengti", name=UNIT_NAME,
+                                       funding={"total": 30, "fiscal": 30, "project": 30}))
+    fund, jiaofei, daiban = _fund_and_directions(tmp_path, 25, (10, 15), 25)
+    f = one(check(dept, fund, jiaofei, daiban), "X005", W, line_of(dept, "project: 30"))
+    assert f.message == "项目支出 is 30 万元, but the unit's 1 special funds add up to 25 万元"
+
+
+@clean("X005")
+def test_x005_department_projects_add_up(tmp_path: Path) -> None:
+    assert_clean(check(*_department_and_projects(tmp_path, 22, (10, 12))))
+
+
+@triggers("P001")
+def test_p001_file_named_differently(tmp_path: Path) -> None:
+    path = write(tmp_path, declaration(), stem="jiaofei")
+    f = one(check(path), "P001", W, line_of(path, "id: jiaofei-butie"))
+    assert f.message == "the id is jiaofei-butie, but the file is named jiaofei.yaml"
+
+
+@triggers("P001")
+def test_p001_wrong_year_and_unit_folders(tmp_path: Path) -> None:
+    path = write(tmp_path, declaration(), year=2024, unit="shigu-sbzx")
+    hits = only(check(path), "P001")
+    assert [(f.severity, f.line, f.message) for f in hits] == [
+        (W, line_of(path, "fiscal_year: 2023"),
+         "the fiscal year is 2023, but the file is in 2024/"),
+        (W, line_of(path, f"id: {UNIT}"), f"the unit is {UNIT}, but the file is in shigu-sbzx/"),
+    ]
+
+
+@clean("P001")
+def test_p001_outside_a_year_folder_only_the_name_counts(tmp_path: Path) -> None:
+    path = write(tmp_path, declaration(), year="drafts", unit="mine")
+    assert_clean(check(path))
+
+
+# --------------------------------------------------------------------------- every rule
+
+
+def test_every_rule_is_tested() -> None:
+    checked = {r.code for r in all_rules() if r.check is not None or r.check_set is not None}
+    assert checked >= {"A001", "T001", "I002", "W001", "X001", "P001"}  # the registry loaded
+    assert checked - TRIGGERED == set(), "rules without a test that triggers them"
+    assert checked - CLEAN == set(), "rules without a test of the compliant variant"
+    assert checked >= TRIGGERED | CLEAN, "tests for codes that are not rules"
