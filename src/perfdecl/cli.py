@@ -187,7 +187,7 @@ def main() -> None:
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+    except Exception as exc:  # the last line of defence against tracebacks
         sys.stderr.write(f"perfdecl: internal error: {type(exc).__name__}: {exc}\n"
                          "This is a bug in perfdecl; set PERFDECL_DEBUG=1 to see the traceback.\n")
         if os.environ.get("PERFDECL_DEBUG"):

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.tokens import CommentToken
 
 from .atomic import write_text
 from .errors import DataPath, Finding
@@ -24,10 +26,61 @@ def canonical(tree: CommentedMap) -> str:
     """The canonical text of a loaded declaration tree (which it reorders in place)."""
     kind = tree.get("kind")
     nav = SchemaNav(kind) if kind in KINDS else None
+    _attach_comments_to_what_follows(tree)
     _arrange(tree, (), nav)
     out = io.StringIO()
     yaml().dump(tree, out)
     return out.getvalue().rstrip("\n") + "\n"
+
+
+def _attach_comments_to_what_follows(tree: CommentedMap) -> None:
+    """Moves comment lines to the key or item they stand above.
+
+    ruamel keeps a comment on its own line with the value *before* it, so reordering
+    would carry `# corrected: …` away from the field it explains. The end-of-line part
+    stays where it is.
+    """
+    places = sorted(_places(tree, []), key=lambda place: place[0])
+    for slot, index in _trailing_comments(tree, []):
+        token = slot[index]
+        head, newline, tail = token.value.partition("\n")
+        if "#" not in tail:
+            continue
+        following = next(((c, k) for line, c, k in places if line > token.start_mark.line), None)
+        if following is None:
+            continue  # comments at the very end stay at the end
+        container, key = following
+        token.value = head + newline
+        before = [CommentToken(line.lstrip(" ") if line.strip() else "\n",
+                               CommentMark(len(line) - len(line.lstrip(" "))), None)
+                  for line in tail.splitlines(keepends=True)]
+        entry = container.ca.items.setdefault(key, [None, None, None, None])
+        entry[1] = before + (entry[1] or [])
+
+
+def _places(node: Any, out: list[tuple[int, Any, Any]]) -> list[tuple[int, Any, Any]]:
+    """(line, container, key or index) of every key and item, for finding what follows."""
+    if isinstance(node, CommentedMap):
+        for k, v in node.items():
+            out.append((node.lc.key(k)[0], node, k))
+            _places(v, out)
+    elif isinstance(node, CommentedSeq):
+        for i, v in enumerate(node):
+            out.append((node.lc.item(i)[0], node, i))
+            _places(v, out)
+    return out
+
+
+def _trailing_comments(node: Any, out: list[tuple[list[Any], int]]) -> list[tuple[list[Any], int]]:
+    """The comment slots that follow a value: ruamel's items[key][2] (map), [0] (list)."""
+    if isinstance(node, CommentedMap | CommentedSeq):
+        index = 2 if isinstance(node, CommentedMap) else 0
+        for slot in node.ca.items.values():
+            if slot and len(slot) > index and isinstance(slot[index], CommentToken):
+                out.append((slot, index))
+        for child in node.values() if isinstance(node, CommentedMap) else node:
+            _trailing_comments(child, out)
+    return out
 
 
 def _arrange(node: Any, path: DataPath, nav: SchemaNav | None) -> None:

@@ -166,7 +166,8 @@ def _explain(doc: Document, nav: SchemaNav,
     value = error.instance
 
     def out(code: str, message: str, at: DataPath = path, hint: str | None = None,
-            key: bool = False, cut: tuple[DataPath, str | None] | None = None):
+            key: bool = False, cut: tuple[DataPath, str | None] | None = None,
+            ) -> tuple[Finding, tuple[DataPath, str | None]]:
         line, column = doc.position(at, key=key)
         finding = Finding(code, Severity.ERROR, message, doc.file, line, column, at, hint)
         return finding, cut if cut is not None else (path, None)
@@ -284,7 +285,7 @@ def _type_message(label: str, value: Any, expected: Any) -> str:
     if value is None:
         return f"{label} is empty"
     wanted = expected if isinstance(expected, list) else [expected]
-    words = " or ".join(_TYPE_WORDS.get(w, w) for w in wanted)
+    words = " or ".join(_TYPE_WORDS.get(str(w), str(w)) for w in wanted)
     return f"{label} must be {words}, not {_kind_of(value)} ({_show(value)})"
 
 
@@ -332,7 +333,8 @@ def _prune(data: dict[str, Any], cuts: list[tuple[DataPath, str | None]]) -> dic
             parent.pop(last, None)
         elif isinstance(parent, list) and isinstance(last, int) and last < len(parent):
             parent[last] = _CUT
-    return _drop_cut(out)
+    pruned: dict[str, Any] = _drop_cut(out)
+    return pruned
 
 
 _CUT = object()

@@ -50,7 +50,8 @@ class Rule:
 RULES: list[Rule] = []
 
 
-def rule(code: str, severity: Severity, name: str, summary: str):  # type: ignore[no-untyped-def]
+def rule(code: str, severity: Severity, name: str,
+         summary: str) -> Callable[[DeclarationCheck], DeclarationCheck]:
     """Registers a declaration rule."""
 
     def register(fn: DeclarationCheck) -> DeclarationCheck:
@@ -60,7 +61,8 @@ def rule(code: str, severity: Severity, name: str, summary: str):  # type: ignor
     return register
 
 
-def set_rule(code: str, severity: Severity, name: str, summary: str):  # type: ignore[no-untyped-def]
+def set_rule(code: str, severity: Severity, name: str,
+             summary: str) -> Callable[[SetCheck], SetCheck]:
     """Registers a rule over all declarations checked together."""
 
     def register(fn: SetCheck) -> SetCheck:

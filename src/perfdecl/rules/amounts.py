@@ -27,13 +27,13 @@ def _year(a: Amounts) -> str:
 def sources_add_up(d: Declaration) -> Iterator[Hit]:
     for a in _all_amounts(d):
         parts = [x for x in (a.general_budget, a.government_fund) if x is not None]
-        if a.fiscal is not None and parts and sum(parts) != a.fiscal:
+        if a.fiscal is not None and parts and sum(parts, Decimal(0)) != a.fiscal:
             yield Hit((*a.path, "fiscal"),
                       f"一般公共预算 + 政府性基金 = {amount(sum(parts, Decimal(0)))} 万元, "
                       f"but 财政拨款{_year(a)} is {amount(a.fiscal)} 万元")
-        fiscal = a.fiscal if a.fiscal is not None else (sum(parts) if parts else None)
+        fiscal = a.fiscal if a.fiscal is not None else (sum(parts, Decimal(0)) if parts else None)
         sources = [x for x in (fiscal, a.own, a.other) if x is not None]
-        if a.total is not None and sources and sum(sources) != a.total:
+        if a.total is not None and sources and sum(sources, Decimal(0)) != a.total:
             yield Hit((*a.path, "total"),
                       f"the sources add up to {amount(sum(sources, Decimal(0)))} 万元, "
                       f"but 资金总额{_year(a)} is {amount(a.total)} 万元",
@@ -48,7 +48,7 @@ def sources_add_up(d: Declaration) -> Iterator[Hit]:
 def nature_adds_up(d: Declaration) -> Iterator[Hit]:
     for a in _all_amounts(d):
         parts = [x for x in (a.basic, a.project) if x is not None]
-        if a.total is not None and parts and sum(parts) != a.total:
+        if a.total is not None and parts and sum(parts, Decimal(0)) != a.total:
             yield Hit((*a.path, "project" if a.project is not None else "basic"),
                       f"基本支出 + 项目支出 = {amount(sum(parts, Decimal(0)))} 万元, "
                       f"but 资金总额{_year(a)} is {amount(a.total)} 万元")

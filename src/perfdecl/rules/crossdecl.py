@@ -86,6 +86,12 @@ def not_copied(declarations: list[Declaration]) -> Iterator[Hit]:
                           declaration=d, hint="copied from another declaration? write this one's own")
 
 
+def _sum(values: list[Decimal | None]) -> Decimal | None:
+    """The sum of the amounts, or None when one of them is unknown."""
+    known = [v for v in values if v is not None]
+    return sum(known, Decimal(0)) if len(known) == len(values) else None
+
+
 def _fund_key(d: Declaration) -> str:
     return normalise(d.special_fund.name.value) if d.special_fund else normalise(d.name.value)
 
@@ -159,14 +165,11 @@ def department_projects(declarations: list[Declaration]) -> Iterator[Hit]:
                         members = [m for m in ds if m.kind == "expenditure_direction"
                                    and _fund_key(m) == _fund_key(d)]
                         values = [m.amount for m in members]
-                        per_fund[_fund_key(d)] = (None if None in values
-                                                  else sum(values, Decimal(0)))  # type: ignore[arg-type]
+                        per_fund[_fund_key(d)] = _sum(values)
                 figures = list(per_fund.values())
                 what = "special funds"
-            if not figures or any(f is None for f in figures):
-                continue
-            total = sum(figures, Decimal(0))  # type: ignore[arg-type]
-            if total != stated:
+            total = _sum(figures) if figures else None
+            if total is not None and total != stated:
                 yield Hit(("funding", "project"),
                           f"项目支出 is {amount(stated)} 万元, but the unit's {len(figures)} {what} "
                           f"add up to {amount(total)} 万元", declaration=dept)

@@ -96,7 +96,7 @@ def target_not_name(d: Declaration) -> Iterator[Hit]:
 
 @rule("I009", W, "one-framework", "成本指标 is either level 1 or under 产出指标, not both")
 def one_framework(d: Declaration) -> Iterator[Hit]:
-    for term, indicators in d.indicators.items():
+    for indicators in d.indicators.values():
         old = [i for i in indicators if i.level1 == "产出指标" and i.level2 == "成本指标"]
         new = [i for i in indicators if i.level1 == "成本指标"]
         if old and new:

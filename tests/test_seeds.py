@@ -1,0 +1,113 @@
+"""The example declarations and the faithful transcriptions of the seed forms.
+
+declarations/ holds the corrected declarations: they pass `check` (warnings allowed)
+and are formatted. tests/seeds/ holds the forms as printed, mistakes included:
+`check` reports every mistake found in them, and none of those in the corrected files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from perfdecl import api
+
+from .conftest import DECLARATIONS, REPO, SEEDS
+
+# (faithful file, code, line): every mistake found in the seed forms. The corrected
+# declaration no longer has it, except where the form holds nothing to correct it with
+# (UNFIXABLE: a goal left blank stays missing rather than invented).
+MISTAKES = [
+    # seed 000: 附件1-1 缴费补贴 says （2018年度） on a 2019 form
+    ("2018/shigu-sbzx/jiaofei-butie.yaml", "T001", 20),
+    ("2018/shigu-sbzx/jiaofei-butie.yaml", "T004", 53),
+    # seed 000: schedule rows copied from 丧葬费补贴
+    ("2019/shigu-sbzx/tekun-jiaofei-buzhu.yaml", "X002", 30),
+    ("2019/shigu-sbzx/daiban-jingfei.yaml", "X002", 30),
+    # seed 000: 生存认证经费's annual goal cut off to 补, its long-term goal blank
+    ("2019/shigu-sbzx/shengcun-renzheng.yaml", "W003", 35),
+    ("2019/shigu-sbzx/shengcun-renzheng.yaml", "W006", 34),
+    # seed 000: 代办经费 has no goals at all
+    ("2019/shigu-sbzx/daiban-jingfei.yaml", "W006", 28),
+    # seed 000: the 附件2-1 schedule rows have dates but no task
+    ("2019/shigu-sbzx/zx-jichu-yanglaojin-peitao.yaml", "S002", 24),
+    ("2019/shigu-sbzx/zx-tekun-jiaofei-buzhu.yaml", "S002", 22),
+    # seed 001: 附表3-1 合计 53 against a line of 54
+    ("2023/shifeng-sbzx/chengxiang-jumin-yanglao.yaml", "A004", 61),
+    # seed 001: 约 amounts
+    ("2023/shifeng-sbzx/jianguo-laoganbu.yaml", "A006", 54),
+    ("2023/shifeng-sbzx/junzhuan-ganbu.yaml", "A006", 60),
+    ("2023/shifeng-sbzx/jiguan-yanglao.yaml", "A006", 56),
+    # seed 001: 附表3-2-2 states its special fund as 25, not 25.5; its period is 2022
+    ("2023/shifeng-sbzx/junzhuan-ganbu.yaml", "X003", 15),
+    ("2023/shifeng-sbzx/junzhuan-ganbu.yaml", "T001", 19),
+    # seed 001: 附表3-5's expense summary copied from 附表3-4
+    ("2023/shifeng-sbzx/kunnan-daijiao.yaml", "X002", 55),
+    # seed 002: 附2-1 #1 named after the unit
+    ("2024/yangxin-ylbx/zhuanyi-jiexu.yaml", "W005", 11),
+    # seed 002: 附2-1 #4 names the supervising department differently
+    ("2024/yangxin-ylbx/xinlao-jibao-jiesuan.yaml", "X004", 17),
+    # seed 002: 附2-2 gives no amount for the current year, and 的的
+    ("2024/yangxin-ylbx/yangxin-ylbx-zhengti.yaml", "A008", 16),
+    ("2024/yangxin-ylbx/yangxin-ylbx-zhengti.yaml", "W004", 39),
+]
+UNFIXABLE = {("2019/shigu-sbzx/shengcun-renzheng.yaml", "W006"),
+             ("2019/shigu-sbzx/daiban-jingfei.yaml", "W006")}
+
+
+@pytest.fixture(scope="module")
+def faithful() -> api.CheckResult:
+    return api.check([SEEDS])
+
+
+@pytest.fixture(scope="module")
+def corrected() -> api.CheckResult:
+    return api.check([DECLARATIONS])
+
+
+def test_corrected_declarations_have_no_errors(corrected: api.CheckResult) -> None:
+    assert corrected.errors == 0, [f for f in corrected.findings if f.severity == "error"]
+    assert len(corrected.files) == 22
+    assert len(corrected.declarations) == 22
+
+
+def test_check_exits_0_on_declarations(perfdecl) -> None:  # type: ignore[no-untyped-def]
+    result = perfdecl("check", "declarations", cwd=REPO)
+    assert result.exit_code == 0
+    assert "22 files checked: 0 errors" in result.stdout
+
+
+def test_declarations_are_formatted(perfdecl) -> None:  # type: ignore[no-untyped-def]
+    result = perfdecl("fmt", "--check", "declarations", "tests/seeds", cwd=REPO)
+    assert result.exit_code == 0, result.stdout
+
+
+def test_every_declaration_has_its_faithful_transcription() -> None:
+    corrected = {p.name for p in DECLARATIONS.rglob("*.yaml")}
+    faithful = {p.name for p in SEEDS.rglob("*.yaml")}
+    assert corrected == faithful
+
+
+@pytest.mark.parametrize(("file", "code", "line"), MISTAKES,
+                         ids=[f"{c}-{f.split('/')[-1]}" for f, c, _ in MISTAKES])
+def test_mistake_in_seed_form_is_reported(faithful: api.CheckResult,
+                                          corrected: api.CheckResult,
+                                          file: str, code: str, line: int) -> None:
+    path = SEEDS / file
+    found = [f for f in faithful.findings if f.file == path and f.code == code]
+    assert [f.line for f in found] and line in [f.line for f in found], \
+        f"{code} not reported at {file}:{line}: {[(f.code, f.line) for f in faithful.findings if f.file == path]}"
+    if (file, code) in UNFIXABLE:
+        return
+    counterpart = next(DECLARATIONS.rglob(Path(file).name))
+    message = found[0].message
+    assert not any(f.file == counterpart and f.code == code and f.message == message
+                   for f in corrected.findings), f"{code} still reported on {counterpart}"
+
+
+def test_faithful_findings_golden(perfdecl, golden) -> None:  # type: ignore[no-untyped-def]
+    """Everything check says about the seed forms as printed; read when it changes."""
+    result = perfdecl("check", "tests/seeds", cwd=REPO)
+    assert result.exit_code == 1
+    golden(SEEDS / "findings.txt", result.stdout)
