@@ -1,0 +1,73 @@
+"""The repository's configuration: `perfdecl.toml`, or `[tool.perfdecl]` in pyproject.toml.
+
+    layout = "national"            # the default layout of every kind
+    [layouts]                      # a default per kind, overriding `layout`
+    project = "hengyang-2019"
+
+The repository root is the nearest folder, from the working directory up, holding one of
+these files; its `templates/` folder adds or overrides layouts.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import PerfdeclError
+
+DEFAULT_LAYOUT = "national"
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    source: Path | None = None
+    layout: str = DEFAULT_LAYOUT
+    layouts: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates"
+
+    def layout_for(self, kind: str) -> str:
+        return self.layouts.get(kind, self.layout)
+
+
+def load_config(start: Path | None = None) -> Config:
+    """The configuration of the repository around `start` (default: the working folder)."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        own = folder / "perfdecl.toml"
+        if own.is_file():
+            return _parse(folder, own, _read(own))
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            table = _read(pyproject).get("tool", {}).get("perfdecl")
+            if table is not None:
+                return _parse(folder, pyproject, table)
+        if (folder / ".git").exists():
+            return Config(folder)
+    return Config(here)
+
+
+def _read(file: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise PerfdeclError(f"{file}: cannot read the configuration: {exc}") from None
+
+
+def _parse(root: Path, source: Path, table: dict[str, Any]) -> Config:
+    known = {"layout", "layouts"}
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise PerfdeclError(f"{source}: unknown setting {unknown[0]!r}; perfdecl knows "
+                            f"{', '.join(sorted(known))}")
+    layout = table.get("layout", DEFAULT_LAYOUT)
+    layouts = table.get("layouts", {})
+    if not isinstance(layout, str) or not isinstance(layouts, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in layouts.items()):
+        raise PerfdeclError(f"{source}: `layout` is a name and `[layouts]` maps kinds to names")
+    return Config(root, source, layout, dict(layouts))

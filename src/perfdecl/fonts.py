@@ -1,0 +1,53 @@
+"""Chinese fonts for the PDF: found on the system (or in --font-path folders) by Typst.
+
+Serif faces first, as the paper forms are set in 宋体; a sans face only when no serif
+one is installed.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from pathlib import Path
+
+import typst
+
+from .errors import PerfdeclError
+
+CJK_FAMILIES = (
+    "Noto Serif CJK SC",  # Debian/Ubuntu: fonts-noto-cjk
+    "Source Han Serif SC",
+    "SimSun",  # Windows
+    "NSimSun",
+    "Songti SC",  # macOS
+    "STSong",
+    "AR PL UMing CN",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "Microsoft YaHei",
+)
+
+
+class FontError(PerfdeclError):
+    """Raised when no Chinese font can be found for the PDF."""
+
+
+@functools.cache
+def _families(font_paths: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(typst.Fonts(font_paths=list(font_paths)).families())
+
+
+def cjk_fonts(font_paths: Sequence[Path] = ()) -> list[str]:
+    """The Chinese font families Typst can use, best first; FontError when there is none."""
+    for folder in font_paths:
+        if not folder.is_dir():
+            raise FontError(f"--font-path {folder}: not a folder")
+    available = _families(tuple(str(p) for p in font_paths))
+    found = [f for f in CJK_FAMILIES if f in available]
+    if not found:
+        raise FontError(
+            "no Chinese font found for the PDF. Install one: on Debian/Ubuntu "
+            "`apt-get install fonts-noto-cjk`; on Windows and macOS 宋体 (SimSun, Songti SC) "
+            "is already there. Or pass --font-path DIR with a folder of .ttf/.otf/.ttc fonts.")
+    return found

@@ -1,0 +1,356 @@
+"""Render: a declaration → the HTML of its form, through the Jinja template of its layout.
+
+A layout is `templates/<kind>/<layout>.html.j2`. The repository's own `templates/`
+folder comes first, so a repository adds or overrides layouts without touching
+perfdecl. Templates get the declaration's data, filters that print values as the paper
+forms print them (万元 with fixed decimals, 2019.1, 2019年5月21日, □/√), the rows of
+the indicator table with their spans, and the tables derived from the unit's other
+declarations. Jinja runs with StrictUndefined and autoescape: a missing value is an
+error, and text from a declaration can never become markup.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import derive
+from .config import Config
+from .errors import PerfdeclError
+from .framework import FRAMEWORK
+from .model import Declaration, Indicator
+from .resources import data_dir
+from .targets import normalise
+
+SUFFIX = ".html.j2"
+DERIVED_KINDS = ("fund_summary",)
+"""Forms computed from other declarations, rendered per unit and year."""
+
+
+class TemplateError(PerfdeclError):
+    """Raised when a layout's template cannot be read or rendered; the message names the
+    template file and line."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    kind: str
+    name: str
+    path: Path
+    builtin: bool
+    title: str
+
+    @property
+    def source(self) -> str:
+        return "built-in" if self.builtin else str(self.path)
+
+
+class Renderer:
+    """Finds layouts and renders forms; one per build."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.builtin = data_dir("templates")
+        folders = [self.builtin]
+        if config.templates.is_dir() and config.templates.resolve() != self.builtin.resolve():
+            folders.insert(0, config.templates)
+        self.folders = folders
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+            undefined=jinja2.StrictUndefined,
+            autoescape=True,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters.update(FILTERS)
+        self.env.globals.update(box=box, blank=blank)
+
+    def layouts(self) -> list[Layout]:
+        """Every layout available, the repository's shadowing the built-in ones."""
+        found: dict[tuple[str, str], Layout] = {}
+        for folder in reversed(self.folders):
+            for path in sorted(folder.glob(f"*/*{SUFFIX}")):
+                kind, name = path.parent.name, path.name[: -len(SUFFIX)]
+                if kind.startswith("_") or name.startswith("_"):
+                    continue
+                found[(kind, name)] = Layout(kind, name, path, folder == self.builtin,
+                                             _title(path))
+        return sorted(found.values(), key=lambda x: (x.kind, x.name))
+
+    def layout_name(self, declaration: Declaration, override: str | None = None) -> str:
+        return override or declaration.layout or self.config.layout_for(declaration.kind)
+
+    def template(self, kind: str, layout: str) -> jinja2.Template:
+        name = f"{kind}/{layout}{SUFFIX}"
+        try:
+            return self.env.get_template(name)
+        except jinja2.TemplateNotFound:
+            names = [x.name for x in self.layouts() if x.kind == kind]
+            raise TemplateError(f"no layout {layout!r} for {kind}; layouts for {kind}: "
+                                f"{', '.join(names) or 'none'} (see `perfdecl layouts`)") from None
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(f"{exc.filename or name}:{exc.lineno}: template error: "
+                                f"{exc.message}") from None
+
+    def template_sources(self, kind: str, layout: str) -> list[Path]:
+        """The template files a layout is made of (itself and what it includes or
+        extends), for deciding whether a form must be rebuilt."""
+        template = self.template(kind, layout)
+        seen: list[Path] = []
+        queue = [template.name]
+        while queue:
+            name = queue.pop()
+            source, filename, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+            path = Path(filename)
+            if path in seen:
+                continue
+            seen.append(path)
+            queue += re.findall(r"""{%-?\s*(?:include|extends|import|from)\s+["']([^"']+)["']""",
+                                source)
+        return seen
+
+    def render(self, declaration: Declaration, unit: Sequence[Declaration],
+               layout: str | None = None) -> str:
+        """The HTML form of `declaration`; `unit` is every declaration of its unit and
+        year (for derived tables)."""
+        name = self.layout_name(declaration, layout)
+        template = self.template(declaration.kind, name)
+        context = FormContext(declaration, unit)
+        return self._run(template, declaration.file, d=declaration, data=declaration.data,
+                         get=context.get, indicator_rows=context.indicator_rows,
+                         projects=derive.projects(unit), layout=name)
+
+    def render_fund_summary(self, unit: Sequence[Declaration], layout: str) -> str:
+        """The 专项资金绩效目标汇总表 of one unit and year, derived from its special-fund
+        and expenditure-direction declarations."""
+        template = self.template("fund_summary", layout)
+        summary = derive.fund_summary(unit)
+        first = summary.declarations[0]
+        return self._run(template, first.file, summary=summary, unit_name=first.unit_name,
+                         fiscal_year=first.fiscal_year, layout=layout)
+
+    def _run(self, template: jinja2.Template, source: Path, **context: Any) -> str:
+        try:
+            return template.render(**context)
+        except jinja2.TemplateError as exc:
+            raise TemplateError(f"{_where(exc, template)}: {exc} (rendering {source})") from None
+        except (TypeError, ValueError, AttributeError, KeyError, ArithmeticError) as exc:
+            raise TemplateError(f"{_where(exc, template)}: {type(exc).__name__}: {exc} "
+                                f"(rendering {source})") from None
+
+
+def _where(exc: BaseException, template: jinja2.Template) -> str:
+    """template-file:line of the innermost template frame in the traceback."""
+    place = f"{template.filename}"
+    for frame, line in traceback.walk_tb(exc.__traceback__):
+        filename = frame.f_code.co_filename
+        if filename.endswith(SUFFIX):
+            place = f"{filename}:{line}"
+    return place
+
+
+def _title(path: Path) -> str:
+    """A layout's title: its first line when that is a Jinja comment `{# … #}`."""
+    with path.open(encoding="utf-8") as f:
+        first = f.readline().strip()
+    match = re.match(r"{#-?\s*(.*?)\s*-?#}$", first)
+    return match.group(1) if match else ""
+
+
+# ---------------------------------------------------------------------------- filters
+
+
+def wan(value: Any, places: int = 2) -> str:
+    """An amount in 万元 with fixed decimals, as forms print it: 74 → 74.00."""
+    if value is None or value == "":
+        return ""
+    quantum = Decimal(1).scaleb(-places)
+    return str(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def plain(value: Any) -> str:
+    """An amount without trailing zeros: 25.50 → 25.5, 74.00 → 74."""
+    if value is None or value == "":
+        return ""
+    return format(Decimal(str(value)).normalize(), "f")
+
+
+def month(value: Any, style: str = "dot") -> str:
+    """2019-01 → 2019.1 (dot) or 2019年1月 (cn); 2019 stays 2019 / 2019年."""
+    if not value:
+        return ""
+    year, _, mon = str(value).partition("-")
+    if style == "cn":
+        return f"{year}年{int(mon)}月" if mon else f"{year}年"
+    return f"{year}.{int(mon)}" if mon else year
+
+
+def period(value: Any, style: str = "dot") -> str:
+    """A period as forms write it: 2019.1-2019.12, or 2023年一年 for one calendar year."""
+    if not value:
+        return ""
+    start, end = str(value["start"]), str(value["end"])
+    if style == "year" and start[:4] == end[:4] and start[5:] in ("", "01") and \
+            end[5:] in ("", "12"):
+        return f"{start[:4]}年一年"
+    if style in ("cn", "year"):
+        return f"{month(start, 'cn')}至{month(end, 'cn')}"
+    return f"{month(start)}-{month(end)}"
+
+
+def date_cn(value: Any) -> str:
+    """2019-05-21 → 2019年5月21日."""
+    if not value:
+        return ""
+    year, mon, day = str(value).split("-")
+    return f"{year}年{int(mon)}月{int(day)}日"
+
+
+def box(checked: bool) -> str:
+    """The paper forms' tick box: √ when chosen, □ when not."""
+    return "√" if checked else "□"
+
+
+def blank(value: Any) -> Any:
+    """The value, or an empty string for None: cells the form leaves blank."""
+    return "" if value is None else value
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "wan": wan, "plain": plain, "month": month, "period": period, "date_cn": date_cn,
+    "blank": blank,
+}
+
+
+# ------------------------------------------------------------------------ the context
+
+
+@dataclass
+class IndicatorRow:
+    """One row of an indicator table. The level-1 and level-2 labels are set on the
+    first row of their group only, with the number of rows they span."""
+
+    level1: str
+    level2: str
+    indicator: Indicator | None
+    level1_label: str | None = None
+    level1_span: int = 0
+    level2_label: str | None = None
+    level2_span: int = 0
+    filler: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.indicator.name.value if self.indicator else ""
+
+    @property
+    def target(self) -> str:
+        return self.indicator.target.text if self.indicator and self.indicator.target else ""
+
+    @property
+    def standard(self) -> str:
+        return self.indicator.standard or "" if self.indicator else ""
+
+    @property
+    def note(self) -> str:
+        return self.indicator.note or "" if self.indicator else ""
+
+    def history(self, year: int) -> str:
+        if not self.indicator:
+            return ""
+        return next((h.value.text for h in self.indicator.history if h.year == year), "")
+
+
+OLD = "old"
+NEW = "new"
+GENERATIONS = {
+    OLD: {"产出指标": ("数量指标", "质量指标", "时效指标", "成本指标"),
+          "效益指标": FRAMEWORK["效益指标"], "满意度指标": FRAMEWORK["满意度指标"]},
+    NEW: {"成本指标": FRAMEWORK["成本指标"],
+          "产出指标": ("数量指标", "质量指标", "时效指标"),
+          "效益指标": FRAMEWORK["效益指标"], "满意度指标": FRAMEWORK["满意度指标"]},
+}
+"""The two generations of the framework: 成本 under 产出 (old), or as level 1 (new)."""
+
+
+@dataclass
+class FormContext:
+    declaration: Declaration
+    unit: Sequence[Declaration] = field(default_factory=list)
+
+    def get(self, dotted: str, default: Any = "") -> Any:
+        """A value of the declaration by its dotted path (`leader.phone`), or `default`
+        when the form leaves it blank."""
+        node: Any = self.declaration.data
+        for part in dotted.split("."):
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            else:
+                return default
+        return node
+
+    def indicator_rows(self, term: str = "annual", generation: str = OLD, *,
+                       skeleton: bool = True, order: Iterable[str] | None = None,
+                       labels: dict[str, str] | None = None,
+                       fillers: dict[str, str] | None = None) -> list[IndicatorRow]:
+        """The rows of the indicator table for `term` (annual or long_term), laid out on
+        the framework `generation` the layout prints (old: 成本 under 产出; new: 成本 as
+        level 1), whatever generation the declaration was written in.
+
+        skeleton: a row for every level-2 category, empty where nothing is declared
+        (as the paper forms print them). order: the level-1 categories in the form's
+        order. labels: the form's own wording of a category. fillers: an extra row at the
+        end of a level-1 group, such as "…".
+        """
+        layout = GENERATIONS[generation]
+        level1s = list(order) if order is not None else list(layout)
+        names = labels or {}
+        placed: dict[tuple[str, str], list[Indicator]] = {}
+        for ind in self.declaration.indicators.get(term, ()):
+            placed.setdefault(_place(ind, generation), []).append(ind)
+        rows: list[IndicatorRow] = []
+        for level1 in level1s:
+            group: list[IndicatorRow] = []
+            for level2 in layout.get(level1, ()):
+                found = placed.get((level1, level2), [])
+                if not found and not skeleton:
+                    continue
+                items: list[Indicator | None] = list(found) or [None]
+                first = len(group)
+                for ind in items:
+                    group.append(IndicatorRow(level1, level2, ind))
+                group[first].level2_label = names.get(level2, level2)
+                group[first].level2_span = len(items)
+            if fillers and level1 in fillers and (group or skeleton):
+                group.append(IndicatorRow(level1, fillers[level1], None,
+                                          level2_label=fillers[level1], level2_span=1,
+                                          filler=True))
+            if group:
+                group[0].level1_label = names.get(level1, level1)
+                group[0].level1_span = len(group)
+            rows += group
+        return rows
+
+
+def _place(ind: Indicator, generation: str) -> tuple[str, str]:
+    """Where an indicator sits on a form of `generation`: a cost indicator written in the
+    other generation moves to that generation's cost category."""
+    if generation == OLD and ind.level1 == "成本指标":
+        return ("产出指标", "成本指标")
+    if generation == NEW and ind.level1 == "产出指标" and ind.level2 == "成本指标":
+        return ("成本指标", "经济成本指标")
+    return (ind.level1, ind.level2)
+
+
+def same_text(a: str, b: str) -> bool:
+    return normalise(a) == normalise(b)

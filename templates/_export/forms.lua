@@ -1,0 +1,49 @@
+-- Pandoc filter for perfdecl's forms: the few things HTML says with classes, said in
+-- the target format. Divs of class `center` or `right` align their paragraphs; a div
+-- of class `pagebreak` starts a new page (between the forms of a combined document).
+
+local function aligned(el, how)
+  if FORMAT == "docx" then
+    el.attributes["custom-style"] = how == "center" and "Center" or "Right"
+    return el
+  elseif FORMAT == "typst" then
+    local out = { pandoc.RawBlock("typst", "#align(" .. how .. ")[") }
+    for _, block in ipairs(el.content) do
+      table.insert(out, block)
+    end
+    table.insert(out, pandoc.RawBlock("typst", "]"))
+    return out
+  end
+end
+
+function Div(el)
+  if el.classes:includes("pagebreak") then
+    if FORMAT == "docx" then
+      return pandoc.RawBlock("openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
+    elseif FORMAT == "typst" then
+      return pandoc.RawBlock("typst", "#pagebreak()")
+    end
+  elseif el.classes:includes("center") then
+    return aligned(el, "center")
+  elseif el.classes:includes("right") then
+    return aligned(el, "right")
+  end
+end
+
+-- Label cells (class `label`) are centred, value cells start at the left, as on paper.
+function Table(tbl)
+  local function align(rows)
+    for _, row in ipairs(rows) do
+      for _, cell in ipairs(row.cells) do
+        cell.alignment = cell.classes:includes("label") and "AlignCenter" or "AlignLeft"
+      end
+    end
+  end
+  align(tbl.head.rows)
+  for _, body in ipairs(tbl.bodies) do
+    align(body.head)
+    align(body.body)
+  end
+  align(tbl.foot.rows)
+  return tbl
+end
