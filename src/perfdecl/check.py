@@ -28,6 +28,8 @@ class CheckResult:
     files: list[Path]
     findings: list[Finding] = field(default_factory=list)
     declarations: list[Declaration] = field(default_factory=list)
+    context: list[Declaration] = field(default_factory=list)
+    """Declarations read beside the requested ones (same folder), for cross-checks."""
 
     @property
     def errors(self) -> int:
@@ -91,8 +93,7 @@ def check(paths: Sequence[Path], *, context: bool = True) -> CheckResult:
             result.findings.extend(found)
         if declaration is not None:
             every.append(declaration)
-            if mine:
-                result.declarations.append(declaration)
+            (result.declarations if mine else result.context).append(declaration)
     result.findings.extend(f for f in rules.run(every) if os.path.normpath(f.file) in requested)
     result.findings.sort(key=Finding.sort_key)
     return result

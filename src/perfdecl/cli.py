@@ -143,6 +143,85 @@ def fmt_command(
     raise typer.Exit(1 if failed else 0)
 
 
+def _progress_wanted() -> bool:
+    """A progress bar on a terminal; quiet in CI and when output is redirected."""
+    return sys.stderr.isatty() and os.environ.get("CI", "").lower() not in ("true", "1")
+
+
+@app.command()
+def build(
+    paths: PathsArg = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="The build folder.")] = Path("build"),
+    to: Annotated[str, typer.Option(
+        "--to", help="Formats to produce, comma-separated: html, docx, pdf.")] = "html,docx,pdf",
+    jobs: Annotated[int, typer.Option(
+        "--jobs", "-j", min=0, help="Forms exported at once (0: one per CPU core).")] = 0,
+    layout: Annotated[str | None, typer.Option(
+        "--layout", help="Print every form in this layout, whatever the declarations or "
+        "the configuration say (`perfdecl layouts` lists them).", show_default=False)] = None,
+    font_path: Annotated[list[Path] | None, typer.Option(
+        "--font-path", help="A folder of fonts to use besides the system's (repeatable).",
+        show_default=False)] = None,
+    keep_going: Annotated[bool, typer.Option(
+        "--keep-going", help="Build the valid declarations even when others have errors "
+        "(the exit code is still 1).")] = False,
+) -> None:
+    """Build the official forms as HTML, DOCX and PDF, and the bundles for submission.
+
+    Writes build/<year>/<unit>/<id>.{html,docx,pdf}, a combined DOCX and PDF per unit and
+    year (with the derived 专项资金绩效目标汇总表 where the unit has special funds),
+    build/index.html, build/manifest.json and build/<year>.zip. Invalid declarations are
+    not built: the findings of `perfdecl check` are printed and the exit code is 1.
+    Unchanged forms are not rebuilt; the same inputs give byte-identical files.
+    """
+    from rich.progress import Progress
+
+    from .build import BuildOptions, parse_formats
+    from .build import build as run_build
+
+    console = _console()
+    with _errors():
+        formats = parse_formats(to)
+        options = BuildOptions(_paths(paths), out, formats, jobs, layout, font_path or [],
+                               keep_going)
+        if _progress_wanted():
+            with Progress(console=_console(stderr=True), transient=True) as bar:
+                task = bar.add_task("exporting forms", total=None)
+                options.progress = lambda done, total: bar.update(task, completed=done,
+                                                                  total=total)
+                result = run_build(options)
+        else:
+            result = run_build(options)
+    if result.checked.errors:
+        print_text(result.checked, console)
+        if not keep_going:
+            console.print("[bold red]nothing built[/]: fix the errors above, or build the "
+                          "valid declarations with --keep-going")
+            raise typer.Exit(1)
+    elif result.checked.warnings:
+        console.print(f"{result.checked.warnings} warnings (see `perfdecl check`)")
+    console.print(f"built {len(result.built)} declarations into {escape(str(out))}/: "
+                  f"{len(result.written)} files written, {len(result.unchanged)} unchanged")
+    raise typer.Exit(1 if result.failed else 0)
+
+
+@app.command()
+def layouts() -> None:
+    """List the layouts: for each kind of form, the layouts available and where each
+    comes from (built in, or the repository's templates/ folder)."""
+    from .config import load_config
+    from .render import Renderer
+
+    with _errors():
+        found = Renderer(load_config()).layouts()
+    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
+    for column in ("kind", "layout", "form", "from"):
+        table.add_column(column, overflow="fold")
+    for x in found:
+        table.add_row(x.kind, x.name, x.title, x.source)
+    Console(highlight=False, width=max(120, _console().width)).print(table)
+
+
 @app.command()
 def schema(
     kind: Annotated[str | None, typer.Argument(

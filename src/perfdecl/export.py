@@ -166,8 +166,9 @@ def _patch_document(xml: str) -> str:
 def reference_docx() -> Path:
     """The reference DOCX: pandoc's own default, with an A4 page, 宋体 (SimSun) in the
     East Asian font slot, 五号 text, a centred 黑体 title and bordered tables."""
+    fixed = {**os.environ, "SOURCE_DATE_EPOCH": "315532800"}  # else pandoc stamps it "now"
     default = subprocess.run([pandoc(), "--print-default-data-file", "reference.docx"],
-                             capture_output=True, check=True, timeout=60).stdout
+                             capture_output=True, check=True, timeout=60, env=fixed).stdout
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(default)) as src, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:

@@ -1,0 +1,143 @@
+"""Bundle: what a unit hands in and what CI publishes.
+
+- one combined document per unit and year: all its forms, in the unit's order, each on
+  a new page (made by build from the forms' HTML);
+- build/index.html linking every file; build/manifest.json with the sha256, size and
+  source declarations of every file; one zip per year for submission.
+
+Everything here is deterministic: sorted entries, fixed zip timestamps, no clock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import json
+import os
+import re
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .atomic import write_bytes
+
+STATE = ".perfdecl"
+MANIFEST = "manifest.json"
+INDEX = "index.html"
+
+
+@dataclass(frozen=True)
+class Output:
+    sources: list[str]
+    title: str
+
+
+def combine(pages: list[str]) -> str:
+    """One HTML document holding every page's form, each starting on a new page."""
+    if not pages:
+        return ""
+    head = pages[0].split("<body>", 1)[0]
+    bodies = [_body(p) for p in pages]
+    return head + "<body>\n" + '\n<div class="pagebreak"></div>\n'.join(bodies) + \
+        "\n</body>\n</html>\n"
+
+
+def _body(page: str) -> str:
+    match = re.search(r"<body>(.*)</body>", page, re.S)
+    return match.group(1).strip() if match else page
+
+
+def _zip_time() -> tuple[int, int, int, int, int, int]:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        import time
+
+        t = time.gmtime(max(int(epoch), 315532800))  # zip dates start in 1980
+        return (t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec - t.tm_sec % 2)
+    return (1980, 1, 1, 0, 0, 0)
+
+
+def _files(out: Path) -> list[str]:
+    found = []
+    for root, dirs, names in os.walk(out):
+        dirs[:] = sorted(d for d in dirs if d != STATE)
+        for name in names:
+            rel = (Path(root) / name).relative_to(out).as_posix()
+            if rel != MANIFEST and not name.startswith(".") and not name.endswith(".part"):
+                found.append(rel)
+    return sorted(found)
+
+
+def write_zips(out: Path) -> list[str]:
+    """One zip per fiscal year: build/<year>.zip holding build/<year>/…"""
+    years = sorted(p.name for p in out.iterdir() if p.is_dir() and re.fullmatch(r"\d{4}", p.name))
+    stamp = _zip_time()
+    written = []
+    for year in years:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for rel in _files(out / year):
+                info = zipfile.ZipInfo(f"{year}/{rel}", date_time=stamp)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, (out / year / rel).read_bytes(), compresslevel=9)
+        write_bytes(out / f"{year}.zip", buffer.getvalue())
+        written.append(f"{year}.zip")
+    return written
+
+
+def write_index(out: Path, outputs: dict[str, Output]) -> None:
+    """build/index.html: every form of every unit and year, with its formats."""
+    forms: dict[tuple[str, str], dict[str, dict[str, str]]] = defaultdict(dict)
+    titles: dict[tuple[str, str, str], str] = {}
+    for rel in _files(out):
+        parts = rel.split("/")
+        if len(parts) != 3:
+            continue
+        year, unit, name = parts
+        stem, _, ext = name.rpartition(".")
+        forms[(year, unit)].setdefault(stem, {})[ext] = rel
+        if rel in outputs:
+            titles[(year, unit, stem)] = outputs[rel].title
+    lines = ['<!DOCTYPE html>', '<html lang="zh-CN">', "<head>", '<meta charset="utf-8">',
+             "<title>绩效目标申报表</title>",
+             "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;}"
+             "td{padding:.2em .8em;border-bottom:1px solid #ddd;}</style>", "</head>", "<body>",
+             "<h1>绩效目标申报表</h1>"]
+    zips = [f for f in _files(out) if f.endswith(".zip") and "/" not in f]
+    if zips:
+        lines.append("<p>" + " ".join(f'<a href="{html.escape(z)}">{html.escape(z)}</a>'
+                                      for z in zips) + "</p>")
+    for (year, unit), stems in sorted(forms.items()):
+        lines.append(f"<h2>{html.escape(year)} · {html.escape(unit)}</h2>")
+        lines.append("<table>")
+        for stem, exts in sorted(stems.items()):
+            title = titles.get((year, unit, stem), "")
+            links = " ".join(f'<a href="{html.escape(exts[e])}">{e}</a>' for e in sorted(exts))
+            lines.append(f"<tr><td>{html.escape(stem)}</td><td>{html.escape(title)}</td>"
+                         f"<td>{links}</td></tr>")
+        lines.append("</table>")
+    lines += ["</body>", "</html>", ""]
+    write_bytes(out / INDEX, "\n".join(lines).encode("utf-8"))
+
+
+def write_manifest(out: Path, outputs: dict[str, Output]) -> None:
+    """build/manifest.json: every file with its sha256, size and source declarations."""
+    files = []
+    for rel in _files(out):
+        data = (out / rel).read_bytes()
+        entry = outputs.get(rel)
+        files.append({"path": rel, "sha256": hashlib.sha256(data).hexdigest(),
+                      "size": len(data), "sources": entry.sources if entry else []})
+    doc = {"perfdecl": __version__, "files": files}
+    write_bytes(out / MANIFEST, (json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+                .encode("utf-8"))
+
+
+def write_bundles(out: Path, outputs: dict[str, Output]) -> None:
+    write_zips(out)
+    write_index(out, outputs)
+    write_manifest(out, outputs)
