@@ -45,6 +45,7 @@ class BuildOptions:
     layout: str | None = None
     font_paths: Sequence[Path] = ()
     keep_going: bool = False
+    system_fonts: bool = True
     progress: Callable[[int, int], None] | None = None
 
 
@@ -98,10 +99,14 @@ def build(options: BuildOptions) -> BuildResult:
         return result
     invalid = checked.invalid_files()
     result.built = [d for d in checked.declarations if d.file not in invalid]
-    families = fonts.cjk_fonts(options.font_paths) if "pdf" in options.formats else []
+    families = (fonts.cjk_fonts(options.font_paths, system=options.system_fonts)
+                if "pdf" in options.formats else [])
     if options.layout:
         for kind in sorted({d.kind for d in result.built}):
-            renderer.template(kind, options.layout)  # fail early on a missing layout
+            try:
+                renderer.template(kind, options.layout)
+            except PerfdeclError as exc:
+                raise UsageError(f"--layout: {exc}") from None
     out = options.out
     out.mkdir(parents=True, exist_ok=True)
     with _lock(out):
@@ -119,12 +124,12 @@ def build(options: BuildOptions) -> BuildResult:
         done = 0
 
         def run(item: tuple[Job, str]) -> Path:
-            job, key = item
-            write_bytes(out / job.path, _export(job, families, options.font_paths))
+            job, _ = item
+            write_bytes(out / job.path, _export(job, families, options))
             return out / job.path
 
         with ThreadPoolExecutor(max_workers=options.jobs or os.cpu_count() or 1) as pool:
-            for (job, key), path in zip(todo, pool.map(run, todo), strict=True):
+            for (job, key), path in zip(todo, pool.map(run, todo), strict=True):  # in order
                 cache.record(job.path, key, job.sources, job.title)
                 result.written.append(path)
                 done += 1
@@ -136,14 +141,15 @@ def build(options: BuildOptions) -> BuildResult:
     return result
 
 
-def _export(job: Job, families: Sequence[str], font_paths: Sequence[Path]) -> bytes:
+def _export(job: Job, families: Sequence[str], options: BuildOptions) -> bytes:
     what = job.sources[0] if len(job.sources) == 1 else job.path
     if job.fmt == "html":
         return job.html.encode("utf-8")
     if job.fmt == "docx":
         return export.to_docx(job.html, job.epoch, what)
     body = export.to_typst(job.html, job.epoch, what)
-    return export.to_pdf(body, job.title, families, font_paths, job.epoch, what)
+    return export.to_pdf(body, job.title, families, options.font_paths, job.epoch, what,
+                         system_fonts=options.system_fonts)
 
 
 def _docx_settings() -> str:
@@ -152,7 +158,7 @@ def _docx_settings() -> str:
 
 
 def _pdf_settings(families: Sequence[str], options: BuildOptions) -> str:
-    return "|".join([*families, *map(str, options.font_paths),
+    return "|".join([*families, *map(str, options.font_paths), str(options.system_fonts),
                      export.preamble("", families), export.lua_filter().read_text()])
 
 

@@ -165,6 +165,9 @@ def build(
     keep_going: Annotated[bool, typer.Option(
         "--keep-going", help="Build the valid declarations even when others have errors "
         "(the exit code is still 1).")] = False,
+    system_fonts: Annotated[bool, typer.Option(
+        "--system-fonts/--no-system-fonts", help="Look for fonts on the system; without, "
+        "only in --font-path folders (PDFs identical on every machine).")] = True,
 ) -> None:
     """Build the official forms as HTML, DOCX and PDF, and the bundles for submission.
 
@@ -183,7 +186,7 @@ def build(
     with _errors():
         formats = parse_formats(to)
         options = BuildOptions(_paths(paths), out, formats, jobs, layout, font_path or [],
-                               keep_going)
+                               keep_going, system_fonts=system_fonts)
         if _progress_wanted():
             with Progress(console=_console(stderr=True), transient=True) as bar:
                 task = bar.add_task("exporting forms", total=None)
@@ -214,12 +217,9 @@ def layouts() -> None:
 
     with _errors():
         found = Renderer(load_config()).layouts()
-    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
-    for column in ("kind", "layout", "form", "from"):
-        table.add_column(column, overflow="fold")
+    width = max((len(x.kind) for x in found), default=4) + 2
     for x in found:
-        table.add_row(x.kind, x.name, x.title, x.source)
-    Console(highlight=False, width=max(120, _console().width)).print(table)
+        typer.echo(f"{x.kind:<{width}}{x.name:<18}{x.title}  ({x.source})")
 
 
 @app.command()

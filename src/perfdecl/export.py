@@ -77,12 +77,13 @@ def to_typst(html: str, epoch: int, what: str) -> str:
 
 
 def to_pdf(body: str, title: str, fonts: Sequence[str], font_paths: Sequence[Path],
-           epoch: int, what: str) -> bytes:
+           epoch: int, what: str, *, system_fonts: bool = True) -> bytes:
     """The PDF of a form from its Typst body, the Chinese fonts embedded."""
     source = preamble(title, fonts) + body
     try:
         return bytes(typst.compile(source.encode("utf-8"),
                                    font_paths=[str(p) for p in font_paths],
+                                   ignore_system_fonts=not system_fonts,
                                    timestamp=datetime.fromtimestamp(epoch, UTC)))
     except typst.TypstError as exc:
         raise ExportError(f"{what}: Typst failed: {exc}") from None

@@ -34,16 +34,19 @@ class FontError(PerfdeclError):
 
 
 @functools.cache
-def _families(font_paths: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(typst.Fonts(font_paths=list(font_paths)).families())
+def _families(font_paths: tuple[str, ...], system: bool) -> frozenset[str]:
+    return frozenset(typst.Fonts(font_paths=list(font_paths),
+                                 include_system_fonts=system).families())
 
 
-def cjk_fonts(font_paths: Sequence[Path] = ()) -> list[str]:
-    """The Chinese font families Typst can use, best first; FontError when there is none."""
+def cjk_fonts(font_paths: Sequence[Path] = (), *, system: bool = True) -> list[str]:
+    """The Chinese font families Typst can use, best first; FontError when there is none.
+    Without `system`, only the fonts in `font_paths` count (a build that is the same on
+    every machine that has those folders)."""
     for folder in font_paths:
         if not folder.is_dir():
             raise FontError(f"--font-path {folder}: not a folder")
-    available = _families(tuple(str(p) for p in font_paths))
+    available = _families(tuple(str(p) for p in font_paths), system)
     found = [f for f in CJK_FAMILIES if f in available]
     if not found:
         raise FontError(

@@ -1,0 +1,320 @@
+"""perfdecl build: the forms read back in every format, the bundles, and a build that is
+safe and repeatable."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import docx
+import pypdf
+import pytest
+
+from .conftest import DECLARATIONS, REPO
+
+FORMS = sorted(DECLARATIONS.rglob("*.yaml"))
+FORMATS = ("html", "docx", "pdf")
+
+
+def run(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None,
+        ) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "perfdecl", *args], cwd=cwd, text=True,
+                          capture_output=True, timeout=600, env={**os.environ, **(env or {})})
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """declarations/ built once, in every format, with each declaration's own layout."""
+    out = tmp_path_factory.mktemp("build") / "build"
+    result = run("build", "declarations", "--out", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+def output(built: Path, form: Path, ext: str) -> Path:
+    return built / form.parent.parent.name / form.parent.name / f"{form.stem}.{ext}"
+
+
+def test_every_declaration_is_built_in_every_format(built: Path) -> None:
+    for form in FORMS:
+        for ext in FORMATS:
+            assert output(built, form, ext).stat().st_size > 0, (form, ext)
+    leftovers = [p for p in built.rglob("*") if p.name.endswith(".part")]
+    assert leftovers == []
+
+
+def test_bundles(built: Path) -> None:
+    units = {(f.parent.parent.name, f.parent.name) for f in FORMS}
+    for year, unit in units:
+        for ext in ("docx", "pdf"):
+            assert (built / year / unit / f"{unit}-{year}.{ext}").is_file()
+        assert (built / f"{year}.zip").is_file()
+    # the derived 专项资金绩效目标汇总表 of the units with special funds
+    assert (built / "2023/shifeng-sbzx/fund-summary.pdf").is_file()
+    assert (built / "2019/shigu-sbzx/fund-summary.pdf").is_file()
+    assert not (built / "2024/yangxin-ylbx/fund-summary.pdf").exists()
+    index = (built / "index.html").read_text(encoding="utf-8")
+    for form in FORMS:
+        for ext in FORMATS:
+            assert f'href="{form.parent.parent.name}/{form.parent.name}/{form.stem}.{ext}"' in index
+
+
+def test_manifest_lists_every_file_with_its_hash_and_source(built: Path) -> None:
+    manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
+    entries = {e["path"]: e for e in manifest["files"]}
+    on_disk = {p.relative_to(built).as_posix() for p in built.rglob("*")
+               if p.is_file() and ".perfdecl" not in p.parts and p.name != "manifest.json"}
+    assert set(entries) == on_disk
+    import hashlib
+
+    for path, entry in entries.items():
+        data = (built / path).read_bytes()
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest()
+        assert entry["size"] == len(data)
+    assert entries["2019/shigu-sbzx/daiban-jingfei.pdf"]["sources"] == [
+        "declarations/2019/shigu-sbzx/daiban-jingfei.yaml"]
+    summary = entries["2023/shifeng-sbzx/fund-summary.docx"]["sources"]
+    assert "declarations/2023/shifeng-sbzx/junzhuan-ganbu.yaml" in summary
+    assert "declarations/2023/shifeng-sbzx/shifeng-sbzx-zhengti.yaml" not in summary
+
+
+def test_year_zip_holds_the_year_with_fixed_timestamps(built: Path) -> None:
+    with zipfile.ZipFile(built / "2023.zip") as archive:
+        names = archive.namelist()
+        assert names == sorted(names)
+        assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    expected = sorted(p.relative_to(built).as_posix() for p in (built / "2023").rglob("*")
+                      if p.is_file())
+    assert names == expected
+
+
+def test_html_is_self_contained_with_merged_cells(built: Path) -> None:
+    for form in FORMS:
+        html = output(built, form, "html").read_text(encoding="utf-8")
+        assert "<style>" in html and "@page" in html and "A4" in html
+        assert not re.search(r'<(?:link|script)\b|src="http', html), form
+        assert re.search(r'rowspan="[2-9]', html), f"{form}: no merged cells"
+
+
+def cells(document: docx.document.Document) -> list[list[str]]:
+    rows = []
+    for table in document.tables:
+        for row in table.rows:
+            rows.append([c.text.strip() for c in row.cells])
+    return rows
+
+
+def right_of(document: docx.document.Document, label: str) -> str:
+    """The text of the first cell after the cell reading `label`, in the same row."""
+    for row in cells(document):
+        for i, text in enumerate(row):
+            if text == label:
+                following = [t for t in row[i + 1:] if t != label]
+                return following[0] if following else ""
+    raise AssertionError(f"no cell {label!r}")
+
+
+def test_docx_fields_are_in_their_cells(built: Path) -> None:
+    project = docx.Document(str(built / "2019/shigu-sbzx/jichu-yanglaojin-peitao.docx"))
+    assert right_of(project, "项目名称") == "基础养老金区级配套经费"
+    text = "\n".join(" ".join(r) for r in cells(project))
+    for expected in ("衡阳市石鼓区社会保险管理中心", "11430404006258088", "王谦", "8177159",
+                     "2019.1", "保障基础养老金的发放", "保障养老待遇支出", "5500人受益",
+                     "石政发【2014】17号"):
+        assert expected in text, expected
+    direction = docx.Document(str(built / "2023/shifeng-sbzx/junzhuan-ganbu.docx"))
+    assert right_of(direction, "支出方向") == "企业退休军转干部生活补助"
+    text = "\n".join(" ".join(r) for r in cells(direction))
+    assert "建国初期及企业退休军转干部生活补贴" in text and "25.5" in text
+
+
+def merged(path: Path) -> tuple[int, int]:
+    """(vertically merged cells, horizontally merged cells) in a DOCX."""
+    xml = zipfile.ZipFile(path).read("word/document.xml").decode("utf-8")
+    return (len(re.findall(r'<w:vMerge w:val="restart"', xml)),
+            len(re.findall(r'<w:gridSpan w:val="[2-9]"', xml)))
+
+
+def test_docx_keeps_the_merged_cells(built: Path) -> None:
+    for form in FORMS:
+        vertical, horizontal = merged(output(built, form, "docx"))
+        assert vertical >= 3, f"{form}: the 一级/二级 labels are not merged down"
+        assert horizontal >= 1, f"{form}: no cell spans columns"
+
+
+def test_docx_page_fonts_and_borders(built: Path) -> None:
+    path = output(built, FORMS[0], "docx")
+    archive = zipfile.ZipFile(path)
+    document = archive.read("word/document.xml").decode("utf-8")
+    styles = archive.read("word/styles.xml").decode("utf-8")
+    assert '<w:pgSz w:w="11906" w:h="16838"' in document  # A4
+    assert 'w:eastAsia="SimSun"' in styles  # 宋体 in the East Asian slot
+    assert re.search(r'w:styleId="Table">.*?<w:tblBorders>.*?w:val="single"', styles, re.S)
+
+
+def test_pdf_text_and_embedded_fonts(built: Path) -> None:
+    for form in FORMS:
+        pdf = output(built, form, "pdf")
+        text = "".join(page.extract_text() for page in pypdf.PdfReader(pdf).pages)
+        name = re.search(r"^name: (.+)$", form.read_text(encoding="utf-8"), re.M).group(1)
+        assert name.strip("'\"")[:8] in text.replace("\n", ""), form
+        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
+                               check=True).stdout.splitlines()[2:]
+        assert fonts, f"{pdf}: no fonts"
+        assert all(line.split()[-5] == "yes" for line in fonts), f"{pdf}: a font not embedded"
+        assert any("CJK" in line for line in fonts)
+
+
+def test_libreoffice_opens_the_combined_docx(built: Path, tmp_path: Path) -> None:
+    combined = built / "2023/shifeng-sbzx/shifeng-sbzx-2023.docx"
+    profile = tmp_path / "profile"
+    result = subprocess.run(["libreoffice", f"-env:UserInstallation=file://{profile}",
+                             "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                             str(combined)], capture_output=True, text=True, timeout=300)
+    converted = tmp_path / "shifeng-sbzx-2023.pdf"
+    assert converted.is_file(), result.stdout + result.stderr
+    reader = pypdf.PdfReader(converted)
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert len(reader.pages) >= 8  # eight forms and the summary, each from a new page
+    assert "株洲市石峰区社会保险服务中心" in text and "7514.5" in text
+
+
+def test_two_builds_are_byte_identical(built: Path, tmp_path: Path) -> None:
+    other = tmp_path / "elsewhere"
+    result = run("build", "declarations", "--out", str(other), "--jobs", "1")
+    assert result.returncode == 0, result.stderr
+    mine = {p.relative_to(built): p.read_bytes() for p in built.rglob("*")
+            if p.is_file() and ".perfdecl" not in p.parts}
+    theirs = {p.relative_to(other): p.read_bytes() for p in other.rglob("*")
+              if p.is_file() and ".perfdecl" not in p.parts}
+    assert mine.keys() == theirs.keys()
+    assert [k for k in mine if mine[k] != theirs[k]] == []
+
+
+def test_unchanged_declarations_are_not_rebuilt(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(DECLARATIONS / "2024", repo / "declarations" / "2024")
+    (repo / "perfdecl.toml").write_text("", encoding="utf-8")
+    first = run("build", "--to", "html,pdf", cwd=repo)
+    assert first.returncode == 0, first.stderr
+    stamps = {p: p.stat().st_mtime_ns for p in (repo / "build").rglob("*.pdf")}
+    again = run("build", "--to", "html,pdf", cwd=repo)
+    assert "0 files written" in again.stdout
+    assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
+    declaration = repo / "declarations/2024/yangxin-ylbx/jihe-gongzuo.yaml"
+    declaration.write_text(declaration.read_text(encoding="utf-8").replace(
+        "参保人员稽核调查户数", "参保人员稽核户数"), encoding="utf-8")
+    changed = run("build", "--to", "html,pdf", cwd=repo)
+    assert changed.returncode == 0
+    rewritten = {p.name for p, t in stamps.items() if p.stat().st_mtime_ns != t}
+    assert rewritten == {"jihe-gongzuo.pdf", "yangxin-ylbx-2024.pdf"}
+
+
+def test_invalid_declarations_are_not_built(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(REPO / "tests" / "seeds" / "2023", repo / "declarations" / "2023")
+    result = run("build", "declarations", "--to", "html", "--out", "build", cwd=repo)
+    assert result.returncode == 1
+    assert "junzhuan-ganbu.yaml:15:11: error X003" in result.stdout
+    assert "nothing built" in result.stdout
+    assert not list((repo / "build").rglob("*.html"))
+    kept = run("build", "declarations", "--to", "html", "--out", "build", "--keep-going",
+               cwd=repo)
+    assert kept.returncode == 1
+    built = {p.stem for p in (repo / "build").rglob("*.html")}
+    assert "junzhuan-ganbu" not in built and "chengxiang-jumin-yanglao" not in built
+    assert "jiguan-yanglao" in built
+
+
+def test_no_chinese_font_is_one_clear_error(tmp_path: Path) -> None:
+    result = run("build", "declarations/2024", "--to", "pdf", "--no-system-fonts",
+                 "--out", str(tmp_path / "b"))
+    assert result.returncode == 1
+    assert "no Chinese font found" in result.stderr
+    assert "apt-get install fonts-noto-cjk" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_font_path_alone_is_enough(tmp_path: Path) -> None:
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    found = subprocess.run(["fc-match", "-f", "%{file}", "Noto Serif CJK SC"],
+                           capture_output=True, text=True, check=True).stdout
+    shutil.copy(found, fonts)
+    result = run("build", "declarations/2024/yangxin-ylbx/jihe-gongzuo.yaml", "--to", "pdf",
+                 "--no-system-fonts", "--font-path", str(fonts), "--out", str(tmp_path / "b"))
+    assert result.returncode == 0, result.stderr
+    pdf = tmp_path / "b/2024/yangxin-ylbx/jihe-gongzuo.pdf"
+    assert "稽核" in "".join(p.extract_text() for p in pypdf.PdfReader(pdf).pages)
+
+
+def test_repository_layout_overrides_and_is_listed(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(DECLARATIONS / "2024", repo / "declarations" / "2024")
+    (repo / "perfdecl.toml").write_text('layout = "national"\n[layouts]\nproject = "plain"\n',
+                                        encoding="utf-8")
+    mine = repo / "templates" / "project" / "plain.html.j2"
+    mine.parent.mkdir(parents=True)
+    mine.write_text('{# 简易项目表 #}\n{% extends "_base.html.j2" %}{% block form %}'
+                    '<div class="form"><h1>简易：{{ data.name }}</h1>'
+                    '<table><tr><td rowspan="2">金额</td><td>{{ get("funding.total")|wan }}'
+                    '</td></tr><tr><td>万元</td></tr></table></div>{% endblock %}\n',
+                    encoding="utf-8")
+    for file in (repo / "declarations").rglob("*.yaml"):  # let the configuration choose
+        file.write_text(re.sub(r"^layout: .*\n", "", file.read_text(encoding="utf-8"),
+                               flags=re.M), encoding="utf-8")
+    listing = run("layouts", cwd=repo)
+    assert re.search(r"^project\s+plain\s+简易项目表  \(.*templates/project/plain\.html\.j2\)$",
+                     listing.stdout, re.M)
+    assert re.search(r"^project\s+national\s+.*\(built-in\)$", listing.stdout, re.M)
+    result = run("build", "--to", "html", cwd=repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    html = (repo / "build/2024/yangxin-ylbx/jihe-gongzuo.html").read_text(encoding="utf-8")
+    assert "简易：稽核工作费用" in html and "80.00" in html
+    department = (repo / "build/2024/yangxin-ylbx/yangxin-ylbx-zhengti.html").read_text(
+        encoding="utf-8")
+    assert "部门整体支出绩效目标申报表" in department  # the configured default: national
+
+
+def test_template_error_names_file_and_line(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(DECLARATIONS / "2024", repo / "declarations" / "2024")
+    (repo / "perfdecl.toml").write_text("", encoding="utf-8")
+    broken = repo / "templates" / "project" / "yangxin-2024.html.j2"
+    broken.parent.mkdir(parents=True)
+    broken.write_text('{# 坏模板 #}\n<p>{{ data.name }}</p>\n<p>{{ data.no_such_field }}</p>\n',
+                      encoding="utf-8")
+    result = run("build", "--to", "html", cwd=repo)
+    assert result.returncode == 1
+    assert f"{broken}:3:" in result.stderr and "no_such_field" in result.stderr
+    assert "Traceback" not in result.stderr
+    broken.write_text("{% if %}\n", encoding="utf-8")
+    result = run("build", "--to", "html", cwd=repo)
+    assert result.returncode == 1
+    assert "yangxin-2024.html.j2:1: template error" in result.stderr
+
+
+def test_text_from_a_declaration_is_never_markup(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(DECLARATIONS / "2024", repo / "declarations" / "2024")
+    (repo / "perfdecl.toml").write_text("", encoding="utf-8")
+    file = repo / "declarations/2024/yangxin-ylbx/jihe-gongzuo.yaml"
+    file.write_text(file.read_text(encoding="utf-8").replace(
+        "name: 稽核工作费用", "name: <script>alert(1)</script>稽核"), encoding="utf-8")
+    assert run("build", "--to", "html", cwd=repo).returncode == 0
+    html = (repo / "build/2024/yangxin-ylbx/jihe-gongzuo.html").read_text(encoding="utf-8")
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;稽核" in html
+
+
+def test_unknown_format_and_missing_layout_are_usage_errors(tmp_path: Path) -> None:
+    bad = run("build", "declarations/2024", "--to", "html,odt", "--out", str(tmp_path))
+    assert bad.returncode == 2 and "--to takes" in bad.stderr
+    missing = run("build", "declarations/2024", "--layout", "nowhere", "--out", str(tmp_path))
+    assert missing.returncode == 2
+    assert "--layout: no layout 'nowhere' for" in missing.stderr
