@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from .check import CheckResult, discover
+from .diff import DiffResult, compare, compare_pair
+from .diff.inputs import Side, from_paths, from_revision, parse_range
 from .check import check as _check
 from .errors import Finding, PerfdeclError, UsageError
 from .fmt import format_file
@@ -47,6 +49,40 @@ def format_paths(paths: Sequence[Path], *, write: bool) -> FormatOutcome:
         elif changed:
             outcome.changed.append(file)
     return outcome
+
+
+def diff(paths: Sequence[Path], rev: str | None = None, *,
+         order: bool = False) -> tuple[DiffResult, Side, Side]:
+    """Compares two files, two folders, or (with `rev`) two git revisions of `paths`."""
+    if rev is not None:
+        old_rev, new_rev = parse_range(rev)
+        scope = list(paths) or [Path("declarations")]
+        old = from_revision(old_rev, scope)
+        new = from_revision(new_rev, scope) if new_rev else from_paths(scope, "working tree")
+        return compare(old.declarations, new.declarations, order=order), old, new
+    if len(paths) != 2:
+        raise UsageError("diff takes OLD and NEW (two files or two folders), or --rev A[..B]")
+    old_path, new_path = paths
+    for p in paths:
+        if not p.exists():
+            raise UsageError(f"path not found: {p}")
+    if old_path.is_dir() != new_path.is_dir():
+        raise UsageError("compare a file with a file, or a folder with a folder")
+    old, new = from_paths([old_path]), from_paths([new_path])
+    if old_path.is_dir():
+        return compare(old.declarations, new.declarations, order=order), old, new
+    if not old.declarations or not new.declarations:
+        return DiffResult([]), old, new
+    return compare_pair(old.declarations[0], new.declarations[0], order=order), old, new
+
+
+def write_redline(result: DiffResult, out: Path) -> None:
+    """The new forms in their layouts, with Word tracked changes against the old ones."""
+    from .diff.redline import redline_docx
+
+    from .atomic import write_bytes
+
+    write_bytes(out, redline_docx(result))
 
 
 def rules() -> list[Rule]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import model, rules
 from .errors import Finding, Severity, UsageError
-from .load import load
+from .load import Document, load, parse
 from .model import Declaration
 from .schema import validate
 
@@ -102,7 +102,16 @@ def check(paths: Sequence[Path], *, context: bool = True) -> CheckResult:
 def read(file: Path) -> tuple[Declaration | None, list[Finding]]:
     """Loads, validates and models one file: its declaration (None if unusable) and its
     file and schema findings."""
-    document, findings = load(file)
+    return model_of(*load(file))
+
+
+def read_bytes(raw: bytes, shown: Path) -> tuple[Declaration | None, list[Finding]]:
+    """As read(), for a file's content from elsewhere (a git object)."""
+    return model_of(*parse(raw, shown))
+
+
+def model_of(document: Document | None,
+             findings: list[Finding]) -> tuple[Declaration | None, list[Finding]]:
     if document is None:
         return None, findings
     schema_findings, data = validate(document)

@@ -208,6 +208,92 @@ def build(
     raise typer.Exit(1 if result.failed else 0)
 
 
+class DiffFormat(enum.StrEnum):
+    text = "text"
+    markdown = "markdown"
+    html = "html"
+    json = "json"
+    docx = "docx"
+
+
+@app.command()
+def diff(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="OLD NEW: two declaration files or two folders. With --rev: the paths to "
+        "compare (default declarations/).", show_default=False, readable=False)] = None,
+    rev: Annotated[str | None, typer.Option(
+        "--rev", help="Compare git revisions: A..B, or A against the working tree.",
+        show_default=False)] = None,
+    output_format: Annotated[DiffFormat, typer.Option(
+        "--format", "-f", help="text (terminal), markdown (merge-request comment), html "
+        "(redline page), json, or docx (the new form with Word tracked changes).")
+    ] = DiffFormat.text,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Write the report to this file (needed for docx).",
+        show_default=False)] = None,
+    exit_code: Annotated[bool, typer.Option(
+        "--exit-code", help="Exit 1 when there are differences, as `git diff --exit-code`.")
+    ] = False,
+    order: Annotated[bool, typer.Option(
+        "--order", help="Report reordered lists too (by default order is no change).")
+    ] = False,
+    textconv: Annotated[Path | None, typer.Option(
+        "--textconv", help="Print FILE as one fact per line, for git's textconv driver.",
+        show_default=False, readable=False)] = None,
+) -> None:
+    """Show what changed between two declarations, two folders or two git revisions.
+
+    Declarations are matched by id, indicators by category and name (renamed ones are
+    shown as renamed), lists by content (reordering is no change unless --order).
+    Amounts show the difference and percentage, targets whether they tightened, texts
+    their changed characters; changes that only move years on are counted, not listed.
+    """
+    from .diff import inputs
+    from .diff import report as diff_report
+
+    console = _console()
+    with _errors():
+        if textconv is not None:
+            from .diff.textconv import facts
+
+            sys.stdout.write(facts(textconv))
+            raise typer.Exit(0)
+        result, old_side, new_side = api.diff(paths or [], rev, order=order)
+        problems = old_side.problems + new_side.problems
+        for finding in problems:
+            _console(stderr=True).print(escape(plain_line(finding)))
+        if output_format == DiffFormat.docx:
+            if out is None:
+                raise api.UsageError("--format docx writes a Word file: name it with --out")
+            api.write_redline(result, out)
+        else:
+            text = {DiffFormat.markdown: diff_report.to_markdown,
+                    DiffFormat.html: diff_report.to_html}.get(output_format)
+            if output_format == DiffFormat.json:
+                rendered = diff_report.to_json(result, old_side.label, new_side.label)
+            elif text is not None:
+                rendered = text(result)
+            else:
+                rendered = None
+            if out is not None:
+                from .atomic import write_text
+
+                if rendered is None:
+                    plain = Console(file=None, record=True, width=200, no_color=True,
+                                    force_terminal=False)
+                    with plain.capture():
+                        diff_report.print_text(result, plain)
+                    rendered = plain.export_text()
+                write_text(out, rendered)
+            elif rendered is None:
+                diff_report.print_text(result, console)
+            else:
+                sys.stdout.write(rendered)
+    del inputs
+    failed = bool(problems)
+    raise typer.Exit(1 if failed or (exit_code and result.changed) else 0)
+
+
 @app.command()
 def layouts() -> None:
     """List the layouts: for each kind of form, the layouts available and where each

@@ -1,0 +1,394 @@
+"""Compare: two sets of declarations → what changed, semantically.
+
+Identity at every level: declarations by `id`; list items by what they are (a schedule
+row by its task, an expense line by its item, a goal by its text), so reordering is no
+change unless asked for; indicators by term, category and name, with a renamed indicator
+(same place, a similar name or the same target) shown as renamed rather than removed and
+added. Amounts change by a difference and a percentage; targets are compared as parsed
+values (≥90% → ≥95% tightens); texts change character by character; a change that only
+moves years on is marked as such.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ..model import Declaration
+from ..schema import SchemaNav
+from ..targets import Target, TargetKind, parse
+from .text import Segment, segments, similarity, year_shift
+
+ADDED, REMOVED, CHANGED, RENAMED, MOVED, REORDERED = (
+    "added", "removed", "changed", "renamed", "moved", "reordered")
+
+MONEY = {"total", "multi_year_total", "fiscal", "general_budget", "government_fund",
+         "prior_year_balance", "own", "other", "basic", "project", "amount"}
+"""Field names that hold amounts in 万元."""
+
+IDENTITY_FIELD = {"schedule": "task", "items": "item", "key_tasks": "task", "history": "year"}
+"""The field that tells the items of a list apart, by the list's field name."""
+
+
+def identity(list_name: str) -> Callable[[Any], str]:
+    """How the items of a list are told apart: by their identity field, or by their text."""
+    name = IDENTITY_FIELD.get(list_name)
+    if name is None:
+        return show
+    return lambda item: show(item.get(name)) if isinstance(item, dict) else show(item)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference between two declarations."""
+
+    where: tuple[str, ...]  # human labels: 资金 › 资金总额
+    key: str  # data path: funding.total, schedule[丧葬费补贴].task
+    kind: str
+    old: str | None = None
+    new: str | None = None
+    note: str | None = None
+    segments: tuple[Segment, ...] = ()
+    delta: Decimal | None = None
+    percent: Decimal | None = None
+    years: int | None = None  # the change only moves years on, by this many
+
+    @property
+    def label(self) -> str:
+        return " › ".join(self.where)
+
+
+@dataclass
+class DeclarationDiff:
+    id: str
+    kind: str
+    name: str
+    status: str  # added, removed, changed, unchanged
+    old: Declaration | None
+    new: Declaration | None
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def substantive(self) -> list[Change]:
+        """The changes that are more than years moving on."""
+        return [c for c in self.changes if c.years is None]
+
+
+@dataclass
+class DiffResult:
+    declarations: list[DeclarationDiff]
+
+    @property
+    def changed(self) -> bool:
+        return any(d.status != "unchanged" for d in self.declarations)
+
+    def count(self, status: str) -> int:
+        return sum(d.status == status for d in self.declarations)
+
+
+def compare(old: Sequence[Declaration], new: Sequence[Declaration], *,
+            order: bool = False) -> DiffResult:
+    """Matches declarations by id and compares each pair."""
+    olds = {d.id: d for d in old}
+    news = {d.id: d for d in new}
+    out = []
+    for id_ in sorted(olds.keys() | news.keys()):
+        a, b = olds.get(id_), news.get(id_)
+        if a is None and b is not None:
+            out.append(DeclarationDiff(id_, b.kind, b.name.value, ADDED, None, b))
+        elif b is None and a is not None:
+            out.append(DeclarationDiff(id_, a.kind, a.name.value, REMOVED, a, None))
+        elif a is not None and b is not None:
+            changes = list(Comparison(b.kind, order, a.kind).declarations(a, b))
+            out.append(DeclarationDiff(id_, b.kind, b.name.value,
+                                       CHANGED if changes else "unchanged", a, b, changes))
+    return DiffResult(out)
+
+
+def compare_pair(old: Declaration, new: Declaration, *, order: bool = False) -> DiffResult:
+    """Compares two declarations whatever their ids (two files named on the command line)."""
+    changes = list(Comparison(new.kind, order, old.kind).declarations(old, new))
+    id_ = new.id if old.id == new.id else f"{old.id} → {new.id}"
+    return DiffResult([DeclarationDiff(id_, new.kind, new.name.value,
+                                       CHANGED if changes else "unchanged", old, new, changes)])
+
+
+def show(value: Any) -> str:
+    """A value as a reviewer reads it: 74, 25.5, 2019-01, lists joined by 、."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "、".join(show(v) for v in value)
+    if isinstance(value, dict):
+        return "，".join(f"{show(v)}" for v in value.values())
+    return str(value)
+
+
+class Comparison:
+    """The comparison of two declarations of one kind."""
+
+    def __init__(self, kind: str, order: bool, old_kind: str | None = None) -> None:
+        self.navs = [SchemaNav(kind)] + ([SchemaNav(old_kind)] if old_kind and
+                                         old_kind != kind else [])
+        self.nav = self.navs[0]
+        self.order = order
+
+    def declarations(self, old: Declaration, new: Declaration) -> Iterator[Change]:
+        a = {k: v for k, v in old.data.items() if k != "indicators"}
+        b = {k: v for k, v in new.data.items() if k != "indicators"}
+        yield from self.value(a, b, (), ())
+        yield from self.indicators(old.data.get("indicators", {}),
+                                   new.data.get("indicators", {}))
+
+    # ------------------------------------------------------------------ generic values
+
+    def label(self, path: tuple[str | int, ...]) -> str:
+        title = next((t for t in (nav.title(path) for nav in self.navs) if t), None)
+        return title or str(path[-1])
+
+    def value(self, old: Any, new: Any, path: tuple[str | int, ...],
+              where: tuple[str, ...], key: str = "") -> Iterator[Change]:
+        if old == new:
+            return
+        if isinstance(old, dict) or isinstance(new, dict):  # a group: field by field
+            old, new = old if isinstance(old, dict) else {}, new if isinstance(new, dict) else {}
+            for k in self._keys(path, old, new):
+                here = (*path, k)
+                yield from self.value(old.get(k), new.get(k), here,
+                                      (*where, self.label(here)), f"{key}.{k}" if key else k)
+            return
+        if isinstance(old, list) or isinstance(new, list):  # items by identity
+            old, new = old if isinstance(old, list) else [], new if isinstance(new, list) else []
+            yield from self.items(old, new, path, where, key)
+            return
+        if old is None:
+            yield Change(where, key, ADDED, new=show(new))
+        elif new is None:
+            yield Change(where, key, REMOVED, old=show(old))
+        else:
+            yield self.scalar(old, new, path, where, key)
+
+    def _keys(self, path: tuple[str | int, ...], old: dict[str, Any],
+              new: dict[str, Any]) -> list[str]:
+        ordered = [k for k in self.nav.properties(path) if k in old or k in new]
+        return ordered + sorted((old.keys() | new.keys()) - set(ordered))
+
+    def scalar(self, old: Any, new: Any, path: tuple[str | int, ...], where: tuple[str, ...],
+               key: str) -> Change:
+        name = next((p for p in reversed(path) if isinstance(p, str)), "")
+        if name in MONEY and isinstance(old, int | Decimal) and isinstance(new, int | Decimal):
+            return amount_change(where, key, Decimal(old), Decimal(new))
+        if name in ("target", "value"):
+            return target_change(where, key, str(old), str(new))
+        return text_change(where, key, show(old), show(new))
+
+    def items(self, old: list[Any], new: list[Any], path: tuple[str | int, ...],
+              where: tuple[str, ...], key: str) -> Iterator[Change]:
+        name = next((p for p in reversed(path) if isinstance(p, str)), "")
+        ident = identity(name)
+        pairs, gone, fresh = match(old, new, ident)
+        for a, b in pairs:
+            label = ident(b) or ident(a)
+            item_path = (*path, 0)
+            yield from self.value(a, b, item_path, (*where, label) if isinstance(b, dict)
+                                  else where, f"{key}[{label}]")
+        def named(item: Any) -> tuple[str, ...]:  # an item of more than its name gets a line
+            more = isinstance(item, dict) and set(item) - {IDENTITY_FIELD.get(name)}
+            return (*where, ident(item)) if more else where
+
+        for item in gone:
+            label = named(item)
+            yield Change(label, f"{key}[{ident(item)}]", REMOVED,
+                         old=self.describe(item, path, name))
+        for item in fresh:
+            label = named(item)
+            yield Change(label, f"{key}[{ident(item)}]", ADDED,
+                         new=self.describe(item, path, name))
+        if self.order and not gone and not fresh:
+            before = [ident(a) for a, _ in sorted(pairs, key=lambda p: _index(old, p[0]))]
+            after = [ident(a) for a, _ in sorted(pairs, key=lambda p: _index(new, p[1]))]
+            if before != after:
+                yield Change(where, key, REORDERED, old="、".join(before), new="、".join(after))
+
+    def describe(self, item: Any, path: tuple[str | int, ...], list_name: str) -> str:
+        """A list item on one line: its fields with their titles, but the one that
+        names it (which the label already shows)."""
+        if not isinstance(item, dict):
+            return show(item)
+        skip = IDENTITY_FIELD.get(list_name)
+        parts = [f"{self.label((*path, 0, k))} {show(v)}" for k, v in item.items() if k != skip]
+        return "，".join(parts) or show(item.get(skip))
+
+    # ---------------------------------------------------------------------- indicators
+
+    def indicators(self, old: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
+        for term in ("long_term", "annual"):
+            title = self.label(("indicators", term))
+            a = list(_flatten(old.get(term, {})))
+            b = list(_flatten(new.get(term, {})))
+            yield from self.indicator_lists(a, b, title, term)
+
+    def indicator_lists(self, old: list[tuple[str, str, dict[str, Any]]],
+                        new: list[tuple[str, str, dict[str, Any]]], title: str,
+                        term: str) -> Iterator[Change]:
+        def place(item: tuple[str, str, dict[str, Any]]) -> tuple[str, str, str]:
+            return (item[0], item[1], item[2]["name"])
+
+        left = list(old)
+        right = list(new)
+        pairs: list[tuple[tuple[str, str, dict[str, Any]], tuple[str, str, dict[str, Any]],
+                          str]] = []
+        for a in list(left):  # same category, same name
+            b = next((x for x in right if place(x) == place(a)), None)
+            if b is not None:
+                pairs.append((a, b, ""))
+                left.remove(a)
+                right.remove(b)
+        for a in list(left):  # same name, another category: moved
+            b = next((x for x in right if x[2]["name"] == a[2]["name"]), None)
+            if b is not None:
+                pairs.append((a, b, MOVED))
+                left.remove(a)
+                right.remove(b)
+        for a in list(left):  # same category, a similar name or the same target: renamed
+            candidates = [x for x in right if x[:2] == a[:2]]
+            best = max(candidates, key=lambda x: _rename_score(a[2], x[2]), default=None)
+            if best is not None and _rename_score(a[2], best[2]) >= 0.5:
+                pairs.append((a, best, RENAMED))
+                left.remove(a)
+                right.remove(best)
+        for a, b, how in pairs:
+            where = (title, b[0], b[1], b[2]["name"])
+            key = f"indicators.{term}.{b[0]}.{b[1]}[{b[2]['name']}]"
+            if how == MOVED:
+                yield Change(where, key, MOVED, old=f"{a[0]} › {a[1]}", new=f"{b[0]} › {b[1]}")
+            elif how == RENAMED:
+                yield Change(where, key, RENAMED, old=a[2]["name"], new=b[2]["name"],
+                             segments=tuple(segments(a[2]["name"], b[2]["name"])))
+            fields_a = {k: v for k, v in a[2].items() if k != "name"}
+            fields_b = {k: v for k, v in b[2].items() if k != "name"}
+            for k in ("target", "standard", "note", "history"):
+                yield from self.value(fields_a.get(k), fields_b.get(k),
+                                      ("indicators", term, b[0], b[1], 0, k),
+                                      (*where, self.label(("indicators", term, b[0], b[1], 0, k))),
+                                      f"{key}.{k}")
+        for a in left:
+            yield Change((title, a[0], a[1], a[2]["name"]),
+                         f"indicators.{term}.{a[0]}.{a[1]}[{a[2]['name']}]", REMOVED,
+                         old=_indicator_text(a[2]))
+        for b in right:
+            yield Change((title, b[0], b[1], b[2]["name"]),
+                         f"indicators.{term}.{b[0]}.{b[1]}[{b[2]['name']}]", ADDED,
+                         new=_indicator_text(b[2]))
+
+
+def _flatten(tree: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for level1, children in tree.items():
+        for level2, items in children.items():
+            for item in items:
+                yield level1, level2, item
+
+
+def _indicator_text(item: dict[str, Any]) -> str:
+    """An indicator added or removed, named by its place: its target, if it has one."""
+    target = item.get("target")
+    return show(target) if target is not None else "（无指标值）"
+
+
+def _rename_score(a: dict[str, Any], b: dict[str, Any]) -> float:
+    score = similarity(str(a["name"]), str(b["name"]))
+    if a.get("target") is not None and a.get("target") == b.get("target"):
+        score = max(score, 0.75)
+    return score
+
+
+def _index(items: list[Any], item: Any) -> int:
+    return next(i for i, x in enumerate(items) if x is item)
+
+
+def match(old: list[Any], new: list[Any],
+          ident: Callable[[Any], str]) -> tuple[list[tuple[Any, Any]], list[Any], list[Any]]:
+    """Pairs list items by identity, then by similarity; returns the pairs, the items
+    only in `old` and the items only in `new` (each in its list's order)."""
+    left, right = list(old), list(new)
+    pairs = []
+    for a in list(left):
+        b = next((x for x in right if ident(x) == ident(a)), None)
+        if b is not None:
+            pairs.append((a, b))
+            left.remove(a)
+            right.remove(b)
+    for a in list(left):
+        best = max(right, key=lambda x: similarity(ident(a), ident(x)), default=None)
+        if best is not None and similarity(ident(a), ident(best)) >= 0.5:
+            pairs.append((a, best))
+            left.remove(a)
+            right.remove(best)
+    return pairs, left, right
+
+
+def amount_change(where: tuple[str, ...], key: str, old: Decimal, new: Decimal) -> Change:
+    delta = new - old
+    percent = (delta / old * 100).quantize(Decimal("0.1")) if old else None
+    sign = "+" if delta > 0 else ""
+    note = f"{sign}{show(delta)} 万元" + (f" ({sign}{percent}%)" if percent is not None else "")
+    return Change(where, key, CHANGED, show(old), show(new), note, delta=delta, percent=percent)
+
+
+def _inline(old: str, new: str) -> tuple[Segment, ...]:
+    """Character changes, when the texts are long and alike enough for them to help;
+    short or unrelated values read better as old → new."""
+    if max(len(old), len(new)) < 6 or similarity(old, new) < 0.5:
+        return ()
+    return tuple(segments(old, new))
+
+
+def text_change(where: tuple[str, ...], key: str, old: str, new: str) -> Change:
+    shift = year_shift(old, new)
+    note = f"years moved on by {shift}" if shift else None
+    return Change(where, key, CHANGED, old, new, note, _inline(old, new), years=shift)
+
+
+def target_change(where: tuple[str, ...], key: str, old: str, new: str) -> Change:
+    shift = year_shift(old, new)
+    if shift:
+        return Change(where, key, CHANGED, old, new, f"years moved on by {shift}",
+                      _inline(old, new), years=shift)
+    return Change(where, key, CHANGED, old, new, judge(parse(old), parse(new)),
+                  _inline(old, new))
+
+
+def judge(old: Target, new: Target) -> str | None:
+    """What a target change means: tightened, loosened, or which part changed."""
+    if old.kind != new.kind:
+        if new.is_quantitative and not old.is_quantitative:
+            return "now measurable"
+        if old.is_quantitative and not new.is_quantitative:
+            return "no longer measurable"
+        return None
+    if old.kind == TargetKind.DEADLINE and old.year and new.year:
+        return "deadline later" if new.year > old.year else "deadline earlier"
+    if old.kind != TargetKind.QUANTITY:
+        return None
+    notes = []
+    if old.operator != new.operator:
+        notes.append(f"operator {old.operator} → {new.operator}")
+    if (old.unit or "") != (new.unit or ""):
+        notes.append(f"unit {old.unit or '—'} → {new.unit or '—'}")
+    if notes:
+        return "; ".join(notes)
+    assert old.number is not None and new.number is not None
+    if old.number == new.number:
+        return None
+    higher = new.number > old.number
+    if old.operator in ("≥", ">"):
+        return "tightened" if higher else "loosened"
+    if old.operator in ("≤", "<"):
+        return "loosened" if higher else "tightened"
+    return "raised" if higher else "lowered"

@@ -1,0 +1,219 @@
+"""Diff reporters: the terminal (rich), Markdown (a merge-request comment), a
+self-contained HTML redline page, and JSON (stable; `schema/diff-report.json`).
+
+Text changes show inline, character by character: on a terminal in colour, elsewhere
+as [-old-]{+new+}. Changes that only move years on are counted, not listed.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
+
+from .engine import ADDED, CHANGED, MOVED, REMOVED, RENAMED, REORDERED, Change, DiffResult
+from .text import Segment
+
+SIGN = {"added": "+", "removed": "-", "changed": "~", "unchanged": "="}
+NOTES = {"tightened": "收紧", "loosened": "放宽", "raised": "提高", "lowered": "降低",
+         "now measurable": "改为可量化", "no longer measurable": "不再可量化",
+         "deadline later": "期限推后", "deadline earlier": "期限提前"}
+
+
+def summary(result: DiffResult) -> str:
+    parts = [f"{result.count(s)} {s}" for s in ("changed", "added", "removed", "unchanged")]
+    return f"{len(result.declarations)} declarations: " + ", ".join(parts)
+
+
+def note_text(change: Change) -> str:
+    return NOTES.get(change.note or "", change.note or "")
+
+
+def inline(segments: Iterable[Segment], delete: Callable[[str], str],
+           insert: Callable[[str], str], equal: Callable[[str], str]) -> str:
+    out = []
+    for s in segments:
+        out.append(delete(s.text) if s.op == "delete" else insert(s.text) if s.op == "insert"
+                   else equal(s.text))
+    return "".join(out)
+
+
+def _years(changes: list[Change]) -> str | None:
+    shifted = [c for c in changes if c.years]
+    if not shifted:
+        return None
+    moves = sorted({c.years for c in shifted if c.years})
+    by = "/".join(f"{m:+d}" for m in moves)
+    return f"{len(shifted)} change{'s' * (len(shifted) != 1)} only move years on ({by} year)"
+
+
+# ---------------------------------------------------------------------------- terminal
+
+
+def print_text(result: DiffResult, console: Console) -> None:
+    """For the terminal: colour on a TTY, [-old-]{+new+} otherwise."""
+    colour = console.is_terminal and not console.no_color
+    for d in result.declarations:
+        if d.status == "unchanged":
+            continue
+        style = {"added": "green", "removed": "red", "changed": "yellow"}[d.status]
+        console.print(f"[bold {style}]{SIGN[d.status]} {d.kind} {escape(d.id)}[/]  "
+                      f"{escape(d.name)}", soft_wrap=True, highlight=False)
+        for change in d.substantive:
+            console.print(Text("    ") + _text_line(change, colour), soft_wrap=True)
+        years = _years(d.changes)
+        if years:
+            console.print(f"    [dim]({escape(years)})[/]", soft_wrap=True, highlight=False)
+    console.print(summary(result), soft_wrap=True, highlight=False)
+
+
+def _text_line(change: Change, colour: bool) -> Text:
+    line = Text()
+    if change.kind == ADDED:
+        line.append(f"+ {change.label}: ", style="green" if colour else "")
+        line.append(change.new or "", style="green" if colour else "")
+    elif change.kind == REMOVED:
+        line.append(f"- {change.label}: ", style="red" if colour else "")
+        line.append(change.old or "", style="red" if colour else "")
+    elif change.kind == RENAMED:
+        line.append(f"renamed {change.label} (was {change.old})")
+    elif change.kind == MOVED:
+        line.append(f"moved {change.label}: {change.old} → {change.new}")
+    elif change.kind == REORDERED:
+        line.append(f"reordered {change.label}: {change.old} → {change.new}")
+    else:
+        line.append(f"{change.label}: ")
+        if change.delta is not None or not change.segments:
+            line.append(f"{change.old} → {change.new}")
+        else:
+            for s in change.segments:
+                if s.op == "equal":
+                    line.append(s.text)
+                elif colour:
+                    line.append(s.text, style="red strike" if s.op == "delete" else "green")
+                else:
+                    line.append(f"[-{s.text}-]" if s.op == "delete" else f"{{+{s.text}+}}")
+    note = note_text(change)
+    if note:
+        line.append(f"  ({note})", style="dim" if colour else "")
+    return line
+
+
+# ---------------------------------------------------------------------------- markdown
+
+
+def _md(text: str | None) -> str:
+    if not text:
+        return ""
+    for ch in "\\`*_[]|<>~":
+        text = text.replace(ch, "\\" + ch)
+    return text.replace("\n", "<br>")
+
+
+def to_markdown(result: DiffResult) -> str:
+    """Tables for a merge-request comment."""
+    lines = ["## 绩效目标申报表的变化", "", f"**{summary(result)}**", ""]
+    for d in result.declarations:
+        if d.status == "unchanged":
+            continue
+        word = {"added": "新增", "removed": "删除", "changed": "修改"}[d.status]
+        lines.append(f"### {SIGN[d.status]} {_md(d.name)} (`{d.id}`, {d.kind}, {word})")
+        lines.append("")
+        if d.status != "changed":
+            continue
+        lines += ["| 栏目 | 原 | 新 | 说明 |", "| --- | --- | --- | --- |"]
+        for c in d.substantive:
+            new = c.new
+            if c.kind == CHANGED and c.segments and c.delta is None:
+                new = inline(c.segments, lambda t: f"~~{_md(t)}~~", lambda t: f"**{_md(t)}**",
+                             _md)
+            else:
+                new = _md(new)
+            kind = {"added": "新增", "removed": "删除", "renamed": "改名", "moved": "移动",
+                    "reordered": "顺序"}.get(c.kind, "")
+            note = "；".join(x for x in (kind, note_text(c)) if x)
+            lines.append(f"| {_md(c.label)} | {_md(c.old)} | {new} | {_md(note)} |")
+        years = _years(d.changes)
+        if years:
+            lines += ["", f"_{_md(years)}_"]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# -------------------------------------------------------------------------------- html
+
+
+_CSS = """body{font-family:"SimSun","Songti SC","Noto Serif CJK SC",serif;max-width:62em;
+margin:2em auto;line-height:1.5}table{border-collapse:collapse;width:100%;margin:.5em 0 1.5em}
+td,th{border:1px solid #999;padding:.25em .5em;vertical-align:top;text-align:left}
+th{background:#f3f3f3}del{background:#fdd;color:#900}ins{background:#dfd;color:#060;
+text-decoration:none}.note{color:#555}h2.added{color:#060}h2.removed{color:#900}"""
+
+
+def to_html(result: DiffResult) -> str:
+    """A self-contained redline page."""
+    e = html.escape
+    out = ['<!DOCTYPE html>', '<html lang="zh-CN">', '<head>', '<meta charset="utf-8">',
+           "<title>绩效目标申报表的变化</title>", f"<style>{_CSS}</style>", "</head>", "<body>",
+           "<h1>绩效目标申报表的变化</h1>", f"<p>{e(summary(result))}</p>"]
+    for d in result.declarations:
+        if d.status == "unchanged":
+            continue
+        out.append(f'<h2 class="{d.status}">{SIGN[d.status]} {e(d.name)} '
+                   f"<small>({e(d.id)}, {e(d.kind)})</small></h2>")
+        if d.status != "changed":
+            continue
+        out.append("<table><tr><th>栏目</th><th>变化</th><th>说明</th></tr>")
+        for c in d.substantive:
+            if c.kind == ADDED:
+                body = f"<ins>{e(c.new or '')}</ins>"
+            elif c.kind == REMOVED:
+                body = f"<del>{e(c.old or '')}</del>"
+            elif c.segments and c.delta is None:
+                body = inline(c.segments, lambda t: f"<del>{e(t)}</del>",
+                              lambda t: f"<ins>{e(t)}</ins>", e)
+            else:
+                body = f"<del>{e(c.old or '')}</del> <ins>{e(c.new or '')}</ins>"
+            note = note_text(c) or ("" if c.kind == CHANGED else c.kind)
+            out.append(f"<tr><td>{e(c.label)}</td><td>{body}</td>"
+                       f'<td class="note">{e(note)}</td></tr>')
+        out.append("</table>")
+        years = _years(d.changes)
+        if years:
+            out.append(f'<p class="note">{e(years)}</p>')
+    out += ["</body>", "</html>", ""]
+    return "\n".join(out)
+
+
+# -------------------------------------------------------------------------------- json
+
+
+def to_json(result: DiffResult, old_label: str, new_label: str) -> str:
+    """The stable JSON form, described by schema/diff-report.json."""
+    def change(c: Change) -> dict[str, Any]:
+        return {"label": c.label, "where": list(c.where), "key": c.key, "kind": c.kind,
+                "old": c.old, "new": c.new, "note": c.note,
+                "delta": None if c.delta is None else format(c.delta.normalize(), "f"),
+                "percent": None if c.percent is None else format(c.percent, "f"),
+                "years": c.years,
+                "segments": [{"op": s.op, "text": s.text} for s in c.segments]}
+
+    doc = {
+        "version": 1,
+        "old": old_label,
+        "new": new_label,
+        "summary": {s: result.count(s) for s in ("changed", "added", "removed", "unchanged")},
+        "declarations": [
+            {"id": d.id, "kind": d.kind, "name": d.name, "status": d.status,
+             "old_file": str(d.old.file) if d.old else None,
+             "new_file": str(d.new.file) if d.new else None,
+             "changes": [change(c) for c in d.changes]}
+            for d in result.declarations],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+

@@ -1,0 +1,72 @@
+"""The git textconv driver: a declaration as one fact per line, for `git diff`.
+
+git turns both versions of a file into these lines and compares them line by line, so
+`git diff` and `git log -p` show amounts, targets and indicators by their names rather
+than YAML indentation. Lists are sorted: reordering them shows no change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..check import read
+from ..schema import KINDS, SchemaNav
+from .engine import identity, show
+
+
+def facts(path: Path) -> str:
+    """The lines git compares; a file that is not a readable declaration comes out as it
+    is, after one line saying why, so git still shows something."""
+    declaration, findings = read(path)
+    if declaration is None:
+        reason = findings[0].message if findings else "not a declaration"
+        try:
+            raw = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            raw = ""
+        return f"# perfdecl: {reason}\n{raw}"
+    data = declaration.data
+    nav = SchemaNav(data["kind"]) if data["kind"] in KINDS else None
+    lines = list(_lines(data, (), (), nav))
+    return "\n".join(lines) + "\n"
+
+
+def _title(nav: SchemaNav | None, path: tuple[str | int, ...]) -> str:
+    title = nav.title(path) if nav else None
+    return title or str(path[-1])
+
+
+def _lines(node: Any, path: tuple[str | int, ...], where: tuple[str, ...],
+           nav: SchemaNav | None) -> Iterator[str]:
+    if isinstance(node, dict):
+        if path and path[0] == "indicators" and len(path) == 2:
+            yield from _indicators(node, where)
+            return
+        order = nav.properties(path) if nav else []
+        keys = [k for k in order if k in node] + sorted(set(node) - set(order))
+        for k in keys:
+            here = (*path, k)
+            yield from _lines(node[k], here, (*where, _title(nav, here)), nav)
+    elif isinstance(node, list):
+        name = next((p for p in reversed(path) if isinstance(p, str)), "")
+        ident = identity(name)
+        for item in sorted(node, key=ident):
+            if isinstance(item, dict):
+                yield from _lines(item, (*path, 0), (*where, ident(item)), nav)
+            else:
+                yield f"{' › '.join(where)}: {show(item)}"
+    else:
+        yield f"{' › '.join(where)}: {show(node)}"
+
+
+def _indicators(tree: dict[str, Any], where: tuple[str, ...]) -> Iterator[str]:
+    for level1 in sorted(tree):
+        for level2 in sorted(tree[level1]):
+            for item in sorted(tree[level1][level2], key=lambda i: str(i["name"])):
+                head = " › ".join((*where, level1, level2, str(item["name"])))
+                extras = [f"{k}={show(v)}" for k, v in sorted(item.items())
+                          if k not in ("name", "target")]
+                target = show(item.get("target")) if "target" in item else "—"
+                yield f"{head}: {target}" + (f"  ({'; '.join(extras)})" if extras else "")
