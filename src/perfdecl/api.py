@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from .check import CheckResult, discover
+from .check import check as _check
 from .diff import DiffResult, compare, compare_pair
 from .diff.inputs import Side, from_paths, from_revision, parse_range
-from .check import check as _check
 from .errors import Finding, PerfdeclError, UsageError
 from .fmt import format_file
 from .resources import data_dir
@@ -78,9 +78,8 @@ def diff(paths: Sequence[Path], rev: str | None = None, *,
 
 def write_redline(result: DiffResult, out: Path) -> None:
     """The new forms in their layouts, with Word tracked changes against the old ones."""
-    from .diff.redline import redline_docx
-
     from .atomic import write_bytes
+    from .diff.redline import redline_docx
 
     write_bytes(out, redline_docx(result))
 

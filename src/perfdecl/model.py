@@ -226,11 +226,16 @@ def build(document: Document, data: dict[str, Any]) -> Declaration:
         schedule=tuple(_schedule(data.get("schedule", []))),
         expenses=_expenses(data.get("expenses")),
         goals=_goals(data.get("goals")),
-        indicators={term: tuple(_indicators(term, tree))
-                    for term, tree in data.get("indicators", {}).items()},
+        indicators=indicators_of(data),
         special_fund=_special_fund(data.get("special_fund")),
         filed_on=_text(data.get("filed_on"), ("filed_on",)),
     )
+
+
+def indicators_of(data: dict[str, Any]) -> dict[str, tuple[Indicator, ...]]:
+    """The indicators of a declaration's data, by term (long_term, annual)."""
+    return {term: tuple(_indicators(term, tree))
+            for term, tree in data.get("indicators", {}).items()}
 
 
 def _text(value: str | None, path: DataPath) -> Text | None:
@@ -238,12 +243,12 @@ def _text(value: str | None, path: DataPath) -> Text | None:
 
 
 def _month(value: str | None, path: DataPath) -> Month | None:
-    return Month.parse(value, path) if value is not None else None
+    return Month.parse(value, path) if value else None
 
 
 def _period(value: dict[str, str] | None, path: DataPath) -> Period | None:
-    if not value:
-        return None
+    if not value or not value.get("start") or not value.get("end"):
+        return None  # (blank on one side of a comparison)
     return Period(Month.parse(value["start"], (*path, "start")),
                   Month.parse(value["end"], (*path, "end")), path)
 
@@ -253,8 +258,13 @@ _AMOUNT_FIELDS = ("total", "multi_year_total", "fiscal", "general_budget", "gove
 
 
 def _amounts(value: dict[str, Any], path: DataPath) -> Amounts:
-    figures = {k: Decimal(value[k]) for k in _AMOUNT_FIELDS if k in value}
+    figures = {k: _amount(value[k]) for k in _AMOUNT_FIELDS if k in value}
     return Amounts(path=path, year=value.get("year"), **figures)
+
+
+def _amount(value: Any) -> Decimal:
+    """An amount: kept as it is when it is already a Decimal (or a subclass of one)."""
+    return value if isinstance(value, Decimal) else Decimal(value)
 
 
 def _funding(value: dict[str, Any] | None) -> Funding | None:
@@ -283,14 +293,14 @@ def _expenses(value: dict[str, Any] | None) -> Expenses | None:
         at: DataPath = (*path, "items", i)
         items.append(ExpenseLine(
             item=Text(line["item"], (*at, "item")),
-            amount=Decimal(line["amount"]),
+            amount=_amount(line["amount"]),
             path=at,
             summary=_text(line.get("summary"), (*at, "summary")),
             approximate=bool(line.get("approximate", False)),
             basis=_text(line.get("basis"), (*at, "basis")),
         ))
     total = value.get("total")
-    return Expenses(tuple(items), path, Decimal(total) if total is not None else None,
+    return Expenses(tuple(items), path, _amount(total) if total is not None else None,
                     bool(value.get("total_approximate", False)),
                     _text(value.get("basis"), (*path, "basis")))
 
@@ -331,4 +341,4 @@ def _special_fund(value: dict[str, Any] | None) -> SpecialFundRef | None:
     path: DataPath = ("special_fund",)
     amount = value.get("amount")
     return SpecialFundRef(Text(value["name"], (*path, "name")),
-                          Decimal(amount) if amount is not None else None, path)
+                          _amount(amount) if amount is not None else None, path)

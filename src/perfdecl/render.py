@@ -55,7 +55,9 @@ class Layout:
 class Renderer:
     """Finds layouts and renders forms; one per build."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config,
+                 wrap_filter: Callable[[Callable[..., Any]], Callable[..., Any]] | None = None,
+                 ) -> None:
         self.config = config
         self.builtin = data_dir("templates")
         folders = [self.builtin]
@@ -70,7 +72,8 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.env.filters.update(FILTERS)
+        wrap = wrap_filter or (lambda f: f)
+        self.env.filters.update({name: wrap(f) for name, f in FILTERS.items()})
         self.env.globals.update(box=box, blank=blank)
 
     def layouts(self) -> list[Layout]:

@@ -81,7 +81,9 @@ def parse(value: str | int | Decimal) -> Target:
     """Parses a target as written on the form."""
     # str() of a Decimal may use exponent notation (1E+3, 1E-8), which would read as
     # figures mixed with words or even as a range; a number is written out in full.
-    raw = format(value, "f") if isinstance(value, Decimal) else str(value)
+    # the text as given (a str subclass, such as a diff's Redline, stays what it is)
+    raw = format(value, "f") if isinstance(value, Decimal) else \
+        value if isinstance(value, str) else str(value)
     text = normalise(raw).replace(" ", "")
     deadline = _DEADLINE.match(text)
     if deadline and (deadline.group("year") or deadline.group("month")):

@@ -47,3 +47,10 @@ function Table(tbl)
   align(tbl.foot.rows)
   return tbl
 end
+
+-- The HTML <title> names the file for a browser; on paper the form's own heading is
+-- the title, so pandoc must not print another one.
+function Meta(meta)
+  meta.title = nil
+  return meta
+end

@@ -1,0 +1,212 @@
+"""The tracked-changes DOCX: the new forms, in their own layouts, with every change
+against the old ones as a Word revision (w:ins / w:del, with author and date), so a
+reviewer accepts or rejects each one in Word's Review pane.
+
+The old and new data are merged: where a value changed, it becomes a Redline — a str
+holding the new text that also remembers the old one. The layout renders the merged
+declaration as usual (its filters map over both sides of a Redline), a Redline prints as
+insertion and deletion spans, and pandoc writes those as Word revisions.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import os
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from .. import export, model
+from ..build import epoch_of
+from ..bundle import combine
+from ..check import check
+from ..config import load_config
+from ..model import Declaration
+from ..render import Renderer
+from ..schema import SchemaNav
+from .engine import ADDED, REMOVED, DiffResult, identity, match, show
+from .text import segments
+
+AUTHOR = "perfdecl"
+
+
+class _Revision:
+    """What a changed value prints as: its characters deleted and inserted."""
+
+    old: Any
+    new: Any
+    stamp: str
+
+    def __html__(self) -> str:
+        attrs = f'data-author="{AUTHOR}" data-date="{self.stamp}"'
+        out = []
+        for s in segments(show(self.old), show(self.new)):
+            text = html.escape(s.text)
+            if s.op == "equal":
+                out.append(text)
+            else:
+                kind = "deletion" if s.op == "delete" else "insertion"
+                out.append(f'<span class="{kind}" {attrs}>{text}</span>')
+        return "".join(out)
+
+
+class Redline(_Revision, str):
+    """A text that changed: the new text, remembering the old value."""
+
+    def __new__(cls, old: Any, new: Any, stamp: str) -> Redline:
+        value = str.__new__(cls, show(new))
+        value.old, value.new, value.stamp = old, new, stamp
+        return value
+
+
+class RedlineAmount(_Revision, Decimal):
+    """An amount that changed: the new amount (0 when removed), remembering the old one,
+    so that sums over the form still add up the new figures."""
+
+    def __new__(cls, old: Any, new: Any, stamp: str) -> RedlineAmount:
+        value = Decimal.__new__(cls, new if new is not None else 0)
+        value.old, value.new, value.stamp = old, new, stamp
+        return value
+
+
+def revision(old: Any, new: Any, stamp: str) -> Redline | RedlineAmount:
+    amounts = [v for v in (old, new) if v is not None]
+    if amounts and all(isinstance(v, int | Decimal) and not isinstance(v, bool) for v in amounts):
+        return RedlineAmount(old, new, stamp)
+    return Redline(old, new, stamp)
+
+
+def side(value: Any, which: str) -> Any:
+    """One side (old or new) of a value that may hold Redlines."""
+    if isinstance(value, _Revision):
+        return getattr(value, which)
+    if isinstance(value, dict):
+        return {k: side(v, which) for k, v in value.items()}
+    if isinstance(value, list):
+        return [side(v, which) for v in value]
+    return value
+
+
+def _holds_redline(value: Any) -> bool:
+    if isinstance(value, _Revision):
+        return True
+    if isinstance(value, dict):
+        return any(_holds_redline(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_redline(v) for v in value)
+    return False
+
+
+def redline_filter(f: Callable[..., Any], stamp: str) -> Callable[..., Any]:
+    """A filter that, given a changed value, formats both sides and keeps the change."""
+
+    @functools.wraps(f)
+    def wrapped(value: Any, *args: Any, **kwargs: Any) -> Any:
+        if not _holds_redline(value):
+            return f(value, *args, **kwargs)
+        old = f(side(value, "old"), *args, **kwargs) if side(value, "old") is not None else ""
+        new = f(side(value, "new"), *args, **kwargs) if side(value, "new") is not None else ""
+        return new if old == new else revision(old, new, stamp)
+
+    return wrapped
+
+
+class Merger:
+    """Merges the data of an old and a new declaration into one, with Redlines."""
+
+    def __init__(self, kind: str, stamp: str) -> None:
+        self.nav = SchemaNav(kind)
+        self.stamp = stamp
+
+    def mark(self, value: Any, how: str) -> Any:
+        """A value that exists on one side only: every text in it marked added/removed."""
+        if isinstance(value, dict):
+            return {k: self.mark(v, how) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.mark(v, how) for v in value]
+        if value is None or isinstance(value, bool):
+            return value
+        return revision(None, value, self.stamp) if how == ADDED else \
+            revision(value, None, self.stamp)
+
+    def merge(self, old: Any, new: Any, path: tuple[str | int, ...] = ()) -> Any:
+        if old is None:
+            return self.mark(new, ADDED)
+        if new is None:
+            return self.mark(old, REMOVED)
+        if isinstance(old, dict) and isinstance(new, dict):
+            if path and path[0] == "indicators" and len(path) == 2:
+                return self.indicators(old, new)
+            keys = list(new) + [k for k in old if k not in new]
+            return {k: self.merge(old.get(k), new.get(k), (*path, k)) for k in keys}
+        if isinstance(old, list) and isinstance(new, list):
+            name = next((p for p in reversed(path) if isinstance(p, str)), "")
+            pairs, gone, _ = match(old, new, identity(name))
+            partner = {id(b): a for a, b in pairs}
+            merged = [self.merge(partner[id(b)], b, (*path, 0)) if id(b) in partner
+                      else self.mark(b, ADDED) for b in new]
+            return merged + [self.mark(a, REMOVED) for a in gone]
+        if old == new or (isinstance(old, int | Decimal) and isinstance(new, int | Decimal)
+                          and Decimal(old) == Decimal(new)):
+            return new
+        return revision(old, new, self.stamp)
+
+    def indicators(self, old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+        """An indicator tree in the new one's shape, with the removed indicators kept
+        (struck out) where they were."""
+        out: dict[str, dict[str, list[Any]]] = {}
+        olds = [(l1, l2, item) for l1, c in old.items() for l2, items in c.items()
+                for item in items]
+        news = [(l1, l2, item) for l1, c in new.items() for l2, items in c.items()
+                for item in items]
+        pairs, gone, fresh = match(olds, news, lambda x: f"{x[0]}{x[1]}{x[2]['name']}")
+        for a, b in pairs:
+            out.setdefault(b[0], {}).setdefault(b[1], []).append(self.merge(a[2], b[2]))
+        for b in fresh:
+            out.setdefault(b[0], {}).setdefault(b[1], []).append(self.mark(b[2], ADDED))
+        for a in gone:
+            out.setdefault(a[0], {}).setdefault(a[1], []).append(self.mark(a[2], REMOVED))
+        return out
+
+
+def _unit_of(base: Declaration, result: DiffResult) -> list[Declaration]:
+    """The other declarations of the form's unit and year, for its derived tables: those
+    of the comparison, else those beside its file."""
+    key = (base.fiscal_year, base.unit_id)
+    others = [x.new for x in result.declarations if x.new is not None and x.new is not base
+              and (x.new.fiscal_year, x.new.unit_id) == key]
+    if not others and base.file.is_file():
+        others = [x for x in check([base.file]).context if (x.fiscal_year, x.unit_id) == key]
+    return others
+
+
+def _stamp(declarations: Sequence[Declaration]) -> str:
+    """The revisions' date: SOURCE_DATE_EPOCH, else the new forms' date (reproducible)."""
+    epoch = epoch_of(declarations) if declarations else int(os.environ.get(
+        "SOURCE_DATE_EPOCH", "0") or 0)
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def redline_docx(result: DiffResult) -> bytes:
+    """One DOCX with the form of every changed, added or removed declaration."""
+    shown = [d for d in result.declarations if d.status != "unchanged"]
+    sides = [d.new or d.old for d in shown]
+    stamp = _stamp([x for x in sides if x is not None])
+    renderer = Renderer(load_config(), wrap_filter=lambda f: redline_filter(f, stamp))
+    pages = []
+    for d in shown:
+        base = d.new or d.old
+        assert base is not None
+        merger = Merger(base.kind, stamp)
+        data = merger.merge(d.old.data if d.old else None, d.new.data if d.new else None)
+        merged = model.build(base.document, data)
+        pages.append(renderer.render(merged, [merged, *_unit_of(base, result)]))
+    if not pages:
+        pages.append(renderer.env.from_string(
+            '{% extends "_base.html.j2" %}{% block form %}<p>{{ text }}</p>{% endblock %}'
+        ).render(text="没有变化（no changes）"))
+    epoch = int(datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp())
+    return export.to_docx(combine(pages), epoch, "the tracked-changes document")
+
