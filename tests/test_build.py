@@ -153,7 +153,8 @@ def test_docx_page_fonts_and_borders(built: Path) -> None:
     archive = zipfile.ZipFile(path)
     document = archive.read("word/document.xml").decode("utf-8")
     styles = archive.read("word/styles.xml").decode("utf-8")
-    assert '<w:pgSz w:w="11906" w:h="16838"' in document  # A4
+    page = re.search(r"<w:pgSz [^>]*>", document)
+    assert page and 'w:w="11906"' in page.group(0) and 'w:h="16838"' in page.group(0)  # A4
     assert 'w:eastAsia="SimSun"' in styles  # 宋体 in the East Asian slot
     assert re.search(r'w:styleId="Table">.*?<w:tblBorders>.*?w:val="single"', styles, re.S)
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from . import __version__, bundle, derive, export, fonts
 from .atomic import write_bytes
-from .check import CheckResult, check
+from .check import CheckResult, check, read
 from .config import Config, load_config
 from .errors import PerfdeclError, UsageError
 from .model import Declaration
@@ -193,6 +193,7 @@ def _plan(built: list[Declaration], context: list[Declaration], renderer: Render
     everyone: dict[tuple[int, str], list[Declaration]] = defaultdict(list)
     for d in [*built, *context]:
         everyone[(d.fiscal_year, d.unit_id)].append(d)
+    earlier = Earlier([*built, *context])
     for (year, unit_id), members in sorted(units.items()):
         unit = everyone[(year, unit_id)]
         folder = f"{year}/{unit_id}"
@@ -213,7 +214,7 @@ def _plan(built: list[Declaration], context: list[Declaration], renderer: Render
                                  sources, options.formats)
                 pages.append(html)
                 page_sources += sources
-            html = renderer.render(d, unit, options.layout)
+            html = renderer.render(d, unit, options.layout, earlier.finder(d))
             yield from _jobs(f"{folder}/{d.id}", html, d.name.value, epoch_of([d]), [source],
                              options.formats)
             pages.append(html)
@@ -224,6 +225,31 @@ def _plan(built: list[Declaration], context: list[Declaration], renderer: Render
             if fmt != "html":
                 yield Job(f"{folder}/{unit_id}-{year}.{fmt}", fmt, combined, title,
                           epoch_of(members), sorted(set(page_sources)))
+
+
+class Earlier:
+    """Finds a declaration's earlier years: among those loaded, else at
+    <year>/<unit>/<id>.yaml beside its own year folder (read once, only if valid)."""
+
+    def __init__(self, loaded: Sequence[Declaration]) -> None:
+        self.known: dict[tuple[int, str, str], Declaration | None] = {
+            (d.fiscal_year, d.unit_id, d.id): d for d in loaded}
+
+    def find(self, d: Declaration, year: int) -> Declaration | None:
+        key = (year, d.unit_id, d.id)
+        if key not in self.known:
+            self.known[key] = None
+            folder = Path(d.file).parent.parent
+            if folder.name == str(d.fiscal_year):
+                file = folder.parent / str(year) / d.unit_id / f"{d.id}.yaml"
+                if file.is_file():
+                    found, findings = read(file)
+                    if found is not None and not any(f.severity == "error" for f in findings):
+                        self.known[key] = found
+        return self.known[key]
+
+    def finder(self, d: Declaration) -> Callable[[int], Declaration | None]:
+        return lambda year: self.find(d, year)
 
 
 def _jobs(stem: str, html: str, title: str, epoch: int, sources: list[str],

@@ -295,6 +295,31 @@ def diff(
 
 
 @app.command()
+def new(
+    source: Annotated[Path, typer.Option(
+        "--from", help="The declaration to roll forward (last year's).", readable=False)],
+    year: Annotated[int, typer.Option("--year", help="The new fiscal year.")],
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Where to write it (default: <year>/<unit>/<id>.yaml beside "
+        "the source's year folder).", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+) -> None:
+    """Roll a declaration forward to a new fiscal year, for the unit to edit.
+
+    Year-bound values move on (the period, the schedule, deadlines such as 2023年底前);
+    last year's targets stay as the starting point and are kept as history (近两年指标值);
+    the filing date is removed. Comments are kept.
+    """
+    from .rollforward import roll_forward
+
+    with _errors():
+        if not source.is_file():
+            raise api.UsageError(f"path not found: {source}")
+        written = roll_forward(source, year, out, force=force)
+    _console().print(f"wrote {escape(str(written))}: check every value before filing")
+
+
+@app.command()
 def layouts() -> None:
     """List the layouts: for each kind of form, the layouts available and where each
     comes from (built in, or the repository's templates/ folder)."""

@@ -60,13 +60,14 @@ def _attach_comments_to_what_follows(tree: CommentedMap) -> None:
 
 def _places(node: Any, out: list[tuple[int, Any, Any]]) -> list[tuple[int, Any, Any]]:
     """(line, container, key or index) of every key and item, for finding what follows."""
-    if isinstance(node, CommentedMap):
-        for k, v in node.items():
-            out.append((node.lc.key(k)[0], node, k))
-            _places(v, out)
-    elif isinstance(node, CommentedSeq):
-        for i, v in enumerate(node):
-            out.append((node.lc.item(i)[0], node, i))
+    if isinstance(node, CommentedMap | CommentedSeq):
+        for k, v in (node.items() if isinstance(node, CommentedMap) else enumerate(node)):
+            try:  # a node made in memory (not read from the file) has no position
+                line = node.lc.key(k)[0] if isinstance(node, CommentedMap) else node.lc.item(k)[0]
+            except (KeyError, TypeError, AttributeError):
+                line = None
+            if line is not None:
+                out.append((line, node, k))
             _places(v, out)
     return out
 

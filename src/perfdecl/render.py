@@ -121,15 +121,18 @@ class Renderer:
         return seen
 
     def render(self, declaration: Declaration, unit: Sequence[Declaration],
-               layout: str | None = None) -> str:
+               layout: str | None = None,
+               earlier: Callable[[int], Declaration | None] | None = None) -> str:
         """The HTML form of `declaration`; `unit` is every declaration of its unit and
-        year (for derived tables)."""
+        year (for derived tables), `earlier` finds its declarations of earlier years (for
+        the history columns)."""
         name = self.layout_name(declaration, layout)
         template = self.template(declaration.kind, name)
-        context = FormContext(declaration, unit)
+        context = FormContext(declaration, unit, earlier)
         return self._run(template, declaration.file, d=declaration, data=declaration.data,
                          get=context.get, indicator_rows=context.indicator_rows,
-                         projects=derive.projects(unit), layout=name)
+                         funding_in=context.funding_in, projects=derive.projects(unit),
+                         layout=name)
 
     def render_fund_summary(self, unit: Sequence[Declaration], layout: str) -> str:
         """The 专项资金绩效目标汇总表 of one unit and year, derived from its special-fund
@@ -249,6 +252,7 @@ class IndicatorRow:
     level2_label: str | None = None
     level2_span: int = 0
     filler: bool = False
+    earlier: Callable[[int], Declaration | None] | None = None
 
     @property
     def name(self) -> str:
@@ -267,9 +271,22 @@ class IndicatorRow:
         return self.indicator.note or "" if self.indicator else ""
 
     def history(self, year: int) -> str:
-        if not self.indicator:
+        """The value of `year` (前年, 上年): as written in the declaration, else the target
+        the same indicator had in that year's declaration of the same id."""
+        ind = self.indicator
+        if not ind:
             return ""
-        return next((h.value.text for h in self.indicator.history if h.year == year), "")
+        typed = next((h.value.text for h in ind.history if h.year == year), None)
+        if typed is not None:
+            return typed
+        before = self.earlier(year) if self.earlier else None
+        if before is None:
+            return ""
+        candidates = [i for i in before.indicators.get(ind.term, ()) if
+                      same_text(i.name.value, ind.name.value)]
+        best = next((i for i in candidates if i.level2 == ind.level2), None) or \
+            (candidates[0] if candidates else None)
+        return best.target.text if best and best.target else ""
 
 
 OLD = "old"
@@ -288,6 +305,18 @@ GENERATIONS = {
 class FormContext:
     declaration: Declaration
     unit: Sequence[Declaration] = field(default_factory=list)
+    earlier: Callable[[int], Declaration | None] | None = None
+    """The declaration of the same id in an earlier fiscal year, if the repository has it."""
+
+    def funding_in(self, year: int) -> Any:
+        """The amounts of an earlier year (近两年收支金额): as written in the declaration's
+        funding history, else from that year's declaration of the same id."""
+        funding = self.declaration.funding
+        typed = next((a for a in funding.history if a.year == year), None) if funding else None
+        if typed is not None:
+            return typed
+        before = self.earlier(year) if self.earlier else None
+        return before.funding.current if before and before.funding else None
 
     def get(self, dotted: str, default: Any = "") -> Any:
         """A value of the declaration by its dotted path (`leader.phone`), or `default`
@@ -342,6 +371,8 @@ class FormContext:
                 group[0].level1_label = names.get(level1, level1)
                 group[0].level1_span = len(group)
             rows += group
+        for row in rows:
+            row.earlier = self.earlier
         return rows
 
 

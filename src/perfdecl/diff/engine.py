@@ -222,7 +222,10 @@ class Comparison:
         if not isinstance(item, dict):
             return show(item)
         skip = IDENTITY_FIELD.get(list_name)
-        parts = [f"{self.label((*path, 0, k))} {show(v)}" for k, v in item.items() if k != skip]
+        rest = {k: v for k, v in item.items() if k != skip}
+        if len(rest) == 1:
+            return show(next(iter(rest.values())))
+        parts = [f"{self.label((*path, 0, k))} {show(v)}" for k, v in rest.items()]
         return "，".join(parts) or show(item.get(skip))
 
     # ---------------------------------------------------------------------- indicators
@@ -341,7 +344,7 @@ def amount_change(where: tuple[str, ...], key: str, old: Decimal, new: Decimal) 
     return Change(where, key, CHANGED, show(old), show(new), note, delta=delta, percent=percent)
 
 
-def _inline(old: str, new: str) -> tuple[Segment, ...]:
+def inline(old: str, new: str) -> tuple[Segment, ...]:
     """Character changes, when the texts are long and alike enough for them to help;
     short or unrelated values read better as old → new."""
     if max(len(old), len(new)) < 6 or similarity(old, new) < 0.5:
@@ -352,16 +355,18 @@ def _inline(old: str, new: str) -> tuple[Segment, ...]:
 def text_change(where: tuple[str, ...], key: str, old: str, new: str) -> Change:
     shift = year_shift(old, new)
     note = f"years moved on by {shift}" if shift else None
-    return Change(where, key, CHANGED, old, new, note, _inline(old, new), years=shift)
+    return Change(where, key, CHANGED, old, new, note, inline(old, new), years=shift)
 
 
 def target_change(where: tuple[str, ...], key: str, old: str, new: str) -> Change:
     shift = year_shift(old, new)
     if shift:
         return Change(where, key, CHANGED, old, new, f"years moved on by {shift}",
-                      _inline(old, new), years=shift)
-    return Change(where, key, CHANGED, old, new, judge(parse(old), parse(new)),
-                  _inline(old, new))
+                      inline(old, new), years=shift)
+    before, after = parse(old), parse(new)
+    qualitative = before.kind == after.kind == TargetKind.TEXT  # figures read better whole
+    return Change(where, key, CHANGED, old, new, judge(before, after),
+                  inline(old, new) if qualitative else ())
 
 
 def judge(old: Target, new: Target) -> str | None:

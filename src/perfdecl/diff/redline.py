@@ -26,8 +26,8 @@ from ..config import load_config
 from ..model import Declaration
 from ..render import Renderer
 from ..schema import SchemaNav
-from .engine import ADDED, REMOVED, DiffResult, identity, match, show
-from .text import segments
+from .engine import ADDED, REMOVED, DiffResult, identity, inline, match, show
+from .text import Segment
 
 AUTHOR = "perfdecl"
 
@@ -42,7 +42,11 @@ class _Revision:
     def __html__(self) -> str:
         attrs = f'data-author="{AUTHOR}" data-date="{self.stamp}"'
         out = []
-        for s in segments(show(self.old), show(self.new)):
+        old, new = show(self.old), show(self.new)
+        runs = inline(old, new) or [Segment("delete", old), Segment("insert", new)]
+        for s in runs:
+            if not s.text:
+                continue
             text = html.escape(s.text)
             if s.op == "equal":
                 out.append(text)

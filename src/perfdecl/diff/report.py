@@ -20,9 +20,6 @@ from .engine import ADDED, CHANGED, MOVED, REMOVED, RENAMED, REORDERED, Change, 
 from .text import Segment
 
 SIGN = {"added": "+", "removed": "-", "changed": "~", "unchanged": "="}
-NOTES = {"tightened": "收紧", "loosened": "放宽", "raised": "提高", "lowered": "降低",
-         "now measurable": "改为可量化", "no longer measurable": "不再可量化",
-         "deadline later": "期限推后", "deadline earlier": "期限提前"}
 
 
 def summary(result: DiffResult) -> str:
@@ -31,7 +28,7 @@ def summary(result: DiffResult) -> str:
 
 
 def note_text(change: Change) -> str:
-    return NOTES.get(change.note or "", change.note or "")
+    return change.note or ""
 
 
 def inline(segments: Iterable[Segment], delete: Callable[[str], str],
