@@ -156,7 +156,8 @@ def test_docx_page_fonts_and_borders(built: Path) -> None:
     page = re.search(r"<w:pgSz [^>]*>", document)
     assert page and 'w:w="11906"' in page.group(0) and 'w:h="16838"' in page.group(0)  # A4
     assert 'w:eastAsia="SimSun"' in styles  # 宋体 in the East Asian slot
-    assert re.search(r'w:styleId="Table">.*?<w:tblBorders>.*?w:val="single"', styles, re.S)
+    table = re.search(r'<w:style [^>]*w:styleId="Table"[^>]*>.*?</w:style>', styles, re.S)
+    assert table and re.search(r"<w:tblBorders>.*?w:val=\"single\"", table.group(0), re.S)
 
 
 def test_pdf_text_and_embedded_fonts(built: Path) -> None:
