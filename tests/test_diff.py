@@ -18,7 +18,7 @@ import pytest
 
 from perfdecl.diff.text import segments, year_shift
 
-from .conftest import DECLARATIONS, REPO, SEEDS
+from .conftest import DECLARATIONS, REPO
 
 GOLDEN = REPO / "tests" / "diff"
 REPORTS = {"text": "txt", "markdown": "md", "html": "html", "json": "json"}

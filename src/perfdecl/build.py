@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from . import __version__, bundle, derive, export, fonts
 from .atomic import write_bytes
@@ -278,7 +279,7 @@ class _Cache:
         self.out = out
         try:
             loaded = json.loads(self.file.read_text(encoding="utf-8"))
-            self.entries: dict[str, dict[str, object]] = loaded.get("outputs", {})
+            self.entries: dict[str, dict[str, Any]] = loaded.get("outputs", {})
         except (OSError, ValueError, AttributeError):
             self.entries = {}
 
@@ -293,13 +294,13 @@ class _Cache:
         """Outputs whose declarations are all gone are removed with them."""
         for path, entry in list(self.entries.items()):
             sources = entry.get("sources") or []
-            if sources and not any((root / str(s)).exists() for s in sources):  # type: ignore[union-attr]
+            if sources and not any((root / str(s)).exists() for s in sources):
                 with contextlib.suppress(FileNotFoundError):
                     (self.out / path).unlink()
                 del self.entries[path]
 
     def outputs(self) -> dict[str, bundle.Output]:
-        return {p: bundle.Output(list(e.get("sources") or []), str(e.get("title") or ""))  # type: ignore[call-overload]
+        return {p: bundle.Output(list(e.get("sources") or []), str(e.get("title") or ""))
                 for p, e in self.entries.items()}
 
     def save(self) -> None:

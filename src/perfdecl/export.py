@@ -80,8 +80,9 @@ def to_pdf(body: str, title: str, fonts: Sequence[str], font_paths: Sequence[Pat
            epoch: int, what: str, *, system_fonts: bool = True) -> bytes:
     """The PDF of a form from its Typst body, the Chinese fonts embedded."""
     source = preamble(title, fonts) + body
+    data: bytes = source.encode("utf-8")
     try:
-        return bytes(typst.compile(source.encode("utf-8"),
+        return bytes(typst.compile(data,  # type: ignore[misc]
                                    font_paths=[str(p) for p in font_paths],
                                    ignore_system_fonts=not system_fonts,
                                    timestamp=datetime.fromtimestamp(epoch, UTC)))

@@ -107,12 +107,14 @@ class Renderer:
         """The template files a layout is made of (itself and what it includes or
         extends), for deciding whether a form must be rebuilt."""
         template = self.template(kind, layout)
+        loader = self.env.loader
+        assert loader is not None and template.name is not None
         seen: list[Path] = []
         queue = [template.name]
         while queue:
             name = queue.pop()
-            source, filename, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
-            path = Path(filename)
+            source, filename, _ = loader.get_source(self.env, name)
+            path = Path(filename or name)
             if path in seen:
                 continue
             seen.append(path)
@@ -284,7 +286,8 @@ class IndicatorRow:
             return ""
         candidates = [i for i in before.indicators.get(ind.term, ()) if
                       same_text(i.name.value, ind.name.value)]
-        best = next((i for i in candidates if i.level2 == ind.level2), None) or \
+        best: Indicator | None = next((i for i in candidates if i.level2 == ind.level2),
+                                      None) or \
             (candidates[0] if candidates else None)
         return best.target.text if best and best.target else ""
 
@@ -359,8 +362,8 @@ class FormContext:
                     continue
                 items: list[Indicator | None] = list(found) or [None]
                 first = len(group)
-                for ind in items:
-                    group.append(IndicatorRow(level1, level2, ind))
+                for item in items:
+                    group.append(IndicatorRow(level1, level2, item))
                 group[first].level2_label = names.get(level2, level2)
                 group[first].level2_span = len(items)
             if fillers and level1 in fillers and (group or skeleton):

@@ -194,10 +194,9 @@ class Comparison:
         ident = identity(name)
         pairs, gone, fresh = match(old, new, ident)
         for a, b in pairs:
-            label = ident(b) or ident(a)
-            item_path = (*path, 0)
-            yield from self.value(a, b, item_path, (*where, label) if isinstance(b, dict)
-                                  else where, f"{key}[{label}]")
+            name_of = ident(b) or ident(a)
+            yield from self.value(a, b, (*path, 0), (*where, name_of) if isinstance(b, dict)
+                                  else where, f"{key}[{name_of}]")
         def named(item: Any) -> tuple[str, ...]:  # an item of more than its name gets a line
             more = isinstance(item, dict) and set(item) - {IDENTITY_FIELD.get(name)}
             return (*where, ident(item)) if more else where
