@@ -16,6 +16,7 @@ import fcntl
 import hashlib
 import json
 import os
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -63,22 +64,36 @@ class BuildResult:
 
 
 @dataclass
-class Job:
-    """One output file: what it is made from and how."""
+class Form:
+    """One form to export: its HTML and what it is made from."""
 
-    path: str  # relative to the build folder
-    fmt: str
+    stem: str  # build-relative path without the extension: 2019/shigu-sbzx/<id>
     html: str
     title: str
     epoch: int
     sources: list[str]
 
-    def key(self, settings: str) -> str:
-        digest = hashlib.sha256()
-        for part in (__version__, self.fmt, settings, str(self.epoch), self.html):
-            digest.update(part.encode("utf-8"))
-            digest.update(b"\0")
-        return digest.hexdigest()
+
+@dataclass
+class Unit:
+    """A unit's forms of one year, combined into one DOCX and one PDF."""
+
+    stem: str
+    title: str
+    epoch: int
+    forms: list[Form]
+
+    @property
+    def sources(self) -> list[str]:
+        return sorted({s for f in self.forms for s in f.sources})
+
+
+def _digest(*parts: str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()
 
 
 def parse_formats(text: str) -> list[str]:
@@ -111,46 +126,145 @@ def build(options: BuildOptions) -> BuildResult:
     out = options.out
     out.mkdir(parents=True, exist_ok=True)
     with _lock(out):
-        jobs = list(_plan(result.built, checked.context, renderer, config, options))
-        cache = _Cache(out)
-        settings = {"html": "", "docx": _docx_settings(), "pdf": _pdf_settings(families,
-                                                                                options)}
-        todo = []
-        for job in jobs:
-            key = job.key(settings[job.fmt])
-            if cache.fresh(job.path, key):
-                result.unchanged.append(out / job.path)
-            else:
-                todo.append((job, key))
-        done = 0
-
-        def run(item: tuple[Job, str]) -> Path:
-            job, _ = item
-            write_bytes(out / job.path, _export(job, families, options))
-            return out / job.path
-
-        with ThreadPoolExecutor(max_workers=options.jobs or os.cpu_count() or 1) as pool:
-            for (job, key), path in zip(todo, pool.map(run, todo), strict=True):  # in order
-                cache.record(job.path, key, job.sources, job.title)
-                result.written.append(path)
-                done += 1
-                if options.progress:
-                    options.progress(done, len(todo))
-        cache.prune(config.root)
-        cache.save()
-        bundle.write_bundles(out, cache.outputs())
+        forms, units = _plan(result.built, checked.context, renderer, config, options)
+        _Export(out, options, families, result).run(forms, units, config.root)
     return result
 
 
-def _export(job: Job, families: Sequence[str], options: BuildOptions) -> bytes:
-    what = job.sources[0] if len(job.sources) == 1 else job.path
-    if job.fmt == "html":
-        return job.html.encode("utf-8")
-    if job.fmt == "docx":
-        return export.to_docx(job.html, job.epoch, what)
-    body = export.to_typst(job.html, job.epoch, what)
-    return export.to_pdf(body, job.title, families, options.font_paths, job.epoch, what,
-                         system_fonts=options.system_fonts)
+class _Export:
+    """Exports the planned forms and combined documents that are not up to date.
+
+    A form's output is up to date when its key — perfdecl's version, the format's
+    settings, the form's date and HTML — is the one recorded when it was written; a
+    combined document's key is made of its forms' keys. Each worker thread keeps its own
+    Converter (a pandoc server and a Typst compiler) for all the forms it exports.
+    """
+
+    def __init__(self, out: Path, options: BuildOptions, families: Sequence[str],
+                 result: BuildResult) -> None:
+        self.out, self.options, self.result = out, options, result
+        self.cache = _Cache(out)
+        self.bodies = out / STATE / "typst"
+        self.settings = {"html": "", "docx": _docx_settings(),
+                         "pdf": _pdf_settings(families, options)}
+        self.families = families
+        self.local = threading.local()
+        self.converters: list[export.Converter] = []
+        self.lock = threading.Lock()
+        self.done = 0
+        self.total = 0
+
+    def key(self, fmt: str, form: Form) -> str:
+        return _digest(__version__, fmt, self.settings[fmt], str(form.epoch), form.html)
+
+    def unit_key(self, fmt: str, unit: Unit) -> str:
+        return _digest(__version__, fmt, self.settings[fmt], str(unit.epoch),
+                       *(self.key(fmt, f) for f in unit.forms))
+
+    def converter(self) -> export.Converter:
+        conv: export.Converter | None = getattr(self.local, "converter", None)
+        if conv is None:
+            conv = export.Converter(self.families, self.options.font_paths,
+                                    self.options.system_fonts)
+            self.local.converter = conv
+            with self.lock:
+                self.converters.append(conv)
+        return conv
+
+    def body_file(self, form: Form) -> Path:
+        """Where a form's Typst body is kept, by the content it comes from."""
+        return self.bodies / f"{_digest(form.html, export.lua_filter().read_text())[:40]}.typ"
+
+    def run(self, forms: list[Form], units: list[Unit], root: Path) -> None:
+        formats = self.options.formats
+        stale_units = {(u.stem, fmt) for u in units for fmt in ("docx", "pdf")
+                       if fmt in formats and not self.cache.fresh(f"{u.stem}.{fmt}",
+                                                                  self.unit_key(fmt, u))}
+        needs_body = {id(f) for u in units if (u.stem, "pdf") in stale_units for f in u.forms}
+        work = []
+        for form in forms:
+            stale = [fmt for fmt in formats
+                     if not self.cache.fresh(f"{form.stem}.{fmt}", self.key(fmt, form))]
+            for fmt in formats:
+                if fmt not in stale:
+                    self.result.unchanged.append(self.out / f"{form.stem}.{fmt}")
+            body = id(form) in needs_body and not self.body_file(form).is_file()
+            if stale or body:
+                work.append((form, stale))
+        unit_work = [u for u in units if any((u.stem, f) in stale_units for f in formats)]
+        self.total = len(work) + len(unit_work)
+        workers = self.options.jobs or os.cpu_count() or 1
+        try:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                list(pool.map(lambda item: self.form(*item), work))
+                list(pool.map(lambda unit: self.unit(unit, stale_units), unit_work))
+        finally:
+            for conv in self.converters:
+                conv.close()
+        for unit in units:
+            for fmt in ("docx", "pdf"):
+                if fmt in formats and (unit.stem, fmt) not in stale_units:
+                    self.result.unchanged.append(self.out / f"{unit.stem}.{fmt}")
+        self.cache.prune(root)
+        self._prune_bodies(forms)
+        self.cache.save()
+        bundle.write_bundles(self.out, self.cache.outputs())
+
+    def write(self, path: str, data: bytes, key: str, sources: list[str], title: str) -> None:
+        write_bytes(self.out / path, data)
+        with self.lock:
+            self.cache.record(path, key, sources, title)
+            self.result.written.append(self.out / path)
+
+    def tick(self) -> None:
+        with self.lock:
+            self.done += 1
+            if self.options.progress:
+                self.options.progress(self.done, self.total)
+
+    def form(self, form: Form, stale: list[str]) -> None:
+        what = form.sources[0] if len(form.sources) == 1 else form.stem
+        conv = self.converter()
+        if "html" in stale:
+            self.write(f"{form.stem}.html", form.html.encode("utf-8"), self.key("html", form),
+                       form.sources, form.title)
+        body_file = self.body_file(form)
+        wanted = ["docx"] if "docx" in stale else []
+        if not body_file.is_file():
+            wanted.append("typst")
+        converted = conv.pandoc(form.html, wanted, what) if wanted else {}
+        if "docx" in converted:
+            self.write(f"{form.stem}.docx", export.stamp_docx(converted["docx"], form.epoch),
+                       self.key("docx", form), form.sources, form.title)
+        if "typst" in converted:
+            write_bytes(body_file, converted["typst"])
+        if "pdf" in stale:
+            body = body_file.read_text(encoding="utf-8")
+            self.write(f"{form.stem}.pdf", conv.pdf(body, form.title, form.epoch, what),
+                       self.key("pdf", form), form.sources, form.title)
+        self.tick()
+
+    def unit(self, unit: Unit, stale: set[tuple[str, str]]) -> None:
+        if (unit.stem, "docx") in stale:
+            parts = [(self.out / f"{f.stem}.docx").read_bytes() for f in unit.forms]
+            self.write(f"{unit.stem}.docx", export.merge_docx(parts, unit.epoch),
+                       self.unit_key("docx", unit), unit.sources, unit.title)
+        if (unit.stem, "pdf") in stale:
+            body = export.merge_typst([self.body_file(f).read_text(encoding="utf-8")
+                                       for f in unit.forms])
+            pdf = self.converter().pdf(body, unit.title, unit.epoch, unit.stem)
+            self.write(f"{unit.stem}.pdf", pdf, self.unit_key("pdf", unit), unit.sources,
+                       unit.title)
+        self.tick()
+
+    def _prune_bodies(self, forms: list[Form]) -> None:
+        """Keeps the Typst bodies of the forms just planned (and of no others)."""
+        if not self.bodies.is_dir():
+            return
+        keep = {self.body_file(f).name for f in forms}
+        for file in self.bodies.iterdir():
+            if file.name not in keep and len(self.cache.entries) >= len(forms):
+                file.unlink(missing_ok=True)
 
 
 def _docx_settings() -> str:
@@ -187,7 +301,8 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def _plan(built: list[Declaration], context: list[Declaration], renderer: Renderer,
-          config: Config, options: BuildOptions) -> Iterator[Job]:
+          config: Config, options: BuildOptions) -> tuple[list[Form], list[Unit]]:
+    """Every form to build, rendered to HTML, and every unit's combined document."""
     units: dict[tuple[int, str], list[Declaration]] = defaultdict(list)
     for d in built:
         units[(d.fiscal_year, d.unit_id)].append(d)
@@ -195,37 +310,31 @@ def _plan(built: list[Declaration], context: list[Declaration], renderer: Render
     for d in [*built, *context]:
         everyone[(d.fiscal_year, d.unit_id)].append(d)
     earlier = Earlier([*built, *context])
+    forms: list[Form] = []
+    combined: list[Unit] = []
     for (year, unit_id), members in sorted(units.items()):
         unit = everyone[(year, unit_id)]
         folder = f"{year}/{unit_id}"
-        pages: list[str] = []
-        page_sources: list[str] = []
-        summary_added = False
+        pages: list[Form] = []
         for d in derive.ordered(members):
-            source = _relative(d.file, config.root)
-            if (not summary_added and d.kind in ("special_fund", "expenditure_direction")
+            if (not any(p.stem.endswith("/fund-summary") for p in pages)
+                    and d.kind in ("special_fund", "expenditure_direction")
                     and derive.has_funds(unit)):
-                summary_added = True
-                html = renderer.render_fund_summary(unit, _summary_layout(unit, renderer,
-                                                                          config, options))
+                layout = _summary_layout(unit, renderer, config, options)
                 funds = derive.fund_summary(unit).declarations
-                sources = sorted(_relative(x.file, config.root) for x in funds)
-                title = f"{d.unit_name} {year}年专项资金绩效目标汇总表"
-                yield from _jobs(f"{folder}/fund-summary", html, title, epoch_of(funds),
-                                 sources, options.formats)
-                pages.append(html)
-                page_sources += sources
-            html = renderer.render(d, unit, options.layout, earlier.finder(d))
-            yield from _jobs(f"{folder}/{d.id}", html, d.name.value, epoch_of([d]), [source],
-                             options.formats)
-            pages.append(html)
-            page_sources.append(source)
-        combined = bundle.combine(pages)
-        title = f"{members[0].unit_name} {year}年度绩效目标申报表"
-        for fmt in options.formats:
-            if fmt != "html":
-                yield Job(f"{folder}/{unit_id}-{year}.{fmt}", fmt, combined, title,
-                          epoch_of(members), sorted(set(page_sources)))
+                pages.append(Form(f"{folder}/fund-summary",
+                                  renderer.render_fund_summary(unit, layout),
+                                  f"{d.unit_name} {year}年专项资金绩效目标汇总表",
+                                  epoch_of(funds),
+                                  sorted(_relative(x.file, config.root) for x in funds)))
+            pages.append(Form(f"{folder}/{d.id}",
+                              renderer.render(d, unit, options.layout, earlier.finder(d)),
+                              d.name.value, epoch_of([d]), [_relative(d.file, config.root)]))
+        forms += pages
+        combined.append(Unit(f"{folder}/{unit_id}-{year}",
+                             f"{members[0].unit_name} {year}年度绩效目标申报表",
+                             epoch_of(members), pages))
+    return forms, combined
 
 
 class Earlier:
@@ -251,12 +360,6 @@ class Earlier:
 
     def finder(self, d: Declaration) -> Callable[[int], Declaration | None]:
         return lambda year: self.find(d, year)
-
-
-def _jobs(stem: str, html: str, title: str, epoch: int, sources: list[str],
-          formats: Sequence[str]) -> Iterator[Job]:
-    for fmt in formats:
-        yield Job(f"{stem}.{fmt}", fmt, html, title, epoch, sources)
 
 
 def _summary_layout(unit: Sequence[Declaration], renderer: Renderer, config: Config,

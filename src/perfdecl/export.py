@@ -20,6 +20,7 @@ import subprocess
 import tempfile
 import zipfile
 from collections.abc import Sequence
+from typing import IO
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -51,43 +52,166 @@ def lua_filter() -> Path:
     return data_dir("templates") / "_export" / "forms.lua"
 
 
-def _run_pandoc(args: Sequence[str], html: str, epoch: int, what: str) -> bytes:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch), "LANG": "C.UTF-8"}
-    try:
-        done = subprocess.run([pandoc(), "--from", "html", "--lua-filter", str(lua_filter()),
-                               *args], input=html.encode("utf-8"), capture_output=True,
-                              env=env, timeout=300, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise ExportError(f"{what}: pandoc could not run: {exc}") from None
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", errors="replace").strip()
-        raise ExportError(f"{what}: pandoc failed: {message}")
-    return done.stdout
+_FIXED_EPOCH = "315532800"  # 1980-01-01: pandoc's own dates, replaced per form afterwards
+_PAGEBREAK_DOCX = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
+_PAGEBREAK_TYPST = "\n#pagebreak()\n"
+
+
+class Converter:
+    """One worker's converters, kept for all the forms it exports: a pandoc process
+    serving many conversions (templates/_export/server.lua) and a Typst compiler that
+    loads the fonts once. Not for use by two threads at once."""
+
+    def __init__(self, fonts: Sequence[str] = (), font_paths: Sequence[Path] = (),
+                 system_fonts: bool = True) -> None:
+        self.fonts = list(fonts)
+        self.font_paths = [str(p) for p in font_paths]
+        self.system_fonts = system_fonts
+        self._server: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
+        self._compiler: typst.Compiler | None = None
+
+    def __enter__(self) -> Converter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._server is not None:
+            if self._server.stdin:
+                self._server.stdin.close()
+            try:
+                self._server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._server.kill()
+            self._server = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self._server is None or self._server.poll() is not None:
+            self._log = tempfile.TemporaryFile()
+            env = {**os.environ, "SOURCE_DATE_EPOCH": _FIXED_EPOCH, "LANG": "C.UTF-8"}
+            server = data_dir("templates") / "_export" / "server.lua"
+            try:
+                self._server = subprocess.Popen(
+                    [pandoc(), "lua", str(server), str(lua_filter()), str(reference_docx())],
+                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, env=env)
+            except OSError as exc:
+                raise ExportError(f"pandoc could not run: {exc}") from None
+        return self._server
+
+    def _died(self, what: str) -> ExportError:
+        log = b""
+        if self._log is not None:
+            self._log.seek(0)
+            log = self._log.read()[-2000:]
+        self._server = None
+        return ExportError(f"{what}: pandoc stopped: {log.decode('utf-8', 'replace').strip()}")
+
+    def pandoc(self, html: str, formats: Sequence[str], what: str) -> dict[str, bytes]:
+        """The form's HTML converted to each of `formats` (docx, typst)."""
+        server = self._start()
+        assert server.stdin is not None and server.stdout is not None
+        payload = html.encode("utf-8")
+        try:
+            server.stdin.write(f"{','.join(formats)} {len(payload)}\n".encode() + payload)
+            server.stdin.flush()
+        except (BrokenPipeError, OSError):
+            raise self._died(what) from None
+        out = {}
+        for fmt in formats:
+            header = server.stdout.readline().decode("ascii", "replace").split()
+            if len(header) != 2 or not header[1].isdigit():
+                raise self._died(what)
+            data = server.stdout.read(int(header[1]))
+            if header[0] != "ok":
+                raise ExportError(f"{what}: pandoc failed: {data.decode('utf-8', 'replace')}")
+            out[fmt] = data
+        return out
+
+    def docx(self, html: str, epoch: int, what: str) -> bytes:
+        """The DOCX of a form, on the reference document's A4 page and styles."""
+        return stamp_docx(self.pandoc(html, ["docx"], what)["docx"], epoch)
+
+    def typst_body(self, html: str, what: str) -> str:
+        """The Typst markup of a form's body (the preamble is added by pdf())."""
+        return self.pandoc(html, ["typst"], what)["typst"].decode("utf-8")
+
+    def pdf(self, body: str, title: str, epoch: int, what: str) -> bytes:
+        """The PDF of a form (or of several, their bodies joined by merge_typst), with
+        the Chinese fonts embedded."""
+        if self._compiler is None:
+            self._compiler = typst.Compiler(font_paths=self.font_paths,
+                                            ignore_system_fonts=not self.system_fonts)
+        data: bytes = (preamble(title, self.fonts) + body).encode("utf-8")
+        try:
+            pdf = self._compiler.compile(input=data,
+                                         timestamp=datetime.fromtimestamp(epoch, UTC))
+        except typst.TypstError as exc:
+            raise ExportError(f"{what}: Typst failed: {exc}") from None
+        assert isinstance(pdf, bytes)  # one PDF, not pages of images
+        return pdf
 
 
 def to_docx(html: str, epoch: int, what: str) -> bytes:
-    """The DOCX of a form, on the reference document's A4 page and styles."""
-    return _run_pandoc(["--to", "docx", "--reference-doc", str(reference_docx()),
-                        "--output", "-"], html, epoch, what)
+    """The DOCX of one document (for one-off conversions such as the diff's redline)."""
+    with Converter() as converter:
+        return converter.docx(html, epoch, what)
 
 
-def to_typst(html: str, epoch: int, what: str) -> str:
-    """The Typst markup of a form's body (the preamble is added by to_pdf)."""
-    return _run_pandoc(["--to", "typst"], html, epoch, what).decode("utf-8")
+def _zip_time(epoch: int) -> tuple[int, int, int, int, int, int]:
+    t = datetime.fromtimestamp(max(epoch, 315532800), UTC)  # zip dates start in 1980
+    return (t.year, t.month, t.day, t.hour, t.minute, t.second - t.second % 2)
 
 
-def to_pdf(body: str, title: str, fonts: Sequence[str], font_paths: Sequence[Path],
-           epoch: int, what: str, *, system_fonts: bool = True) -> bytes:
-    """The PDF of a form from its Typst body, the Chinese fonts embedded."""
-    source = preamble(title, fonts) + body
-    data: bytes = source.encode("utf-8")
-    try:
-        return bytes(typst.compile(data,  # type: ignore[misc]
-                                   font_paths=[str(p) for p in font_paths],
-                                   ignore_system_fonts=not system_fonts,
-                                   timestamp=datetime.fromtimestamp(epoch, UTC)))
-    except typst.TypstError as exc:
-        raise ExportError(f"{what}: Typst failed: {exc}") from None
+def stamp_docx(data: bytes, epoch: int, document: bytes | None = None) -> bytes:
+    """The DOCX with every date in it (zip entries, created and modified) set to
+    `epoch`, and optionally another word/document.xml."""
+    stamp = datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    when = _zip_time(epoch)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            content = src.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*",
+                                 lambda m: m.group(1) + stamp.encode(), content)
+            elif item.filename == "word/document.xml" and document is not None:
+                content = document
+            info = zipfile.ZipInfo(item.filename, date_time=when)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = item.external_attr
+            dst.writestr(info, content)
+    return out.getvalue()
+
+
+def merge_docx(parts: Sequence[bytes], epoch: int) -> bytes:
+    """One DOCX holding the bodies of `parts` (made by pandoc from the same reference
+    document), each from a new page: the combined document of a unit, without
+    converting its forms again."""
+    bodies = []
+    section = ""
+    for data in parts:
+        xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
+        body = xml[xml.index("<w:body>") + len("<w:body>"): xml.rindex("</w:body>")]
+        last = re.search(r"<w:sectPr\b.*?</w:sectPr>\s*$", body, re.S)
+        if last:
+            section = section or last.group(0)
+            body = body[: last.start()]
+        bodies.append(body)
+    first = zipfile.ZipFile(io.BytesIO(parts[0])).read("word/document.xml").decode("utf-8")
+    head = first[: first.index("<w:body>") + len("<w:body>")]
+    merged = head + _PAGEBREAK_DOCX.join(bodies) + section + "</w:body></w:document>"
+    return stamp_docx(parts[0], epoch, merged.encode("utf-8"))
+
+
+def merge_typst(bodies: Sequence[str]) -> str:
+    """The Typst bodies of several forms, each from a new page."""
+    return _PAGEBREAK_TYPST.join(bodies)
 
 
 def _typst_string(text: str) -> str:

@@ -52,5 +52,13 @@ end
 -- the title, so pandoc must not print another one.
 function Meta(meta)
   meta.title = nil
+  meta.lang = nil  -- the language is set by the reference document and the Typst preamble
   return meta
+end
+
+-- No bookmarks or labels from headings: a combined document holds the same heading on
+-- many pages.
+function Header(header)
+  header.identifier = ""
+  return header
 end
