@@ -20,9 +20,9 @@ import subprocess
 import tempfile
 import zipfile
 from collections.abc import Sequence
-from typing import IO
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 import pypandoc
 import typst
@@ -92,7 +92,7 @@ class Converter:
 
     def _start(self) -> subprocess.Popen[bytes]:
         if self._server is None or self._server.poll() is not None:
-            self._log = tempfile.TemporaryFile()
+            self._log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
             env = {**os.environ, "SOURCE_DATE_EPOCH": _FIXED_EPOCH, "LANG": "C.UTF-8"}
             server = data_dir("templates") / "_export" / "server.lua"
             try:

@@ -112,7 +112,7 @@ def format_file(file: Path, *, write: bool) -> tuple[bool, list[Finding]]:
         document, findings = parse(file.read_bytes()[3:], file)
     if document is None:
         return False, findings
-    new = canonical(document.tree)
+    new = canonical(yaml().load(document.text))
     changed = bom or new != document.text
     if changed and write:
         write_text(file, new)

@@ -1,8 +1,11 @@
-"""Load: a declaration file → its round-trip YAML tree and plain data, or findings.
+"""Load: a declaration file → its plain data and the line and column of every key and
+item, or findings.
 
-The round-trip tree (ruamel) keeps the line and column of every key and item, and the
-comments, which `fmt` writes back. The plain data is what the schema and the rules see:
-dicts, lists, str, int, bool and `Decimal` for every non-integer number (never float).
+libyaml composes the document (fast, with positions); perfdecl then resolves every
+scalar by the YAML 1.2 core schema, as ruamel's round-trip loader does for `fmt` (only
+true/false are booleans; `no` is text), and copies the nodes into plain data: dicts,
+lists, str, int, bool and `Decimal` for every non-integer number (never float).
+`fmt` and `new` read the round-trip tree (ruamel, with comments) with `yaml()`.
 
 Every way a file can be unusable — unreadable, too big, not UTF-8, a byte-order mark,
 tabs, bad YAML, duplicate keys, aliases that expand without bound, nesting too deep, a
@@ -17,10 +20,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+import yaml as libyaml
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.representer import RoundTripRepresenter
 
 from .errors import DataPath, Finding, Severity
@@ -90,85 +92,57 @@ def yaml() -> YAML:
 
 
 @dataclass
+class Positions:
+    """Where each key and value of a document is (1-based line and column), by data path."""
+
+    values: dict[DataPath, tuple[int, int]]
+    keys: dict[DataPath, tuple[int, int]]
+    blocks: set[DataPath]  # containers written in block style (their own lines)
+    order: dict[DataPath, list[str]]  # the keys of each mapping, as written
+
+
+@dataclass
 class Document:
     """One loaded declaration file."""
 
     file: Path
     text: str
-    tree: CommentedMap
     data: dict[str, Any]
+    positions: Positions
 
     def position(self, path: DataPath, *, key: bool = False) -> tuple[int, int]:
         """Line and column (1-based) of the value at `path`, or of its key.
 
-        Points at the value for scalars and at the key for mappings and lists,
-        so that a message about `funding` lands on `funding:`.
+        Points at the value for scalars and at the key for block mappings and lists, so
+        that a message about `funding` lands on `funding:`; a missing path falls back to
+        its nearest ancestor.
         """
-        return locate(self.tree, path, key=key)
+        p = self.positions
+        first = p.order.get((), [])
+        best = p.keys.get((first[0],), (1, 1)) if first else (1, 1)
+        for depth in range(1, len(path) + 1):
+            here = path[:depth]
+            if here not in p.values:
+                break
+            last = depth == len(path)
+            wants_key = key or here in p.blocks or not last
+            best = p.keys.get(here, p.values[here]) if wants_key else p.values[here]
+            if isinstance(here[-1], int):
+                best = p.values[here]
+        return best
 
     def insertion_position(self, path: DataPath, order: list[str]) -> tuple[int, int]:
         """Where the missing field at `path` belongs: the key that precedes it in
         `order` (the schema's), or the first key of its mapping."""
-        parent: Any = self.tree
-        for part in path[:-1]:
-            try:
-                parent = parent[part]
-            except (KeyError, IndexError, TypeError):
-                return self.position(path[:-1], key=True)
-        if not isinstance(parent, CommentedMap) or not parent:
-            return self.position(path[:-1], key=True)
-        name = path[-1]
+        parent = path[:-1]
+        written = self.positions.order.get(parent)
+        if not written:
+            return self.position(parent, key=True)
         rank = {k: i for i, k in enumerate(order)}
-        limit = rank.get(str(name), len(order))
-        before = [k for k in parent if rank.get(k, len(order)) < limit]
-        anchor = max(before, key=lambda k: rank[k]) if before else next(iter(parent))
-        return _lc(parent, anchor, key=True) or (1, 1)
-
-
-def locate(tree: Any, path: DataPath, *, key: bool = False) -> tuple[int, int]:
-    node = tree
-    best = (1, 1)
-    if isinstance(tree, CommentedMap) and tree:
-        first = next(iter(tree))
-        best = _lc(tree, first, key=True) or best
-    for depth, part in enumerate(path):
-        last = depth == len(path) - 1
-        if isinstance(node, CommentedMap) and part in node:
-            child = node[part]
-            scalar = not isinstance(child, CommentedMap | CommentedSeq)
-            want_key = key or not scalar
-            best = _lc(node, part, key=want_key if last else True) or best
-            if last and not key and not scalar and not _is_block(node, part):
-                best = _lc(node, part, key=False) or best
-            node = child
-        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
-            pos = node.lc.data.get(part) if hasattr(node, "lc") else None
-            if pos:
-                best = (pos[0] + 1, pos[1] + 1)
-            node = node[part]
-        else:
-            break
-    return best
-
-
-def _lc(node: CommentedMap, k: Any, *, key: bool) -> tuple[int, int] | None:
-    try:
-        line, col = node.lc.key(k) if key else node.lc.value(k)
-    except (KeyError, TypeError, AttributeError):
-        return None
-    if line is None:
-        return None
-    return (line + 1, col + 1)
-
-
-def _is_block(node: CommentedMap, k: Any) -> bool:
-    """Whether the container under `k` starts on a later line than its key (block style)."""
-    try:
-        key_line = node.lc.key(k)[0]
-        value_line = node.lc.value(k)[0]
-    except (KeyError, TypeError, AttributeError):
-        return True
-    return bool(value_line != key_line)
+        limit = rank.get(str(path[-1]), len(order))
+        before = [k for k in written if rank.get(k, len(order)) < limit]
+        anchor = max(before, key=lambda k: rank[k]) if before else written[0]
+        return self.positions.keys.get((*parent, anchor), (1, 1))
 
 
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
@@ -243,14 +217,8 @@ def parse(raw: bytes, shown: Path) -> tuple[Document | None, list[Finding]]:
         return fail("Y010", f"nesting is deeper than {MAX_DEPTH} levels", *deep,
                     hint="a declaration nests about eight levels deep; check the brackets")
     try:
-        tree = yaml().load(text)
-    except DuplicateKeyError as exc:
-        line, column = _mark(exc.problem_mark)
-        key = _duplicate_key(exc)
-        first = _mark(exc.context_mark)
-        return fail("Y002", f"duplicate key {key}: the same field is written twice", line, column,
-                    hint=f"the first one is on line {first[0]}; keep one of them")
-    except MarkedYAMLError as exc:
+        node = libyaml.compose(text, Loader=libyaml.CSafeLoader)
+    except libyaml.MarkedYAMLError as exc:
         problem = (exc.problem or exc.context or "invalid YAML").strip()
         if "end of stream" in problem and exc.context and exc.context_mark:
             line, column = _mark(exc.context_mark)
@@ -259,27 +227,28 @@ def parse(raw: bytes, shown: Path) -> tuple[Document | None, list[Finding]]:
         line, column = _mark(exc.problem_mark or exc.context_mark)
         return fail("Y001", f"invalid YAML: {problem}", line, column,
                     hint=_syntax_hint(problem))
-    except YAMLError as exc:
+    except libyaml.YAMLError as exc:
         return fail("Y001", f"invalid YAML: {exc}")
     except RecursionError:
         return fail("Y010", f"nesting is too deep (a declaration nests at most {MAX_DEPTH} levels)")
 
-    if tree is None:
+    if node is None:
         return fail("Y006", "file is empty", hint="a declaration starts with `kind:`, `id:` and "
                     "`fiscal_year:`; `perfdecl schema` shows every field")
-    if not isinstance(tree, CommentedMap):
-        what = "a list" if isinstance(tree, CommentedSeq) else f"a single value ({_brief(tree)})"
+    if not isinstance(node, libyaml.MappingNode):
+        what = "a list" if isinstance(node, libyaml.SequenceNode) else \
+            f"a single value ({_brief(node.value)})"
         return fail("Y007", f"a declaration is a mapping of fields, but this file holds {what}",
                     hint="write one field per line: `kind: project`, `id: …`, …")
 
-    converter = _Plain(shown, tree)
+    converter = _Plain(shown)
     try:
-        data = converter.convert(tree, (), 0)
+        data = converter.convert(node, (), 0)
     except _TooBig as exc:
         return None, [exc.finding]
     if converter.findings:
         return None, converter.findings
-    return Document(shown, text, tree, data), []
+    return Document(shown, text, data, converter.positions), []
 
 
 class _TooBig(Exception):
@@ -287,54 +256,105 @@ class _TooBig(Exception):
         self.finding = finding
 
 
-class _Plain:
-    """Copies the round-trip tree into plain data, bounding size and depth
-    (a YAML alias is expanded here, so a 'billion laughs' stops at MAX_VALUES)."""
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False,
+         "FALSE": False}
+_INT = re.compile(r"^[-+]?[0-9]+$|^0o[0-7]+$|^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_MERGE = "tag:yaml.org,2002:merge"
+_STR = "tag:yaml.org,2002:str"
 
-    def __init__(self, file: Path, tree: CommentedMap) -> None:
+
+def resolve(node: libyaml.ScalarNode) -> Any:
+    """A scalar by the YAML 1.2 core schema (ruamel's round-trip reading): quoted text
+    stays text; timestamps stay text too (the schema checks dates as text)."""
+    text = node.value
+    if node.style or (node.tag == _STR and _implicit(text) != _STR):  # quoted or !!str
+        return text
+    if _NULL.match(text):
+        return None
+    if text in _BOOL:
+        return _BOOL[text]
+    if _INT.match(text):
+        return int(text, 0) if text[:2] in ("0o", "0x") else int(text)
+    if _FLOAT.match(text):
+        return Decimal(text)
+    return text
+
+
+def _implicit(text: str) -> str:
+    return str(libyaml.resolver.Resolver().resolve(libyaml.ScalarNode, text, (True, False)))
+
+
+class _Plain:
+    """Copies libyaml's nodes into plain data, recording where each key and value is and
+    bounding size and depth (a YAML alias is expanded here, so a 'billion laughs' stops at
+    MAX_VALUES)."""
+
+    def __init__(self, file: Path) -> None:
         self.file = file
-        self.tree = tree
         self.count = 0
         self.findings: list[Finding] = []
+        self.positions = Positions({}, {}, set(), {})
 
-    def stop(self, code: str, message: str, path: DataPath, hint: str) -> _TooBig:
-        line, column = locate(self.tree, path)
+    def stop(self, code: str, message: str, node: Any, path: DataPath, hint: str) -> _TooBig:
+        line, column = _mark(node.start_mark)
         return _TooBig(Finding(code, Severity.ERROR, message, self.file, line, column, path, hint))
 
     def convert(self, node: Any, path: DataPath, depth: int) -> Any:
         self.count += 1
         if self.count > MAX_VALUES:
             raise self.stop("Y009", f"the file expands to more than {MAX_VALUES:,} values "
-                            "(aliases that repeat each other?)", path,
+                            "(aliases that repeat each other?)", node, path,
                             "write the values out; anchors and aliases must stay small")
         if depth > MAX_DEPTH:
-            raise self.stop("Y010", f"nesting is deeper than {MAX_DEPTH} levels", path,
+            raise self.stop("Y010", f"nesting is deeper than {MAX_DEPTH} levels", node, path,
                             "a declaration nests about eight levels deep; check the indentation")
-        if isinstance(node, dict):
-            out: dict[str, Any] = {}
-            for k, v in node.items():
-                if not isinstance(k, str):
-                    line, column = locate(self.tree, (*path, k), key=True)
-                    self.findings.append(Finding(
-                        "Y012", Severity.ERROR, f"field name {_brief(k)} is not text",
-                        self.file, line, column, path,
-                        hint="field names are words such as `name` or `产出指标`"))
-                    continue
-                out[k] = self.convert(v, (*path, k), depth + 1)
-            return out
-        if isinstance(node, list):
-            return [self.convert(v, (*path, i), depth + 1) for i, v in enumerate(node)]
-        if isinstance(node, bool) or node is None:
-            return node
-        if isinstance(node, Decimal):
-            return Decimal(node)
-        if isinstance(node, int):
-            return int(node)
-        if isinstance(node, float):  # not produced by our constructor; kept exact anyway
-            return Decimal(repr(node))
-        if isinstance(node, str):
-            return str(node)
-        return str(node)
+        self.positions.values.setdefault(path, _mark(node.start_mark))
+        if isinstance(node, libyaml.MappingNode):
+            if not node.flow_style:
+                self.positions.blocks.add(path)
+            return self.mapping(node, path, depth)
+        if isinstance(node, libyaml.SequenceNode):
+            if not node.flow_style:
+                self.positions.blocks.add(path)
+            return [self.convert(v, (*path, i), depth + 1) for i, v in enumerate(node.value)]
+        return resolve(node)
+
+    def mapping(self, node: libyaml.MappingNode, path: DataPath, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        merged: list[libyaml.MappingNode] = []
+        seen: dict[str, tuple[int, int]] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                sources = value_node.value if isinstance(value_node, libyaml.SequenceNode) \
+                    else [value_node]
+                merged += [m for m in sources if isinstance(m, libyaml.MappingNode)]
+                continue
+            where = _mark(key_node.start_mark)
+            key = resolve(key_node) if isinstance(key_node, libyaml.ScalarNode) else None
+            if not isinstance(key, str):
+                shown = key_node.value if isinstance(key_node, libyaml.ScalarNode) else "[…]"
+                self.findings.append(Finding(
+                    "Y012", Severity.ERROR, f"field name {_brief(shown)} is not text",
+                    self.file, *where, path,
+                    hint="field names are words such as `name` or `产出指标`"))
+                continue
+            if key in seen:
+                self.findings.append(Finding(
+                    "Y002", Severity.ERROR,
+                    f"duplicate key `{key}`: the same field is written twice", self.file,
+                    *where, (*path, key), hint=f"the first one is on line {seen[key][0]}; "
+                    "keep one of them"))
+                continue
+            seen[key] = where
+            self.positions.keys[(*path, key)] = where
+            self.positions.order.setdefault(path, []).append(key)
+            out[key] = self.convert(value_node, (*path, key), depth + 1)
+        for source in merged:  # `<<: *base`: the base's fields, unless written here
+            for key, value in self.mapping(source, path, depth).items():
+                out.setdefault(key, value)
+        return out
 
 
 def _flow_too_deep(text: str) -> tuple[int, int] | None:
@@ -381,11 +401,6 @@ def _mark(mark: Any) -> tuple[int, int]:
     if mark is None:
         return (1, 1)
     return (mark.line + 1, mark.column + 1)
-
-
-def _duplicate_key(exc: DuplicateKeyError) -> str:
-    match = re.search(r'found duplicate key "(.*?)"', str(exc))
-    return f"`{match.group(1)}`" if match else ""
 
 
 def _syntax_hint(problem: str) -> str | None:

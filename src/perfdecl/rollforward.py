@@ -22,7 +22,7 @@ from .atomic import write_text
 from .check import read
 from .errors import PerfdeclError, UsageError
 from .fmt import canonical
-from .load import load
+from .load import yaml
 from .targets import TargetKind, parse
 
 _AMOUNTS = ("total", "fiscal", "general_budget", "government_fund", "own", "other", "basic",
@@ -51,9 +51,7 @@ def roll_forward(source: Path, year: int, out: Path | None = None, *,
     if shift <= 0:
         raise UsageError(f"--year {year} is not after the declaration's year "
                          f"{declaration.fiscal_year}")
-    document, _ = load(source)
-    assert document is not None
-    tree = document.tree
+    tree = yaml().load(declaration.document.text)
     target = out or target_path(source, year, declaration.unit_id, declaration.id)
     if target.exists() and not force:
         raise PerfdeclError(f"{target} exists already; edit it, or pass --force to replace it")

@@ -1,0 +1,109 @@
+"""An XLSX → rows of cells per sheet, through openpyxl (after safety.inspect has passed it).
+
+Each sheet is a part. A merged range becomes one cell, the same object on every row it
+covers; empty cells that are not part of a merge are left out (a spreadsheet has a cell
+at every column, a form only where something is written or drawn). Numbers are written
+as the sheet shows them where that matters (a percentage format gives 95%), dates as
+2019-05-21.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .grid import Cell, Part, Row
+from .safety import MAX_ROWS, ImportRefused
+
+MAX_SHEET_COLUMNS = 200
+
+
+def read(path: Path) -> list[Part]:
+    """The rows of every visible sheet of a workbook, sheet by sheet."""
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(str(path), data_only=True, keep_links=False)
+    except (KeyError, ValueError, TypeError, AttributeError, IndexError) as exc:
+        raise ImportRefused(f"{path}: cannot read it as an Excel workbook: {exc}") from None
+    except Exception as exc:  # the XML parser's own errors
+        raise ImportRefused(f"{path}: cannot read it as an Excel workbook: "
+                            f"{type(exc).__name__}: {exc}") from None
+    parts = []
+    for sheet_number, ws in enumerate(workbook.worksheets, start=1):
+        if ws.sheet_state != "visible":
+            continue
+        parts.append(_sheet(ws, sheet_number))
+    return parts
+
+
+def _sheet(ws: Any, number: int) -> Part:
+    part = Part(f"sheet {number} ({ws.title})")
+    if ws.max_row > MAX_ROWS:
+        raise ImportRefused(f"sheet {ws.title!r} has {ws.max_row:,} rows; a form has about 60")
+    width = min(ws.max_column, MAX_SHEET_COLUMNS)
+    merged: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+    for rng in ws.merged_cells.ranges:
+        top, left, bottom, right = rng.min_row, rng.min_col, rng.max_row, rng.max_col
+        if (bottom - top + 1) * (right - left + 1) > 10_000:
+            continue  # (a whole-sheet merge is decoration, not a cell)
+        for r in range(top, bottom + 1):
+            for c in range(left, right + 1):
+                merged[(r, c)] = (top, left, bottom, right)
+    made: dict[tuple[int, int], Cell] = {}
+    first_row: dict[int, int] = {}  # sheet row → index of our Row
+    for r, values in enumerate(ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=width),
+                               start=1):
+        index = len(part.rows)
+        first_row[r] = index
+        cells: list[Cell] = []
+        c = 1
+        while c <= width:
+            box = merged.get((r, c))
+            if box is not None:
+                top, left, bottom, right = box
+                cell = made.get((top, left))
+                if cell is None:
+                    origin = ws.cell(row=top, column=left)
+                    cell = Cell(_text(origin), left - 1, right - left + 1,
+                                first_row.get(top, index), bottom - top + 1)
+                    made[(top, left)] = cell
+                cells.append(cell)
+                c = right + 1
+                continue
+            value = values[c - 1]
+            text = _text(value)
+            if text.strip():
+                cells.append(Cell(text, c - 1, 1, index))
+            c += 1
+        part.rows.append(Row(cells, 1, index, f"{part.name}, row {r}"))
+    return part
+
+
+def _text(cell: Any) -> str:
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "√" if value else "□"
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, int | float):
+        number = Decimal(str(value))
+        if "%" in (cell.number_format or ""):
+            return _plain(number * 100) + "%"
+        return _plain(number)
+    return str(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _plain(number: Decimal) -> str:
+    text = format(number, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
