@@ -234,7 +234,7 @@ class _Export:
             wanted.append("typst")
         converted = conv.pandoc(form.html, wanted, what) if wanted else {}
         if "docx" in converted:
-            self.write(f"{form.stem}.docx", export.stamp_docx(converted["docx"], form.epoch),
+            self.write(f"{form.stem}.docx", export.finish_docx(converted["docx"], form.epoch),
                        self.key("docx", form), form.sources, form.title)
         if "typst" in converted:
             write_bytes(body_file, converted["typst"])

@@ -134,7 +134,7 @@ class Converter:
 
     def docx(self, html: str, epoch: int, what: str) -> bytes:
         """The DOCX of a form, on the reference document's A4 page and styles."""
-        return stamp_docx(self.pandoc(html, ["docx"], what)["docx"], epoch)
+        return finish_docx(self.pandoc(html, ["docx"], what)["docx"], epoch)
 
     def typst_body(self, html: str, what: str) -> str:
         """The Typst markup of a form's body (the preamble is added by pdf())."""
@@ -165,6 +165,21 @@ def to_docx(html: str, epoch: int, what: str) -> bytes:
 def _zip_time(epoch: int) -> tuple[int, int, int, int, int, int]:
     t = datetime.fromtimestamp(max(epoch, 315532800), UTC)  # zip dates start in 1980
     return (t.year, t.month, t.day, t.hour, t.minute, t.second - t.second % 2)
+
+
+def _centre_cells(document: bytes) -> bytes:
+    """Every table cell's text centred vertically, as on the paper forms (pandoc's DOCX
+    writer has no vertical alignment). vAlign goes last in a cell's properties."""
+    document = document.replace(b"<w:tcPr />", b'<w:tcPr><w:vAlign w:val="center" /></w:tcPr>')
+    return document.replace(b"</w:tcPr>", b'<w:vAlign w:val="center" /></w:tcPr>') \
+        .replace(b'<w:vAlign w:val="center" /><w:vAlign w:val="center" />',
+                 b'<w:vAlign w:val="center" />')
+
+
+def finish_docx(data: bytes, epoch: int) -> bytes:
+    """A DOCX from pandoc, finished: cells centred vertically, dates set to `epoch`."""
+    document = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
+    return stamp_docx(data, epoch, _centre_cells(document))
 
 
 def stamp_docx(data: bytes, epoch: int, document: bytes | None = None) -> bytes:

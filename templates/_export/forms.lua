@@ -31,11 +31,15 @@ function Div(el)
 end
 
 -- Label cells (class `label`) are centred, value cells start at the left, as on paper.
+-- In DOCX a value cell keeps the default, so that a right-aligned paragraph in it (the
+-- （盖章） of a review box) keeps its own style; in Typst the table sits in a centred
+-- figure, so value cells say left explicitly.
 function Table(tbl)
+  local value = FORMAT == "docx" and "AlignDefault" or "AlignLeft"
   local function align(rows)
     for _, row in ipairs(rows) do
       for _, cell in ipairs(row.cells) do
-        cell.alignment = cell.classes:includes("label") and "AlignCenter" or "AlignLeft"
+        cell.alignment = cell.classes:includes("label") and "AlignCenter" or value
       end
     end
   end
