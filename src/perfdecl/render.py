@@ -131,10 +131,11 @@ class Renderer:
         name = self.layout_name(declaration, layout)
         template = self.template(declaration.kind, name)
         context = FormContext(declaration, unit, earlier)
+        summary = derive.fund_summary(unit) if derive.has_funds(unit) else None
         return self._run(template, declaration.file, d=declaration, data=declaration.data,
                          get=context.get, indicator_rows=context.indicator_rows,
                          funding_in=context.funding_in, projects=derive.projects(unit),
-                         layout=name)
+                         summary=summary, layout=name)
 
     def render_fund_summary(self, unit: Sequence[Declaration], layout: str) -> str:
         """The 专项资金绩效目标汇总表 of one unit and year, derived from its special-fund

@@ -1,0 +1,1043 @@
+"""Forms found in rows of cells, and the declarations read from them.
+
+A file is a sequence of rows (paragraphs and table rows); each form in it starts at its
+title (项目绩效目标申报表, 2023年区级专项资金支出方向绩效目标表 …), which also says its kind,
+and with the attachment number above it (附件1-1, 附表3-2, 附2-1) or its labels, the
+layout. In a form, the tables (indicators, schedule, expenses, tasks) are found by their
+header rows and read by column; then every other cell is looked up by its label: the
+value is the next cell to the right, the text after 「label：」 in the same cell, or,
+under a row of headings (长期目标 | 年度目标), the cell below.
+
+What is read goes into a Draft: the declaration's data, a note on every value that was
+guessed (written as a YAML comment), and what could not be placed anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ..framework import FRAMEWORK, level1_of
+from . import labels as L
+from .grid import Cell, Part, Row
+from .specs import (
+    BOILERPLATE,
+    CHOICES,
+    EXPENSE_HEADERS,
+    FIELDS,
+    INDICATOR_HEADERS,
+    LEVEL2_ALIASES,
+    PROJECTS_HEADERS,
+    SCHEDULE_HEADERS,
+    SECTIONS,
+    STANDARDS,
+    SUMMARY_HEADERS,
+    TASK_HEADERS,
+    Field,
+    labels_of,
+)
+
+KINDS = ("project", "special_fund", "department", "expenditure_direction")
+DERIVED = "fund_summary"
+
+Path_ = tuple[str | int, ...]
+
+
+# ----------------------------------------------------------------------- the forms
+
+
+@dataclass
+class Form:
+    """One form found in a file."""
+
+    kind: str
+    layout: str | None
+    title: str
+    rows: list[Row]
+    number: str | None = None
+    """The attachment number printed above the title: 附件1-1, 附表3-2-1, 附2-1."""
+    where: str = ""
+    detected: bool = True
+
+
+_TITLES: tuple[tuple[str, str], ...] = (
+    (r"专项资金绩效目标汇总表", DERIVED),
+    (r"专项资金支出方向绩效目标(申报)?表", "expenditure_direction"),
+    (r"支出方向绩效目标(申报)?表", "expenditure_direction"),
+    (r"部门整体(支出)?绩效目标(申报)?表", "department"),
+    (r"项目(支出)?绩效目标申报表", "project"),
+    (r"项目(支出)?绩效目标表", "project"),
+    (r"专项资金绩效目标(申报)?表", "special_fund"),
+)
+_NUMBER = re.compile(r"^(附件\d+(-\d+)*|附表\d+(-\d+)*|附\d+-\d+)$")
+
+
+def title_kind(text: str) -> str | None:
+    """The kind a form's title names, or None when `text` is no title."""
+    key = L.norm(text)
+    if not key or len(key) > 40:
+        return None
+    key = re.sub(r"\(\d{4}年度?\)$", "", key)
+    for pattern, kind in _TITLES:
+        if re.fullmatch(rf"(\d{{4}}年(度)?)?(\S{{0,12}}?)?{pattern}", key):
+            return kind
+    return None
+
+
+def find_forms(parts: Iterable[Part], kind: str | None = None,
+               layout: str | None = None) -> tuple[list[Form], list[str]]:
+    """The forms in `parts` (a document, or a workbook's sheets). With `kind`, a part
+    without any title is read as one form of that kind. Returns the forms and notes
+    about parts where none was found."""
+    forms: list[Form] = []
+    notes: list[str] = []
+    for part in parts:
+        starts: list[tuple[int, str, str]] = []
+        for i, row in enumerate(part.rows):
+            texts = [c.text for c in _distinct(row.cells) if c.text.strip()]
+            if not texts or len(texts) > 2:
+                continue
+            found = title_kind(texts[-1]) if len(texts) <= 2 else None
+            if found is None and len(texts) == 2:
+                found = title_kind(texts[0])
+            if found:
+                starts.append((i, found, " ".join(texts)))
+        if not starts:
+            if any(r.text.strip() for r in part.rows):
+                if kind is not None:
+                    forms.append(Form(kind, layout, "", part.rows, where=part.name,
+                                      detected=False))
+                else:
+                    notes.append(f"{part.name}: no form title (such as 项目绩效目标申报表) "
+                                 "found; name the kind with --kind")
+            continue
+        bounds = []
+        for n, (i, found, text) in enumerate(starts):
+            begin = i
+            # the attachment number and blank lines above the title belong to the form
+            while begin > 0 and (not part.rows[begin - 1].text.strip() or
+                                 _NUMBER.match(L.norm(part.rows[begin - 1].text))):
+                if n > 0 and begin - 1 <= starts[n - 1][0]:
+                    break
+                begin -= 1
+            bounds.append((begin, i, found, text))
+        for n, (begin, i, found, text) in enumerate(bounds):
+            end = bounds[n + 1][0] if n + 1 < len(bounds) else len(part.rows)
+            rows = part.rows[begin:end]
+            number = next((L.norm(r.text) for r in part.rows[begin:i]
+                           if _NUMBER.match(L.norm(r.text))), None)
+            form_kind = found if kind is None or found == DERIVED else kind
+            form = Form(form_kind, None, text, rows, number,
+                        where=f"{part.name}, {rows[0].where}")
+            form.layout = layout or detect_layout(form)
+            forms.append(form)
+    return forms, notes
+
+
+def detect_layout(form: Form) -> str:
+    """The layout of a form: its attachment number, title and labels say which paper
+    form it is."""
+    number = form.number or ""
+    title = L.norm(form.title)
+    keys = {L.norm(c.text) for r in form.rows[:80] for c in r.cells if c.text.strip()}
+    if form.kind == "project":
+        if "支出" not in title and "附件1" in number or "项目绩效目标申报表" in title and \
+                "支出" not in title:
+            return "hengyang-2019"
+        if number.startswith("附2") or "对应一级项目名称" in keys or \
+                "(本表在项目库审核阶段报送)" in keys:
+            return "yangxin-2024"
+        return "national"
+    if form.kind == "special_fund":
+        if "申报表" not in title:
+            return "zhuzhou-2023"
+        if number.startswith("附件2") or "部门相应职能职责概述" in keys or \
+                "专项实施进度计划" in keys:
+            return "hengyang-2019"
+        return "national"
+    if form.kind == "department":
+        if "申报表" not in title and "支出" in title or number.startswith("附表"):
+            return "zhuzhou-2023"
+        if "支出" not in title or number.startswith("附2"):
+            return "yangxin-2024"
+        return "national"
+    if form.kind == "expenditure_direction":
+        if "区级" in title or number.startswith("附表3") or "名称" in keys:
+            return "zhuzhou-2023"
+        return "national"
+    return "zhuzhou-2023" if "区级" in title or number.startswith("附表") else "national"
+
+
+def _distinct(cells: Iterable[Cell]) -> list[Cell]:
+    out: list[Cell] = []
+    for c in cells:
+        if not out or out[-1] is not c:
+            if c not in out:
+                out.append(c)
+    return out
+
+
+# ----------------------------------------------------------------------- the draft
+
+
+@dataclass
+class Draft:
+    """A declaration read from a form: its data, notes on what was guessed (by data
+    path), what could not be placed, and notes about the form."""
+
+    form: Form
+    data: dict[str, Any] = field(default_factory=dict)
+    unsure: dict[Path_, str] = field(default_factory=dict)
+    unplaced: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    history_offsets: list[tuple[Path_, int]] = field(default_factory=list)
+    """Indicator history written as 前年/上年: set to fiscal_year-2/-1 once it is known."""
+    year_hint: tuple[int, str] | None = None
+    """A fiscal year inferred from the form's content, and how."""
+
+    def get(self, dotted: str) -> Any:
+        node: Any = self.data
+        for part in dotted.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return None
+            node = node[part]
+        return node
+
+    def put(self, dotted: str | Path_, value: Any, unsure: str | None = None) -> None:
+        path: Path_ = tuple(dotted.split(".")) if isinstance(dotted, str) else dotted
+        node = self.data
+        for part in path[:-1]:
+            node = node.setdefault(part, {})  # type: ignore[assignment]
+        node[path[-1]] = value  # type: ignore[index]
+        if unsure:
+            self.unsure[path] = unsure
+
+    def doubt(self, dotted: str | Path_, why: str) -> None:
+        path: Path_ = tuple(dotted.split(".")) if isinstance(dotted, str) else dotted
+        self.unsure[path] = why if path not in self.unsure else f"{self.unsure[path]}; {why}"
+
+
+# ---------------------------------------------------------------------- the reader
+
+
+class _Reader:
+    """Reads one form into a Draft."""
+
+    def __init__(self, form: Form) -> None:
+        self.form = form
+        self.kind = form.kind
+        self.rows = form.rows
+        self.draft = Draft(form)
+        self.fields = labels_of(self.kind) if self.kind in FIELDS else {}
+        self.used: set[int] = set()  # ids of cells read (or known to hold nothing)
+        self.done: set[int] = set()  # indexes (into self.rows) of rows read whole
+        self.known = set(self.fields) | {L.norm(s) for s in SECTIONS} | \
+            set(INDICATOR_HEADERS) | set(SCHEDULE_HEADERS) | set(EXPENSE_HEADERS) | \
+            set(TASK_HEADERS)
+        self.unit = "万元"
+        self.seen: dict[str, tuple[str, str]] = {}  # field path → (text, where)
+
+    # ----------------------------------------------------------------- small helpers
+
+    def is_label(self, cell: Cell) -> bool:
+        key = L.norm(cell.text)
+        return bool(key) and (key in self.known or self._inline(cell) is not None)
+
+    def _inline(self, cell: Cell) -> tuple[Field, str] | None:
+        """A cell written 「label：value」 (资金总额：74万元): its field and value."""
+        text = cell.text.strip()
+        match = re.match(r"^(.{1,30}?)\s*[:：]\s*(.*)$", text, re.S)
+        if not match:
+            return None
+        label = L.norm(match.group(1))
+        found = self.fields.get(label)
+        if found is None:
+            return None
+        return found, match.group(2)
+
+    def mark(self, *cells: Cell | None) -> None:
+        for c in cells:
+            if c is not None:
+                self.used.add(id(c))
+
+    def note_unplaced(self, row: Row, text: str, why: str = "") -> None:
+        shown = L.clean(text)
+        if len(shown) > 60:
+            shown = shown[:57] + "…"
+        self.draft.unplaced.append(f"{row.where}: {shown!r}" + (f" ({why})" if why else ""))
+
+    def row_cells(self, i: int) -> list[Cell]:
+        return _distinct(self.rows[i].cells)
+
+    # --------------------------------------------------------------------- the tables
+
+    def header_rows(self, table: dict[str, str], required: Iterable[str]
+                    ) -> Iterable[tuple[int, dict[str, Cell]]]:
+        """Rows that head a table: the columns named in `table` (normalised header text →
+        role), found when every role in `required` is among them."""
+        for i, row in enumerate(self.rows):
+            if i in self.done:
+                continue
+            roles: dict[str, Cell] = {}
+            for c in _distinct(row.cells):
+                role = table.get(L.norm(c.text))
+                if role and role not in roles:
+                    roles[role] = c
+            if all(r in roles for r in required):
+                yield i, roles
+
+    def column(self, row: Row, header: Cell, *, starting: bool = True) -> Cell | None:
+        """The cell of `row` under `header`: the one overlapping its columns most."""
+        best, overlap = None, 0
+        for c in _distinct(row.cells):
+            if starting and not row.starts(c) and c.rows == 1:
+                continue
+            o = min(c.end, header.end) - max(c.col, header.col)
+            if o > overlap:
+                best, overlap = c, o
+        return best
+
+    def table_rows(self, start: int, first_col: int, last_col: int,
+                   lead: Cell | None, stop: Callable[[Row], bool] | None = None
+                   ) -> Iterable[int]:
+        """The rows of a table after its header at `start`, until a new section: a new
+        label in the lead column, a field label, a paragraph or a full-width row."""
+        for i in range(start + 1, len(self.rows)):
+            if i in self.done:
+                break
+            row = self.rows[i]
+            cells = [c for c in _distinct(row.cells) if c.text.strip()]
+            if row.is_paragraph:
+                if cells:
+                    break
+                continue
+            new_lead = [c for c in cells if c.col < first_col and row.starts(c) and c is not lead]
+            if new_lead:
+                break
+            if lead is None and any(c.col < first_col and row.starts(c) for c in cells):
+                break
+            if stop and stop(row):
+                break
+            starting = [c for c in cells if row.starts(c)]
+            if len(starting) == 1 and starting[0].col <= first_col and \
+                    starting[0].end >= last_col and not L.is_blank(starting[0].text):
+                break  # a row across the whole table: a new section
+            if any(L.norm(c.text) in self.fields and c is not lead for c in starting) and \
+                    not any(L.norm(c.text) in ("合计", "小计") for c in starting):
+                break
+            yield i
+
+    def _lead(self, row: Row, first: Cell) -> Cell | None:
+        left = [c for c in _distinct(row.cells) if c.end <= first.col and c.text.strip()]
+        return left[-1] if left else None
+
+    def indicators(self) -> None:
+        for i, roles in list(self.header_rows(INDICATOR_HEADERS, ("l1", "l2"))):
+            if i in self.done:
+                continue
+            self.indicator_table(i, roles)
+
+    def indicator_table(self, i: int, roles: dict[str, Cell]) -> None:
+        header = self.rows[i]
+        self.done.add(i)
+        self.mark(*roles.values())
+        lead = self._lead(header, roles["l1"])
+        term_text = L.norm(lead.text) if lead else ""
+        if not term_text:
+            for j in range(i - 1, max(-1, i - 3), -1):
+                texts = [L.norm(c.text) for c in self.row_cells(j) if c.text.strip()]
+                if len(texts) == 1 and "指标" in texts[0]:
+                    term_text = texts[0]
+                    self.mark(*self.row_cells(j))
+                    self.done.add(j)
+                    break
+        self.mark(lead)
+        term = "long_term" if re.search(r"长期|实施期|中期", term_text) else "annual"
+        # a second header row: 前年 | 上年 under 近两年指标值
+        if i + 1 < len(self.rows):
+            sub = {INDICATOR_HEADERS.get(L.norm(c.text)): c for c in self.row_cells(i + 1)
+                   if self.rows[i + 1].starts(c)}
+            if any(k and k.startswith("history:") for k in sub):
+                for k, c in sub.items():
+                    if k:
+                        roles[k] = c
+                self.mark(*sub.values())
+                self.done.add(i + 1)
+                i += 1
+        columns = list(roles.values())
+        first_col = min(c.col for c in columns)
+        last_col = max(c.end for c in columns)
+        l1_last = l2_last = ""
+
+        def repeat_header(row: Row) -> bool:
+            keys = {L.norm(c.text) for c in row.cells}
+            return "一级指标" in keys and "二级指标" in keys
+
+        count: dict[tuple[str, str], int] = {}
+        for j in self.table_rows(i, first_col, last_col, lead):
+            row = self.rows[j]
+            if repeat_header(row):
+                other_lead = self._lead(row, next(c for c in row.cells
+                                                  if L.norm(c.text) == "一级指标"))
+                if other_lead is not None and other_lead is not lead and \
+                        L.norm(other_lead.text) != term_text:
+                    break
+                self.done.add(j)
+                self.mark(*row.cells)
+                continue
+            self.done.add(j)
+            cells = {role: self.column(row, c, starting=role not in ("l1", "l2"))
+                     for role, c in roles.items() if role not in ("history", "expected")}
+            self.mark(*cells.values())
+            text = {role: (c.text if c is not None else "") for role, c in cells.items()}
+            l1 = L.norm(text.get("l1", "")) or l1_last
+            l2 = L.norm(text.get("l2", "")) or (l2_last if not L.norm(text.get("l1", ""))
+                                                else "")
+            l1_last, l2_last = l1, l2
+            values = {k: L.clean(v) for k, v in text.items() if k not in ("l1", "l2")}
+            if not any(v and not L.is_blank(v) for v in values.values()):
+                continue
+            if L.is_blank(l2) and l2:
+                continue  # the …… row
+            level1, level2 = self.level(l1, l2)
+            if level1 is None or level2 is None:
+                self.note_unplaced(row, " ".join(v for v in values.values() if v),
+                                   f"indicator under {l1 or '?'} › {l2 or '?'}, "
+                                   "not a category of the framework")
+                continue
+            key = (level1, level2)
+            index = count.get(key, 0)
+            count[key] = index + 1
+            path: Path_ = ("indicators", term, level1, level2, index)
+            item: dict[str, Any] = {}
+            if values.get("name"):
+                item["name"] = values["name"]
+            if values.get("target"):
+                item["target"] = target(values["target"])
+            if values.get("standard"):
+                item["standard"] = values["standard"]
+                if values["standard"] not in STANDARDS:
+                    near = [s for s in STANDARDS if s.startswith(values["standard"][:2])]
+                    if near and len(values["standard"]) <= 2:
+                        item["standard"] = near[0]
+                    else:
+                        self.draft.doubt((*path, "standard"),
+                                         "not one of 计划标准, 行业标准, 历史标准, 其他标准")
+            if values.get("note"):
+                item["note"] = values["note"]
+            history = [(int(role.split(":")[1]), values[role]) for role in values
+                       if role.startswith("history:") and values[role]]
+            if history:
+                item["history"] = [{"year": offset, "value": target(v)} for offset, v
+                                   in sorted(history)]
+                self.draft.history_offsets.append((path, 0))
+            bucket = self.draft.data.setdefault("indicators", {}).setdefault(term, {}) \
+                .setdefault(level1, {}).setdefault(level2, [])
+            bucket.append(item)
+            if "name" not in item:
+                self.note_unplaced(row, " ".join(v for v in values.values() if v),
+                                   "an indicator without 指标内容 (name)")
+
+    def level(self, l1: str, l2: str) -> tuple[str | None, str | None]:
+        name = LEVEL2_ALIASES.get(l2, l2)
+        if l1 == "成本指标" and name in ("经济成本指标", "社会成本指标", "生态环境成本指标"):
+            return "成本指标", name
+        if name == "成本指标":
+            return "产出指标", "成本指标"
+        found = level1_of(name)
+        if found is not None:
+            return found, name
+        if l1 == "满意度指标" or LEVEL2_ALIASES.get(l1) == "服务对象满意度指标" and not l2:
+            return "满意度指标", "服务对象满意度指标"
+        if l1 in FRAMEWORK and len(FRAMEWORK[l1]) == 1:
+            return l1, FRAMEWORK[l1][0]
+        return None, None
+
+    def schedule(self) -> None:
+        for i, roles in list(self.header_rows(SCHEDULE_HEADERS, ("task",))):
+            if "start" not in roles and "end" not in roles:
+                continue
+            self.done.add(i)
+            self.mark(*roles.values())
+            first = min(c.col for c in roles.values())
+            lead = self._lead(self.rows[i], roles["task"])
+            self.mark(lead)
+            last = max(c.end for c in roles.values())
+            out: list[dict[str, Any]] = []
+            for j in self.table_rows(i, first, last, lead):
+                row = self.rows[j]
+                self.done.add(j)
+                cells = {r: self.column(row, c) for r, c in roles.items()}
+                self.mark(*cells.values())
+                task = L.strip_number(L.clean(cells["task"].text)) if cells["task"] else ""
+                if L.is_blank(task):
+                    task = ""
+                item: dict[str, Any] = {"task": task} if task else {}
+                index = len(out)
+                for r in ("start", "end"):
+                    c = cells.get(r)
+                    raw = L.clean(c.text) if c else ""
+                    if not raw or L.is_blank(raw):
+                        continue
+                    m = L.month(raw)
+                    if m is None:
+                        item[r] = raw
+                        self.draft.doubt(("schedule", index, r), f"{raw!r} is not a month "
+                                         "(2019-01)")
+                    else:
+                        item[r] = m
+                if not item:
+                    continue
+                if not task:
+                    self.note_unplaced(row, row.text, "a schedule row without 实施内容 (task)")
+                out.append(item)
+            if out and "schedule" not in self.draft.data:
+                self.draft.data["schedule"] = out
+
+    def expenses(self) -> None:
+        for i, roles in list(self.header_rows(EXPENSE_HEADERS, ("item", "amount"))):
+            self.done.add(i)
+            self.mark(*roles.values())
+            first = min(c.col for c in roles.values())
+            last = max(c.end for c in roles.values())
+            lead = self._lead(self.rows[i], min(roles.values(), key=lambda c: c.col))
+            self.mark(lead)
+            lines: list[dict[str, Any]] = []
+            printed: L.Amount | None = None
+            total_row: Row | None = None
+            for j in self.table_rows(i, first, last, lead):
+                row = self.rows[j]
+                self.done.add(j)
+                cells = {r: self.column(row, c) for r, c in roles.items()}
+                self.mark(*_distinct(c for c in row.cells if row.starts(c)))
+                if any(L.norm(c.text) in ("合计", "小计", "总计") for c in row.cells):
+                    amount_cell = cells.get("amount")
+                    if amount_cell is not None and L.norm(amount_cell.text) not in ("合计",
+                                                                                   "小计"):
+                        printed = self.amount_of(amount_cell.text, row, "合计")
+                        total_row = row
+                    continue
+                values = {r: L.clean(c.text) if c else "" for r, c in cells.items()}
+                values = {r: v for r, v in values.items() if v and not L.is_blank(v)}
+                if not values:
+                    continue
+                index = len(lines)
+                path: Path_ = ("expenses", "items", index)
+                line: dict[str, Any] = {}
+                if values.get("summary"):
+                    line["summary"] = values["summary"]
+                if values.get("item"):
+                    line["item"] = L.strip_number(values["item"])
+                if values.get("amount"):
+                    money = self.amount_of(values["amount"], row, "金额", (*path, "amount"))
+                    if money is not None:
+                        line["amount"] = money.value
+                        if money.approximate:
+                            line["approximate"] = True
+                if values.get("basis"):
+                    line["basis"] = values["basis"]
+                if "item" not in line or "amount" not in line:
+                    self.note_unplaced(row, row.text, "an expense line without "
+                                       + ("支出明细 (item)" if "item" not in line else "金额"))
+                lines.append(line)
+            if not lines:
+                continue
+            expenses = self.draft.data.setdefault("expenses", {})
+            expenses["items"] = lines
+            if printed is not None and total_row is not None:
+                amounts = [ln.get("amount") for ln in lines]
+                total = sum((a for a in amounts if a is not None), Decimal(0))
+                approximate_lines = any(ln.get("approximate") for ln in lines)
+                if printed.value != total or None in amounts:
+                    expenses["total"] = printed.value
+                    self.draft.doubt(("expenses", "total"),
+                                     f"the form's 合计; its lines add up to {L_plain(total)}")
+                if printed.approximate and not approximate_lines:
+                    expenses["total_approximate"] = True
+            return
+
+    def tasks(self) -> None:
+        for i, roles in list(self.header_rows(TASK_HEADERS, ("task",))):
+            if len(roles) < 2:
+                continue
+            self.done.add(i)
+            self.mark(*roles.values())
+            first = min(c.col for c in roles.values())
+            last = max(c.end for c in roles.values())
+            lead = self._lead(self.rows[i], roles["task"])
+            self.mark(lead)
+            out = []
+            for j in self.table_rows(i, first, last, lead):
+                row = self.rows[j]
+                self.done.add(j)
+                cells = {r: self.column(row, c) for r, c in roles.items()}
+                self.mark(*cells.values())
+                item = {r: L.clean(c.text) for r, c in cells.items()
+                        if c is not None and L.clean(c.text) and not L.is_blank(c.text)}
+                if item:
+                    if "task" not in item:
+                        self.note_unplaced(row, row.text, "a task without 事项")
+                    out.append({k: item[k] for k in ("task", "responsible", "goal") if k in item})
+            if out:
+                self.draft.data["key_tasks"] = out
+            return
+
+    def projects_table(self) -> None:
+        """附2-2's 项目支出情况: derived from the unit's projects, not imported."""
+        for i, roles in list(self.header_rows(PROJECTS_HEADERS, ("name", "total"))):
+            self.done.add(i)
+            self.mark(*self.rows[i].cells)
+            first = min(c.col for c in roles.values())
+            last = max(c.end for c in roles.values())
+            n = 0
+            for j in self.table_rows(i, first, last, None):
+                self.done.add(j)
+                self.mark(*self.rows[j].cells)
+                n += any(c.text.strip() for c in self.rows[j].cells)
+            self.draft.notes.append(
+                f"项目支出情况 ({n} projects) is derived from the unit's project declarations: "
+                "import their own forms (附2-1)")
+
+    def yangxin_funding(self) -> None:
+        """附2-2's 总体资金情况: 当年金额 and the 近两年收支金额 of two earlier years."""
+        for i, row in enumerate(self.rows):
+            current = next((c for c in row.cells if L.norm(c.text) == "当年金额"), None)
+            if current is None or i in self.done:
+                continue
+            self.done.add(i)
+            self.mark(*row.cells)
+            year_cols: list[tuple[Cell, int]] = []
+            j = i + 1
+            if j < len(self.rows):
+                for c in _distinct(self.rows[j].cells):
+                    m = re.fullmatch(r"(\d{4})年?", L.norm(c.text))
+                    if m:
+                        year_cols.append((c, int(m.group(1))))
+                if year_cols:
+                    self.done.add(j)
+                    self.mark(*self.rows[j].cells)
+                    j += 1
+            names = {"财政拨款": "fiscal", "其他资金": "other", "基本支出": "basic",
+                     "项目支出": "project", "一般公共预算": "general_budget",
+                     "政府性基金": "government_fund", "自有资金": "own"}
+            figures: dict[int | None, dict[str, Decimal]] = {}
+            totals: dict[int | None, dict[str, Decimal]] = {}
+            group = "income"
+            while j < len(self.rows):
+                r = self.rows[j]
+                keys = [(c, L.norm(c.text)) for c in _distinct(r.cells)]
+                label = next(((c, k) for c, k in keys if k in names or k == "合计"), None)
+                if label is None:
+                    break
+                for c, k in keys:
+                    if "支出构成" in k:
+                        group = "spending"
+                    elif "收入构成" in k:
+                        group = "income"
+                self.done.add(j)
+                self.mark(*r.cells)
+                for col, year in [(current, None), *[(c, y) for c, y in year_cols]]:
+                    cell = self.column(r, col)
+                    if cell is None or cell is label[0]:
+                        continue
+                    money = self.amount_of(cell.text, r, label[1])
+                    if money is None:
+                        continue
+                    if label[1] == "合计":
+                        totals.setdefault(year, {})[group] = money.value
+                    else:
+                        figures.setdefault(year, {})[names[label[1]]] = money.value
+                j += 1
+            history = []
+            for year in [None, *sorted(y for _, y in year_cols)]:
+                values = dict(figures.get(year, {}))
+                t = totals.get(year, {})
+                total = t.get("income", t.get("spending"))
+                if total is not None:
+                    values = {"total": total, **values}
+                if year is None:
+                    for k, v in values.items():
+                        self.draft.put(("funding", k), v)
+                    if "income" in t and "spending" in t and t["income"] != t["spending"]:
+                        self.draft.doubt(("funding", "total"), f"支出构成 合计 says "
+                                         f"{L_plain(t['spending'])}")
+                elif values:
+                    history.append({"year": year, **values})
+            if history:
+                self.draft.data.setdefault("funding", {})["history"] = history
+            if year_cols:
+                last = max(y for _, y in year_cols)
+                self.draft.year_hint = (last + 1, f"its 近两年收支金额 are "
+                                        f"{'、'.join(str(y) for _, y in year_cols)}")
+            return
+
+    def yangxin_goals(self) -> None:
+        """附2-2's 整体绩效总目标: 长期目标（截止 年） | 年度目标, then 目标1：… rows."""
+        for i, row in enumerate(self.rows):
+            head = next((c for c in row.cells if L.norm(c.text).startswith("长期目标(截止")),
+                        None)
+            if head is None or i in self.done:
+                continue
+            annual = next((c for c in row.cells if L.norm(c.text) == "年度目标"), None)
+            self.done.add(i)
+            self.mark(*row.cells)
+            until = re.search(r"(\d{4})", L.norm(head.text))
+            if until:
+                self.draft.put("goals.long_term_until", int(until.group(1)))
+            long_term: list[str] = []
+            yearly: list[str] = []
+            for j in range(i + 1, len(self.rows)):
+                r = self.rows[j]
+                texts = [L.clean(c.text) for c in _distinct(r.cells) if r.starts(c)
+                         and c.text.strip()]
+                if not texts or not all(re.match(r"^(目标\s*\d+\s*[:：]|…)", t) for t in texts):
+                    break
+                self.done.add(j)
+                self.mark(*r.cells)
+                for target_list, col in ((long_term, head), (yearly, annual)):
+                    if col is None:
+                        continue
+                    c = self.column(r, col)
+                    if c is not None and r.starts(c):
+                        target_list.extend(L.items(c.text))
+            if long_term:
+                self.draft.put("goals.long_term", long_term)
+            if yearly:
+                self.draft.put("goals.annual", yearly)
+            return
+
+    def fund_summary(self) -> list[dict[str, Any]]:
+        """附表2's lines: each fund (一、二…) and the directions under it (1、2…)."""
+        out: list[dict[str, Any]] = []
+        for i, roles in list(self.header_rows(SUMMARY_HEADERS, ("name", "amount"))):
+            self.done.add(i)
+            self.mark(*self.rows[i].cells)
+            first = min(c.col for c in roles.values())
+            last = max(c.end for c in roles.values())
+            fund: dict[str, Any] | None = None
+            for j in self.table_rows(i, first, last, None):
+                row = self.rows[j]
+                self.done.add(j)
+                self.mark(*row.cells)
+                cells = {r: self.column(row, c) for r, c in roles.items()}
+                values = {r: L.clean(c.text) if c else "" for r, c in cells.items()}
+                if L.norm(values.get("name", "")) in ("合计", "") or \
+                        L.norm(values.get("number", "")) == "合计":
+                    continue
+                money = self.amount_of(values.get("amount", ""), row, "金额")
+                line = {"name": values["name"], "row": row.where,
+                        "number": values.get("number", ""),
+                        "amount": money.value if money else None,
+                        "long_term": L.items(cells["long_term"].text)
+                        if cells.get("long_term") else [],
+                        "annual": L.items(cells["annual"].text) if cells.get("annual") else [],
+                        "children": []}
+                if re.fullmatch(r"\d+", L.norm(values.get("number", ""))) and fund is not None:
+                    fund["children"].append(line)
+                else:
+                    fund = line
+                    out.append(line)
+            break
+        return out
+
+    # ------------------------------------------------------------- labels and values
+
+    def amount_of(self, text: str, row: Row, label: str,
+                  path: Path_ | None = None) -> L.Amount | None:
+        try:
+            money = L.amount(text, self.unit)
+        except L.NotAnAmount as exc:
+            self.note_unplaced(row, text, f"{label}: {exc}")
+            return None
+        if money is not None and money.converted_from and path is not None:
+            self.draft.doubt(path, f"converted from {money.converted_from}")
+        return money
+
+    def facts(self) -> list[tuple[Field, str, Cell, Row]]:
+        """Every (field, value text) the form's labels give, in reading order."""
+        out: list[tuple[Field, str, Cell, Row]] = []
+        for i, row in enumerate(self.rows):
+            if i in self.done:
+                continue
+            cells = _distinct(row.cells)
+            header = sum(1 for c in cells if c.text.strip() and self.is_label(c)) >= 2 and \
+                all(self.is_label(c) or not c.text.strip() for c in cells)
+            for n, cell in enumerate(cells):
+                if not row.starts(cell) or not cell.text.strip():
+                    continue
+                key = L.norm(cell.text)
+                if row.is_paragraph or self._inline(cell) is not None and key not in self.fields:
+                    for found, value in self.inline_pairs(cell.text):
+                        out.append((found, value, cell, row))
+                        self.mark(cell)
+                    continue
+                found = self.fields.get(key)
+                if found is None:
+                    continue
+                self.mark(cell)
+                unit = L.unit_of(cell.text)
+                if unit and found.type == "amount":
+                    found = Field(found.path, found.labels, f"amount:{unit}")
+                value_cell = None
+                if not header:
+                    rights = [c for c in cells[n + 1:] if c.col >= cell.end]
+                    for c in rights:
+                        if not c.text.strip():
+                            continue
+                        if not self.is_label(c):
+                            value_cell = c
+                        break
+                    if not rights and i + 1 < len(self.rows):
+                        value_cell = self.below(i, cell, strict=True)
+                else:
+                    value_cell = self.below(i, cell, strict=False)
+                if value_cell is not None:
+                    self.mark(value_cell)
+                    if found.type == "choice:category" and not header:
+                        # the options may fill several cells of the row
+                        more = [c for c in cells[n + 1:] if c.col >= cell.end and c.text.strip()]
+                        self.mark(*more)
+                        out.append((found, " ".join(c.text for c in more), cell, row))
+                        continue
+                    out.append((found, value_cell.text, cell, row))
+                else:
+                    out.append((found, "", cell, row))
+        return out
+
+    def below(self, i: int, cell: Cell, *, strict: bool) -> Cell | None:
+        for j in range(i + 1, min(i + 3, len(self.rows))):
+            if j in self.done:
+                return None
+            row = self.rows[j]
+            best, overlap = None, 0
+            for c in _distinct(row.cells):
+                if not row.starts(c):
+                    continue
+                if strict and (c.col != cell.col or c.end != cell.end):
+                    continue
+                o = min(c.end, cell.end) - max(c.col, cell.col)
+                if o > overlap:
+                    best, overlap = c, o
+            if best is not None:
+                if not best.text.strip():
+                    if strict:
+                        return None
+                    continue
+                return None if self.is_label(best) else best
+            if strict:
+                return None
+        return None
+
+    def inline_pairs(self, text: str) -> list[tuple[Field, str]]:
+        """「label：value　label：value」 pairs in one text (填报人：… 联系电话：…)."""
+        marks: list[tuple[int, int, Field | None]] = []
+        for match in re.finditer(r"([^\s:：　]{1,16}?(?:\([^)]*\)|（[^）]*）)?)\s*[:：]", text):
+            label = L.norm(match.group(1))
+            found = self.fields.get(label)
+            if found is None:
+                # a longer run ending in a label (…　填报人：)
+                for k in range(1, len(label)):
+                    if label[k:] in self.fields:
+                        found = self.fields[label[k:]]
+                        break
+            if found is None and label in ("金额单位", "单位"):
+                found = Field("unit", (), "unit-of-money")
+            if found is not None:
+                marks.append((match.start(), match.end(), found))
+        out = []
+        for n, (a, b, found) in enumerate(marks):
+            end = marks[n + 1][0] if n + 1 < len(marks) else len(text)
+            value = text[b:end]
+            assert found is not None
+            out.append((found, value))
+        return out
+
+    # ------------------------------------------------------------------------ the run
+
+    def read(self) -> Draft:
+        d = self.draft
+        for row in self.rows:  # the money unit, first: amounts depend on it
+            m = re.search(r"(?:金额)?单位[:：]\s*(万元|元|千元)", row.text.replace(" ", ""))
+            if m:
+                self.unit = m.group(1)
+                break
+        self.indicators()
+        if self.kind in ("project", "special_fund"):
+            self.schedule()
+        if self.kind in ("project", "special_fund", "expenditure_direction"):
+            self.expenses()
+        if self.kind == "department":
+            self.tasks()
+            self.projects_table()
+            self.yangxin_funding()
+            self.yangxin_goals()
+        person = None
+        for found, text, cell, row in self.facts():
+            if found.type == "unit-of-money":
+                continue
+            if found.type == "person":
+                person = found.path.split(".")[0]
+            path = found.path
+            if found.type == "phone":
+                path = f"{person or ('leader' if self.kind == 'project' and not row.is_paragraph else 'preparer')}.phone"
+            self.assign(path, found, text, row)
+        self.year()
+        self.leftovers()
+        return d
+
+    def assign(self, path: str, found: Field, text: str, row: Row) -> None:
+        d = self.draft
+        value = self.parse(path, found, text, row)
+        if value is None:
+            return
+        shown = L.clean(text)
+        if path in self.seen:
+            before, where = self.seen[path]
+            if d.get(path) != value and before != shown:
+                d.doubt(path, f"{where} also says {shown!r}")
+            return
+        self.seen[path] = (shown, row.where)
+        d.put(path, value)
+        if found.type == "goals-long":
+            pass
+
+    def parse(self, path: str, found: Field, text: str, row: Row) -> Any:
+        d = self.draft
+        kind, _, arg = found.type.partition(":")
+        if kind in ("text", "person", "unit"):
+            value = L.clean(text)
+            if kind == "unit":
+                value = re.sub(r"[（(]\s*盖章\s*[)）]", "", value).strip()
+                value = re.split(r"\s{2,}|　", value)[0].strip() if value else value
+            if kind == "person":
+                value = re.split(r"\s{2,}|　", value)[0].strip() if value else value
+            if not value or L.is_blank(value):
+                return None
+            return value
+        if kind == "items":
+            found_items = L.items(text)
+            return found_items or None
+        if kind == "tasks":
+            found_items = L.items(text)
+            return [{"task": t} for t in found_items] or None
+        if kind == "refs":
+            refs = [strip for part in re.split(r"[、\n；;]", text)
+                    if (strip := L.clean(part)) and not L.is_blank(strip)]
+            return refs or None
+        if kind == "amount":
+            try:
+                money = L.amount(text, arg or self.unit)
+            except L.NotAnAmount as exc:
+                self.note_unplaced(row, text, f"{path}: {exc}")
+                return None
+            if money is None:
+                return None
+            if money.converted_from:
+                d.doubt(path, f"converted from {money.converted_from}")
+            if money.approximate:
+                d.doubt(path, "the form says 约 (about): a budget amount is exact")
+            return money.value
+        if kind == "period":
+            raw = L.clean(text)
+            if not raw or L.is_blank(raw):
+                return None
+            found_period = L.period(raw)
+            if found_period is None:
+                self.note_unplaced(row, text, f"{path}: not a period (2019.1-2019.12)")
+                return None
+            return {"start": found_period[0], "end": found_period[1]}
+        if kind == "date":
+            raw = L.clean(text)
+            if not raw or not re.search(r"\d", raw):
+                return None
+            found_date = L.date(raw)
+            if found_date is None:
+                self.note_unplaced(row, text, f"{path}: not a date (2019年5月21日)")
+                return None
+            return found_date
+        if kind == "choice":
+            result = L.choice(text, {L.norm(k): v for k, v in CHOICES[arg].items()})
+            if result.problem:
+                self.note_unplaced(row, text, f"{path}: {result.problem}")
+            return result.value
+        if kind in ("phone", "code"):
+            raw = L.clean(text).translate(L._NUMERIC).strip()
+            raw = re.split(r"\s{2,}|　", raw)[0] if raw else raw
+            return raw or None
+        if kind == "fc":
+            return self.functional(text, row)
+        return None
+
+    def functional(self, text: str, row: Row) -> dict[str, str] | None:
+        raw = L.squeeze(text.translate(L._NUMERIC))
+        if not raw:
+            return None
+        parts = {k: m.group(1) for k, name in (("class", "类"), ("section", "款"), ("item", "项"))
+                 if (m := re.search(rf"{name}[:：]?(\d+)", raw))}
+        if not parts:
+            m = re.fullmatch(r"(\d{3})(\d{2})?(\d{2})?", raw)
+            if not m:
+                self.note_unplaced(row, text, "支出功能分类科目: not 类/款/项 codes")
+                return None
+            parts = {k: v for k, v in zip(("class", "section", "item"), m.groups(), strict=True)
+                     if v}
+        return {k: parts[k] for k in ("class", "section", "item") if k in parts}
+
+    def year(self) -> None:
+        """The fiscal year: printed in the title or under it (（2019年度）)."""
+        d = self.draft
+        texts = [self.form.title] + [r.text for r in self.rows[:8]]
+        for text in texts:
+            key = L.norm(text)
+            m = re.search(r"(\d{4})年(度)?", key)
+            if m and (title_kind(text) or re.fullmatch(r"\(?\d{4}年度?\)?", key)):
+                d.put("fiscal_year", int(m.group(1)))
+                return
+        if d.year_hint is None:
+            prior = d.get("prior_years")
+            found = L.years(prior) if isinstance(prior, str) else []
+            if found:
+                d.year_hint = (max(found) + 1, f"its 项目前两年 names {'、'.join(map(str, found))}")
+
+    def leftovers(self) -> None:
+        """Text on the form that nothing took."""
+        for i, row in enumerate(self.rows):
+            if i in self.done and row.is_paragraph:
+                continue
+            for cell in _distinct(row.cells):
+                if id(cell) in self.used or not row.starts(cell):
+                    continue
+                text = cell.text.strip()
+                if not text or L.is_blank(text):
+                    continue
+                key = L.norm(text)
+                if key in self.known or BOILERPLATE.match(key) or title_kind(text) or \
+                        key == L.norm(self.form.title):
+                    continue
+                self.note_unplaced(row, text)
+
+
+def L_plain(value: Decimal) -> str:
+    return format(value.normalize(), "f") if value == value.to_integral_value() or True else ""
+
+
+def target(text: str) -> Any:
+    """A target as a declaration writes it: a bare number stays a number (100000)."""
+    if re.fullmatch(r"(0|[1-9]\d{0,14})", text):
+        return int(text)
+    if re.fullmatch(r"(0|[1-9]\d{0,14})\.\d{1,6}", text):
+        return Decimal(text)
+    return text
+
+
+def read_form(form: Form) -> tuple[Draft, list[dict[str, Any]]]:
+    """The draft declaration of a form, and (for a fund summary) its lines."""
+    reader = _Reader(form)
+    if form.kind == DERIVED:
+        lines = reader.fund_summary()
+        reader.leftovers()
+        return reader.draft, lines
+    return reader.read(), []
