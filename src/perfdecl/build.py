@@ -147,7 +147,7 @@ class _Export:
         self.bodies = out / STATE / "typst"
         self.settings = {"html": "", "docx": _docx_settings(),
                          "pdf": _pdf_settings(families, options)}
-        self.families = families
+        self.typesetter = export.Typesetter(families, options.font_paths, options.system_fonts)
         self.local = threading.local()
         self.converters: list[export.Converter] = []
         self.lock = threading.Lock()
@@ -164,8 +164,7 @@ class _Export:
     def converter(self) -> export.Converter:
         conv: export.Converter | None = getattr(self.local, "converter", None)
         if conv is None:
-            conv = export.Converter(self.families, self.options.font_paths,
-                                    self.options.system_fonts)
+            conv = export.Converter()
             self.local.converter = conv
             with self.lock:
                 self.converters.append(conv)
@@ -181,22 +180,26 @@ class _Export:
                        if fmt in formats and not self.cache.fresh(f"{u.stem}.{fmt}",
                                                                   self.unit_key(fmt, u))}
         needs_body = {id(f) for u in units if (u.stem, "pdf") in stale_units for f in u.forms}
-        work = []
-        for form in forms:
-            stale = [fmt for fmt in formats
-                     if not self.cache.fresh(f"{form.stem}.{fmt}", self.key(fmt, form))]
-            for fmt in formats:
-                if fmt not in stale:
-                    self.result.unchanged.append(self.out / f"{form.stem}.{fmt}")
-            body = id(form) in needs_body and not self.body_file(form).is_file()
-            if stale or body:
-                work.append((form, stale))
+        batches: list[list[tuple[Form, list[str]]]] = []
+        for unit in units:  # a unit's stale forms go to pandoc together
+            batch = []
+            for form in unit.forms:
+                stale = [fmt for fmt in formats
+                         if not self.cache.fresh(f"{form.stem}.{fmt}", self.key(fmt, form))]
+                for fmt in formats:
+                    if fmt not in stale:
+                        self.result.unchanged.append(self.out / f"{form.stem}.{fmt}")
+                body = id(form) in needs_body and not self.body_file(form).is_file()
+                if stale or body:
+                    batch.append((form, stale))
+            if batch:
+                batches.append(batch)
         unit_work = [u for u in units if any((u.stem, f) in stale_units for f in formats)]
-        self.total = len(work) + len(unit_work)
+        self.total = sum(map(len, batches)) + len(unit_work)
         workers = self.options.jobs or os.cpu_count() or 1
         try:
             with ThreadPoolExecutor(max_workers=workers) as pool:
-                list(pool.map(lambda item: self.form(*item), work))
+                list(pool.map(self.batch, batches))
                 list(pool.map(lambda unit: self.unit(unit, stale_units), unit_work))
         finally:
             for conv in self.converters:
@@ -222,27 +225,35 @@ class _Export:
             if self.options.progress:
                 self.options.progress(self.done, self.total)
 
-    def form(self, form: Form, stale: list[str]) -> None:
-        what = form.sources[0] if len(form.sources) == 1 else form.stem
-        conv = self.converter()
-        if "html" in stale:
-            self.write(f"{form.stem}.html", form.html.encode("utf-8"), self.key("html", form),
-                       form.sources, form.title)
-        body_file = self.body_file(form)
-        wanted = ["docx"] if "docx" in stale else []
-        if not body_file.is_file():
-            wanted.append("typst")
-        converted = conv.pandoc(form.html, wanted, what) if wanted else {}
-        if "docx" in converted:
-            self.write(f"{form.stem}.docx", export.finish_docx(converted["docx"], form.epoch),
-                       self.key("docx", form), form.sources, form.title)
-        if "typst" in converted:
-            write_bytes(body_file, converted["typst"])
-        if "pdf" in stale:
-            body = body_file.read_text(encoding="utf-8")
-            self.write(f"{form.stem}.pdf", conv.pdf(body, form.title, form.epoch, what),
-                       self.key("pdf", form), form.sources, form.title)
-        self.tick()
+    def batch(self, batch: list[tuple[Form, list[str]]]) -> None:
+        """Exports some forms of one unit: HTML as is, DOCX and Typst bodies from one
+        pandoc run for them all, then each PDF."""
+        first = batch[0][0]
+        what = first.stem.rsplit("/", 1)[0]
+        wanted = [fmt for fmt in ("docx", "typst")
+                  if any((fmt == "docx" and "docx" in stale) or
+                         (fmt == "typst" and not self.body_file(form).is_file())
+                         for form, stale in batch)]
+        converted = self.converter().forms([f.html for f, _ in batch], wanted,
+                                           [f.epoch for f, _ in batch], what) \
+            if wanted else [{} for _ in batch]
+        for (form, stale), output in zip(batch, converted, strict=True):
+            if "html" in stale:
+                self.write(f"{form.stem}.html", form.html.encode("utf-8"),
+                           self.key("html", form), form.sources, form.title)
+            if "docx" in stale:
+                self.write(f"{form.stem}.docx", output["docx"], self.key("docx", form),
+                           form.sources, form.title)
+            body_file = self.body_file(form)
+            if "typst" in output and not body_file.is_file():
+                write_bytes(body_file, output["typst"])
+            if "pdf" in stale:
+                source = form.sources[0] if len(form.sources) == 1 else form.stem
+                pdf = self.typesetter.pdf(body_file.read_text(encoding="utf-8"), form.title,
+                                          form.epoch, source)
+                self.write(f"{form.stem}.pdf", pdf, self.key("pdf", form), form.sources,
+                           form.title)
+            self.tick()
 
     def unit(self, unit: Unit, stale: set[tuple[str, str]]) -> None:
         if (unit.stem, "docx") in stale:
@@ -252,7 +263,7 @@ class _Export:
         if (unit.stem, "pdf") in stale:
             body = export.merge_typst([self.body_file(f).read_text(encoding="utf-8")
                                        for f in unit.forms])
-            pdf = self.converter().pdf(body, unit.title, unit.epoch, unit.stem)
+            pdf = self.typesetter.pdf(body, unit.title, unit.epoch, unit.stem)
             self.write(f"{unit.stem}.pdf", pdf, self.unit_key("pdf", unit), unit.sources,
                        unit.title)
         self.tick()

@@ -35,21 +35,6 @@ class Output:
     title: str
 
 
-def combine(pages: list[str]) -> str:
-    """One HTML document holding every page's form, each starting on a new page."""
-    if not pages:
-        return ""
-    head = pages[0].split("<body>", 1)[0]
-    bodies = [_body(p) for p in pages]
-    return head + "<body>\n" + '\n<div class="pagebreak"></div>\n'.join(bodies) + \
-        "\n</body>\n</html>\n"
-
-
-def _body(page: str) -> str:
-    match = re.search(r"<body>(.*)</body>", page, re.S)
-    return match.group(1).strip() if match else page
-
-
 def _zip_time() -> tuple[int, int, int, int, int, int]:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():

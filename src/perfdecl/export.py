@@ -18,6 +18,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import zipfile
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -58,18 +59,12 @@ _PAGEBREAK_TYPST = "\n#pagebreak()\n"
 
 
 class Converter:
-    """One worker's converters, kept for all the forms it exports: a pandoc process
-    serving many conversions (templates/_export/server.lua) and a Typst compiler that
-    loads the fonts once. Not for use by two threads at once."""
+    """A pandoc process serving many conversions (templates/_export/server.lua), so
+    that pandoc starts once per worker. Not for use by two threads at once."""
 
-    def __init__(self, fonts: Sequence[str] = (), font_paths: Sequence[Path] = (),
-                 system_fonts: bool = True) -> None:
-        self.fonts = list(fonts)
-        self.font_paths = [str(p) for p in font_paths]
-        self.system_fonts = system_fonts
+    def __init__(self) -> None:
         self._server: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
-        self._compiler: typst.Compiler | None = None
 
     def __enter__(self) -> Converter:
         return self
@@ -136,24 +131,94 @@ class Converter:
         """The DOCX of a form, on the reference document's A4 page and styles."""
         return finish_docx(self.pandoc(html, ["docx"], what)["docx"], epoch)
 
-    def typst_body(self, html: str, what: str) -> str:
-        """The Typst markup of a form's body (the preamble is added by pdf())."""
-        return self.pandoc(html, ["typst"], what)["typst"].decode("utf-8")
+    def forms(self, pages: Sequence[str], formats: Sequence[str], epochs: Sequence[int],
+              what: str) -> list[dict[str, bytes]]:
+        """Several forms converted in one pandoc run, then split apart: pandoc's cost is
+        mostly per document, so a unit's forms together cost a fraction of each alone.
+        Returns, per form, its finished DOCX and/or its Typst body."""
+        converted = self.pandoc(combine_pages(pages), formats, what)
+        out: list[dict[str, bytes]] = [{} for _ in pages]
+        if "docx" in converted:
+            for i, data in enumerate(split_docx(converted["docx"], len(pages))):
+                out[i]["docx"] = finish_docx(data, epochs[i])
+        if "typst" in converted:
+            for i, body in enumerate(split_typst(converted["typst"].decode("utf-8"),
+                                                 len(pages))):
+                out[i]["typst"] = body.encode("utf-8")
+        return out
+
+
+class Typesetter:
+    """The Typst compiler, shared by the workers: it loads the fonts once and keeps
+    them; a lock lets one compilation run at a time (each takes milliseconds)."""
+
+    def __init__(self, fonts: Sequence[str], font_paths: Sequence[Path] = (),
+                 system_fonts: bool = True) -> None:
+        self.fonts = list(fonts)
+        self.font_paths = [str(p) for p in font_paths]
+        self.system_fonts = system_fonts
+        self._compiler: typst.Compiler | None = None
+        self._lock = threading.Lock()
 
     def pdf(self, body: str, title: str, epoch: int, what: str) -> bytes:
         """The PDF of a form (or of several, their bodies joined by merge_typst), with
         the Chinese fonts embedded."""
-        if self._compiler is None:
-            self._compiler = typst.Compiler(font_paths=self.font_paths,
-                                            ignore_system_fonts=not self.system_fonts)
         data: bytes = (preamble(title, self.fonts) + body).encode("utf-8")
-        try:
-            pdf = self._compiler.compile(input=data,
-                                         timestamp=datetime.fromtimestamp(epoch, UTC))
-        except typst.TypstError as exc:
-            raise ExportError(f"{what}: Typst failed: {exc}") from None
+        with self._lock:
+            if self._compiler is None:
+                self._compiler = typst.Compiler(font_paths=self.font_paths,
+                                                ignore_system_fonts=not self.system_fonts)
+            try:
+                pdf = self._compiler.compile(input=data,
+                                             timestamp=datetime.fromtimestamp(epoch, UTC))
+            except typst.TypstError as exc:
+                raise ExportError(f"{what}: Typst failed: {exc}") from None
         assert isinstance(pdf, bytes)  # one PDF, not pages of images
         return pdf
+
+
+def combine_pages(pages: Sequence[str]) -> str:
+    """One HTML document holding every page's form, each starting on a new page."""
+    if not pages:
+        return ""
+    head = pages[0].split("<body>", 1)[0]
+    bodies = [_body(p) for p in pages]
+    return head + "<body>\n" + '\n<div class="pagebreak"></div>\n'.join(bodies) + \
+        "\n</body>\n</html>\n"
+
+
+def _body(page: str) -> str:
+    match = re.search(r"<body>(.*)</body>", page, re.S)
+    return match.group(1).strip() if match else page
+
+
+def _document_parts(data: bytes) -> tuple[str, str, str]:
+    """word/document.xml of a DOCX as (head up to <w:body>, body, final section)."""
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
+    start = xml.index("<w:body>") + len("<w:body>")
+    body = xml[start: xml.rindex("</w:body>")]
+    last = re.search(r"<w:sectPr\b.*?</w:sectPr>\s*$", body, re.S)
+    section = last.group(0) if last else ""
+    return xml[:start], body[: last.start()] if last else body, section
+
+
+def split_docx(data: bytes, count: int) -> list[bytes]:
+    """The DOCX of `count` forms separated by page breaks, as one DOCX per form."""
+    head, body, section = _document_parts(data)
+    parts = body.split(_PAGEBREAK_DOCX)
+    if len(parts) != count:
+        raise ExportError(f"expected {count} forms in the converted document, found {len(parts)}")
+    return [stamp_docx(data, int(_FIXED_EPOCH),
+                       (head + part + section + "</w:body></w:document>").encode("utf-8"))
+            for part in parts]
+
+
+def split_typst(body: str, count: int) -> list[str]:
+    """The Typst of `count` forms separated by page breaks, one body per form."""
+    parts = [p.strip("\n") + "\n" for p in re.split(r"\n#pagebreak\(\)\n", body)]
+    if len(parts) != count:
+        raise ExportError(f"expected {count} forms in the converted document, found {len(parts)}")
+    return parts
 
 
 def to_docx(html: str, epoch: int, what: str) -> bytes:
@@ -208,19 +273,10 @@ def merge_docx(parts: Sequence[bytes], epoch: int) -> bytes:
     """One DOCX holding the bodies of `parts` (made by pandoc from the same reference
     document), each from a new page: the combined document of a unit, without
     converting its forms again."""
-    bodies = []
-    section = ""
-    for data in parts:
-        xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
-        body = xml[xml.index("<w:body>") + len("<w:body>"): xml.rindex("</w:body>")]
-        last = re.search(r"<w:sectPr\b.*?</w:sectPr>\s*$", body, re.S)
-        if last:
-            section = section or last.group(0)
-            body = body[: last.start()]
-        bodies.append(body)
-    first = zipfile.ZipFile(io.BytesIO(parts[0])).read("word/document.xml").decode("utf-8")
-    head = first[: first.index("<w:body>") + len("<w:body>")]
-    merged = head + _PAGEBREAK_DOCX.join(bodies) + section + "</w:body></w:document>"
+    pieces = [_document_parts(data) for data in parts]
+    head, _, section = pieces[0]
+    merged = head + _PAGEBREAK_DOCX.join(body for _, body, _ in pieces) + section + \
+        "</w:body></w:document>"
     return stamp_docx(parts[0], epoch, merged.encode("utf-8"))
 
 

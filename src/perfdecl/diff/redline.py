@@ -20,7 +20,6 @@ from typing import Any
 
 from .. import export, model
 from ..build import epoch_of
-from ..bundle import combine
 from ..check import check
 from ..config import load_config
 from ..model import Declaration
@@ -212,5 +211,5 @@ def redline_docx(result: DiffResult) -> bytes:
             '{% extends "_base.html.j2" %}{% block form %}<p>{{ text }}</p>{% endblock %}'
         ).render(text="没有变化（no changes）"))
     epoch = int(datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp())
-    return export.to_docx(combine(pages), epoch, "the tracked-changes document")
+    return export.to_docx(export.combine_pages(pages), epoch, "the tracked-changes document")
 

@@ -1,0 +1,145 @@
+"""perfdecl's benchmarks: check, build (cold, no-op, one change), diff, and the
+straightforward baseline, for growing numbers of declarations, side by side in one run.
+
+    nox -s bench                      # N = 100, 1000, 3000
+    python benchmarks/bench.py --sizes 100,1000 --baseline-max 1000
+
+Each scenario runs as its own command; its wall time and the peak memory of its whole
+process tree (perfdecl and its pandoc servers, sampled every 20 ms) are reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import generate, next_year  # noqa: E402
+
+PERFDECL = [sys.executable, "-m", "perfdecl"]
+BASELINE = [sys.executable, str(Path(__file__).resolve().parent / "baseline.py")]
+
+
+@dataclass
+class Measure:
+    seconds: float
+    peak_mb: float
+
+
+def measure(command: list[str], cwd: Path) -> Measure:
+    """Runs `command`, sampling the memory of it and all its descendants."""
+    env = {**os.environ, "CI": "true"}
+    start = time.perf_counter()
+    process = psutil.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE)
+    peak = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            try:
+                tree = [process, *process.children(recursive=True)]
+                peak = max(peak, sum(p.memory_info().rss for p in tree))
+            except psutil.Error:
+                pass
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = process.communicate()
+    elapsed = time.perf_counter() - start
+    stop.set()
+    sampler.join()
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(command)} failed:\n{err.decode(errors='replace')}")
+    return Measure(elapsed, peak / 1024 / 1024)
+
+
+def one_change(root: Path) -> None:
+    """Changes one declaration as a user would: a target made stricter."""
+    file = sorted((root / "declarations").rglob("*.yaml"))[0]
+    text = file.read_text(encoding="utf-8")
+    file.write_text(text.replace("target: 100%", "target: ≥99%", 1) if "target: 100%" in text
+                    else text + "\n", encoding="utf-8")
+
+
+def run(sizes: list[int], baseline_max: int, workdir: Path) -> list[tuple[int, str, Measure]]:
+    rows = []
+    for n in sizes:
+        root = workdir / str(n)
+        files = generate(root, n)
+        count = len(files)
+        next_year(files, root)
+        scenarios = [
+            ("check", PERFDECL + ["check", "declarations"], None),
+            ("build (cold)", PERFDECL + ["build", "declarations", "--out", "build"], None),
+            ("build (no change)", PERFDECL + ["build", "declarations", "--out", "build"], None),
+            ("build (one change)", PERFDECL + ["build", "declarations", "--out", "build"],
+             one_change),
+            ("diff (two years)", PERFDECL + ["diff", "declarations", "next"], None),
+        ]
+        if n <= baseline_max:
+            scenarios.append(("baseline", BASELINE + ["declarations", "baseline-out"], None))
+        for name, command, before in scenarios:
+            if before:
+                before(root)
+            result = measure(command, root)
+            rows.append((count, name, result))
+            print(f"  N={count:<5} {name:<20} {result.seconds:8.2f} s", file=sys.stderr)
+    return rows
+
+
+def table(rows: list[tuple[int, str, Measure]]) -> str:
+    baseline = {n: m.seconds for n, name, m in rows if name == "baseline"}
+    lines = ["| N | scenario | wall (s) | per declaration (ms) | peak RSS (MB) | baseline ÷ this |",
+             "| ---: | --- | ---: | ---: | ---: | ---: |"]
+    for n, name, m in rows:
+        ratio = ""
+        if name == "build (cold)" and n in baseline:
+            ratio = f"{baseline[n] / m.seconds:.1f}×"
+        lines.append(f"| {n} | {name} | {m.seconds:.2f} | {m.seconds / n * 1000:.1f} | "
+                     f"{m.peak_mb:.0f} | {ratio} |")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    return (f"{platform.processor() or platform.machine()}, {psutil.cpu_count()} cores, "
+            f"{psutil.virtual_memory().total / 1024**3:.0f} GiB, {platform.system()} "
+            f"{platform.release()}, Python {platform.python_version()}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="100,1000,3000",
+                        help="numbers of declarations, comma-separated")
+    parser.add_argument("--baseline-max", type=int, default=1000,
+                        help="run the (slow) baseline only up to this N")
+    parser.add_argument("--workdir", type=Path, default=None,
+                        help="where to generate (default: a temporary folder)")
+    args = parser.parse_args()
+    sizes = [int(x) for x in args.sizes.split(",")]
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="perfdecl-bench-"))
+    try:
+        rows = run(sizes, args.baseline_max, workdir)
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print(f"machine: {machine()}\n")
+    print(table(rows))
+
+
+if __name__ == "__main__":
+    main()
