@@ -5,7 +5,9 @@ straightforward baseline, for growing numbers of declarations, side by side in o
     python benchmarks/bench.py --sizes 100,1000 --baseline-max 1000
 
 Each scenario runs as its own command; its wall time and the peak memory of its whole
-process tree (perfdecl and its pandoc servers, sampled every 20 ms) are reported.
+process tree (perfdecl and its pandoc servers) are reported. Memory is the sum of the
+processes' proportional set sizes (PSS, sampled every 50 ms): pages that several
+processes share, such as the pandoc binary's, are counted once, not once per process.
 """
 
 from __future__ import annotations
@@ -49,12 +51,14 @@ def measure(command: list[str], cwd: Path) -> Measure:
     def sample() -> None:
         nonlocal peak
         while not stop.is_set():
-            try:
-                tree = [process, *process.children(recursive=True)]
-                peak = max(peak, sum(p.memory_info().rss for p in tree))
-            except psutil.Error:
-                pass
-            time.sleep(0.02)
+            total = 0
+            for p in [process, *process.children(recursive=True)]:
+                try:
+                    total += p.memory_full_info().pss
+                except psutil.Error:
+                    pass  # ended while sampled
+            peak = max(peak, total)
+            time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -103,7 +107,8 @@ def run(sizes: list[int], baseline_max: int, workdir: Path) -> list[tuple[int, s
 
 def table(rows: list[tuple[int, str, Measure]]) -> str:
     baseline = {n: m.seconds for n, name, m in rows if name == "baseline"}
-    lines = ["| N | scenario | wall (s) | per declaration (ms) | peak RSS (MB) | baseline ÷ this |",
+    lines = ["| N | scenario | wall (s) | per declaration (ms) | peak memory, PSS (MB) | "
+             "baseline ÷ this |",
              "| ---: | --- | ---: | ---: | ---: | ---: |"]
     for n, name, m in rows:
         ratio = ""
