@@ -320,3 +320,27 @@ def test_unknown_format_and_missing_layout_are_usage_errors(tmp_path: Path) -> N
     missing = run("build", "declarations/2024", "--layout", "nowhere", "--out", str(tmp_path))
     assert missing.returncode == 2
     assert "--layout: no layout 'nowhere' for" in missing.stderr
+
+
+def test_shards_merge_into_the_same_build(built: Path, tmp_path: Path) -> None:
+    shards = []
+    for i in (1, 2):
+        folder = tmp_path / f"shard{i}"
+        result = run("build", "declarations", "--shard", f"{i}/2", "--out", str(folder))
+        assert result.returncode == 0, result.stderr
+        shards.append(folder)
+    first = {p.relative_to(shards[0]) for p in shards[0].rglob("*.pdf")}
+    second = {p.relative_to(shards[1]) for p in shards[1].rglob("*.pdf")}
+    assert first and second and not first & second  # disjoint parts
+    merged = tmp_path / "merged"
+    result = run("bundle", "--merge", str(shards[0]), "--merge", str(shards[1]),
+                 "--out", str(merged))
+    assert result.returncode == 0, result.stderr
+    single = {p.relative_to(built): p.read_bytes() for p in built.rglob("*")
+              if p.is_file() and ".perfdecl" not in p.parts}
+    joined = {p.relative_to(merged): p.read_bytes() for p in merged.rglob("*")
+              if p.is_file() and ".perfdecl" not in p.parts}
+    assert joined.keys() == single.keys()
+    assert [k for k in single if single[k] != joined[k]] == []
+    bad = run("build", "declarations", "--shard", "3/2", "--out", str(tmp_path / "x"))
+    assert bad.returncode == 2 and "--shard takes I/N" in bad.stderr

@@ -48,6 +48,7 @@ class BuildOptions:
     font_paths: Sequence[Path] = ()
     keep_going: bool = False
     system_fonts: bool = True
+    shard: tuple[int, int] | None = None  # (i, n): build the i-th of n disjoint parts
     progress: Callable[[int, int], None] | None = None
 
 
@@ -96,6 +97,27 @@ def _digest(*parts: str) -> str:
     return digest.hexdigest()
 
 
+def parse_shard(text: str) -> tuple[int, int]:
+    """`2/3` → (2, 3): the second of three parts."""
+    i, _, n = text.partition("/")
+    if not (i.isdigit() and n.isdigit() and 1 <= int(i) <= int(n)):
+        raise UsageError(f"--shard takes I/N with 1 ≤ I ≤ N, such as 1/4; got {text!r}")
+    return int(i), int(n)
+
+
+def in_shard(declarations: Sequence[Declaration],
+             shard: tuple[int, int] | None) -> list[Declaration]:
+    """The declarations of the units that fall to shard i of n. Whole units go together
+    (a unit's combined document and derived forms need all its forms); units are dealt
+    round-robin in (year, unit) order, so every runner gets the same split."""
+    if shard is None:
+        return list(declarations)
+    i, n = shard
+    units = sorted({(d.fiscal_year, d.unit_id) for d in declarations})
+    mine = {u for k, u in enumerate(units) if k % n == i - 1}
+    return [d for d in declarations if (d.fiscal_year, d.unit_id) in mine]
+
+
 def parse_formats(text: str) -> list[str]:
     formats = [f.strip() for f in text.split(",") if f.strip()]
     unknown = [f for f in formats if f not in FORMATS]
@@ -114,7 +136,8 @@ def build(options: BuildOptions) -> BuildResult:
     if checked.errors and not options.keep_going:
         return result
     invalid = checked.invalid_files()
-    result.built = [d for d in checked.declarations if d.file not in invalid]
+    result.built = in_shard([d for d in checked.declarations if d.file not in invalid],
+                            options.shard)
     families = (fonts.cjk_fonts(options.font_paths, system=options.system_fonts)
                 if "pdf" in options.formats else [])
     if options.layout:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from . import __version__
 from .atomic import write_bytes
+from .errors import PerfdeclError
 
 STATE = ".perfdecl"
 MANIFEST = "manifest.json"
@@ -120,6 +121,40 @@ def write_manifest(out: Path, outputs: dict[str, Output]) -> None:
     doc = {"perfdecl": __version__, "files": files}
     write_bytes(out / MANIFEST, (json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
                 .encode("utf-8"))
+
+
+def merge(shards: list[Path], out: Path) -> int:
+    """Joins the build folders of shards (`perfdecl build --shard i/n`) into `out`, and
+    bundles them as one build would have: the same files, index, manifest and zips.
+    Returns the number of files taken from the shards."""
+    entries: dict[str, dict[str, object]] = {}
+    taken = 0
+    for shard in shards:
+        record = shard / STATE / "cache.json"
+        if not record.is_file():
+            raise PerfdeclError(f"{shard} is not a perfdecl build folder (no {STATE}/cache.json)")
+        outputs = json.loads(record.read_text(encoding="utf-8")).get("outputs", {})
+        for rel, entry in outputs.items():
+            if rel in entries and entries[rel] != entry:
+                raise PerfdeclError(f"{rel} is built differently in two shards; were they "
+                                    "built from the same commit?")
+            source = shard / rel
+            if not source.is_file():
+                raise PerfdeclError(f"{source} is recorded but missing")
+            target = out / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not target.is_file() or target.read_bytes() != source.read_bytes():
+                write_bytes(target, source.read_bytes())
+            entries[rel] = entry
+            taken += 1
+    state = out / STATE
+    state.mkdir(parents=True, exist_ok=True)
+    write_bytes(state / "cache.json", json.dumps(
+        {"perfdecl": __version__, "outputs": dict(sorted(entries.items()))},
+        ensure_ascii=False, indent=1).encode("utf-8"))
+    write_bundles(out, {rel: Output(list(e.get("sources") or []),  # type: ignore[call-overload]
+                                    str(e.get("title") or "")) for rel, e in entries.items()})
+    return taken
 
 
 def write_bundles(out: Path, outputs: dict[str, Output]) -> None:
