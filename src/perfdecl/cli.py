@@ -168,6 +168,10 @@ def build(
     system_fonts: Annotated[bool, typer.Option(
         "--system-fonts/--no-system-fonts", help="Look for fonts on the system; without, "
         "only in --font-path folders (PDFs identical on every machine).")] = True,
+    shard: Annotated[str | None, typer.Option(
+        "--shard", help="Build only part I of N (whole units, the same split on every "
+        "runner), e.g. 2/4 in the third of four CI jobs; join the parts with "
+        "`perfdecl bundle --merge`.", show_default=False)] = None,
 ) -> None:
     """Build the official forms as HTML, DOCX and PDF, and the bundles for submission.
 
@@ -179,14 +183,15 @@ def build(
     """
     from rich.progress import Progress
 
-    from .build import BuildOptions, parse_formats
+    from .build import BuildOptions, parse_formats, parse_shard
     from .build import build as run_build
 
     console = _console()
     with _errors():
         formats = parse_formats(to)
         options = BuildOptions(_paths(paths), out, formats, jobs, layout, font_path or [],
-                               keep_going, system_fonts=system_fonts)
+                               keep_going, system_fonts=system_fonts,
+                               shard=parse_shard(shard) if shard else None)
         if _progress_wanted():
             with Progress(console=_console(stderr=True), transient=True) as bar:
                 task = bar.add_task("exporting forms", total=None)
@@ -320,6 +325,25 @@ def new(
 
 
 @app.command()
+def bundle(
+    merge: Annotated[list[Path], typer.Option(
+        "--merge", help="A shard's build folder (repeat for each shard).", readable=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The joined build folder.")
+                   ] = Path("build"),
+) -> None:
+    """Join the build folders of `perfdecl build --shard I/N` runs into one, with the index,
+    manifest and zips a single build gives (byte for byte)."""
+    from .bundle import merge as merge_shards
+
+    with _errors():
+        for folder in merge:
+            if not folder.is_dir():
+                raise api.UsageError(f"path not found: {folder}")
+        taken = merge_shards(merge, out)
+    _console().print(f"joined {len(merge)} shards ({taken} files) into {escape(str(out))}/")
+
+
+@app.command()
 def layouts() -> None:
     """List the layouts: for each kind of form, the layouts available and where each
     comes from (built in, or the repository's templates/ folder)."""
@@ -365,6 +389,68 @@ def rules() -> None:
     for r in api.rules():
         table.add_row(r.code, str(r.severity), r.name, r.summary)
     Console(highlight=False, width=max(100, _console().width)).print(table)
+
+
+@app.command("import")
+def import_forms(
+    files: Annotated[list[Path], typer.Argument(
+        help="Filled forms: Word (.docx) or Excel (.xlsx) files.", show_default=False,
+        readable=False)],
+    kind: Annotated[str | None, typer.Option(
+        "--kind", help="Read every form as this kind (project, special_fund, department, "
+        "expenditure_direction) instead of telling it from the title.",
+        show_default=False)] = None,
+    layout: Annotated[str | None, typer.Option(
+        "--layout", help="The layout to record, instead of telling it from the form "
+        "(`perfdecl layouts` lists them).", show_default=False)] = None,
+    out: Annotated[Path, typer.Option(
+        "--out", "-o", help="The declarations folder to write into: "
+        "<out>/<year>/<unit>/<id>.yaml.")] = DEFAULT_FOLDER,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace declaration files that exist.")] = False,
+) -> None:
+    """Read filled forms (DOCX, XLSX) into YAML declarations, one per form.
+
+    Cells are found by their labels, whatever the table's shape; the kind and layout
+    come from each form's title. A value that had to be guessed carries a
+    [bold]# unsure:[/] comment; text no field took is listed, at the end of the file and
+    here. Then `perfdecl check` says what is missing. Exit 0 when every form was
+    imported, 1 when a file was refused or not written, 2 for wrong usage.
+    """
+    from .importer import import_files
+
+    console = _console()
+    with _errors():
+        result = import_files(files, kind, layout, out, force=force)
+    unsure = unplaced = written = 0
+    for outcome in result.files:
+        name = escape(str(outcome.source))
+        if outcome.error:
+            _console(stderr=True).print(f"[bold red]perfdecl: error:[/] {escape(outcome.error)}")
+            continue
+        console.print(f"[bold]{name}[/]: {len(outcome.imported)} "
+                      f"form{'s' if len(outcome.imported) != 1 else ''}")
+        for note in outcome.notes:
+            console.print(f"  note: {escape(note)}")
+        for item in outcome.imported:
+            what = escape(str(item.data.get("name") or item.form.title or item.form.kind))
+            doubts = len(item.draft.unsure)
+            unsure += doubts
+            unplaced += len(item.draft.unplaced)
+            if item.skipped:
+                _console(stderr=True).print(f"  [bold red]not written[/]: {escape(item.skipped)}")
+                continue
+            written += 1
+            console.print(f"  wrote {escape(str(item.file))}  ({what}"
+                          + (f"; {doubts} unsure" if doubts else "") + ")")
+            for line in item.draft.unplaced:
+                console.print(f"    not placed: {escape(line)}")
+            for note in item.draft.notes:
+                console.print(f"    note: {escape(note)}")
+    console.print(f"{written} declarations written, {unsure} values marked unsure, "
+                  f"{unplaced} texts not placed"
+                  + (f"; now run `perfdecl check {escape(str(out))}`" if written else ""))
+    raise typer.Exit(1 if result.failed else 0)
 
 
 def main() -> None:
