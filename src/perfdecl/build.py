@@ -239,7 +239,7 @@ class _Export:
     def write(self, path: str, data: bytes, key: str, sources: list[str], title: str) -> None:
         write_bytes(self.out / path, data)
         with self.lock:
-            self.cache.record(path, key, sources, title)
+            self.cache.record(path, key, sources, title, data)
             self.result.written.append(self.out / path)
 
     def tick(self) -> None:
@@ -424,8 +424,10 @@ class _Cache:
         entry = self.entries.get(path)
         return bool(entry and entry.get("key") == key and (self.out / path).is_file())
 
-    def record(self, path: str, key: str, sources: list[str], title: str) -> None:
-        self.entries[path] = {"key": key, "sources": sources, "title": title}
+    def record(self, path: str, key: str, sources: list[str], title: str,
+               data: bytes) -> None:
+        self.entries[path] = {"key": key, "sources": sources, "title": title,
+                              "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
 
     def prune(self, root: Path) -> None:
         """Outputs whose declarations are all gone are removed with them."""
@@ -437,7 +439,8 @@ class _Cache:
                 del self.entries[path]
 
     def outputs(self) -> dict[str, bundle.Output]:
-        return {p: bundle.Output(list(e.get("sources") or []), str(e.get("title") or ""))
+        return {p: bundle.Output(list(e.get("sources") or []), str(e.get("title") or ""),
+                                 str(e.get("sha256") or ""), int(e.get("size") or 0))
                 for p, e in self.entries.items()}
 
     def save(self) -> None:

@@ -32,8 +32,12 @@ INDEX = "index.html"
 
 @dataclass(frozen=True)
 class Output:
+    """What the build recorded about a file it wrote."""
+
     sources: list[str]
     title: str
+    sha256: str = ""
+    size: int = 0
 
 
 def _zip_time() -> tuple[int, int, int, int, int, int]:
@@ -57,21 +61,51 @@ def _files(out: Path) -> list[str]:
     return sorted(found)
 
 
-def write_zips(out: Path) -> list[str]:
-    """One zip per fiscal year: build/<year>.zip holding build/<year>/…"""
+_STORED = (".pdf", ".docx", ".zip")
+"""Formats that are compressed already: stored in the zip as they are."""
+
+
+def _digest(out: Path, rel: str, outputs: dict[str, Output]) -> tuple[str, int]:
+    """A file's sha256 and size: as recorded when it was written, else read now."""
+    known = outputs.get(rel)
+    if known and known.sha256:
+        return known.sha256, known.size
+    data = (out / rel).read_bytes()
+    return hashlib.sha256(data).hexdigest(), len(data)
+
+
+def write_zips(out: Path, outputs: dict[str, Output]) -> list[str]:
+    """One zip per fiscal year: build/<year>.zip holding build/<year>/…, written again
+    only when the year's files changed."""
     years = sorted(p.name for p in out.iterdir() if p.is_dir() and re.fullmatch(r"\d{4}", p.name))
     stamp = _zip_time()
+    record = out / STATE / "zips.json"
+    try:
+        previous = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        previous = {}
+    fingerprints = {}
     written = []
     for year in years:
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for rel in _files(out / year):
-                info = zipfile.ZipInfo(f"{year}/{rel}", date_time=stamp)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                archive.writestr(info, (out / year / rel).read_bytes(), compresslevel=9)
-        write_bytes(out / f"{year}.zip", buffer.getvalue())
+        files = _files(out / year)
+        fingerprint = hashlib.sha256(json.dumps(
+            [stamp, [(rel, _digest(out, f"{year}/{rel}", outputs)) for rel in files]]
+        ).encode()).hexdigest()
+        fingerprints[year] = fingerprint
         written.append(f"{year}.zip")
+        if previous.get(year) == fingerprint and (out / f"{year}.zip").is_file():
+            continue
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            for rel in files:
+                info = zipfile.ZipInfo(f"{year}/{rel}", date_time=stamp)
+                stored = rel.endswith(_STORED)
+                info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, (out / year / rel).read_bytes(),
+                                 compresslevel=None if stored else 9)
+        write_bytes(out / f"{year}.zip", buffer.getvalue())
+    write_bytes(record, json.dumps(fingerprints, indent=1).encode("utf-8"))
     return written
 
 
@@ -114,10 +148,10 @@ def write_manifest(out: Path, outputs: dict[str, Output]) -> None:
     """build/manifest.json: every file with its sha256, size and source declarations."""
     files = []
     for rel in _files(out):
-        data = (out / rel).read_bytes()
+        sha, size = _digest(out, rel, outputs)
         entry = outputs.get(rel)
-        files.append({"path": rel, "sha256": hashlib.sha256(data).hexdigest(),
-                      "size": len(data), "sources": entry.sources if entry else []})
+        files.append({"path": rel, "sha256": sha, "size": size,
+                      "sources": entry.sources if entry else []})
     doc = {"perfdecl": __version__, "files": files}
     write_bytes(out / MANIFEST, (json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
                 .encode("utf-8"))
@@ -153,11 +187,13 @@ def merge(shards: list[Path], out: Path) -> int:
         {"perfdecl": __version__, "outputs": dict(sorted(entries.items()))},
         ensure_ascii=False, indent=1).encode("utf-8"))
     write_bundles(out, {rel: Output(list(e.get("sources") or []),  # type: ignore[call-overload]
-                                    str(e.get("title") or "")) for rel, e in entries.items()})
+                                    str(e.get("title") or ""), str(e.get("sha256") or ""),
+                                    int(e.get("size") or 0))  # type: ignore[call-overload]
+                        for rel, e in entries.items()})
     return taken
 
 
 def write_bundles(out: Path, outputs: dict[str, Output]) -> None:
-    write_zips(out)
+    write_zips(out, outputs)
     write_index(out, outputs)
     write_manifest(out, outputs)

@@ -19,13 +19,13 @@ from ruamel.yaml.tokens import CommentToken
 from .atomic import write_text
 from .errors import DataPath, Finding
 from .load import load, parse, yaml
-from .schema import KINDS, SchemaNav
+from .schema import KINDS, SchemaNav, navigator
 
 
 def canonical(tree: CommentedMap) -> str:
     """The canonical text of a loaded declaration tree (which it reorders in place)."""
     kind = tree.get("kind")
-    nav = SchemaNav(kind) if kind in KINDS else None
+    nav = navigator(kind) if kind in KINDS else None
     _attach_comments_to_what_follows(tree)
     _arrange(tree, (), nav)
     out = io.StringIO()

@@ -50,8 +50,12 @@ def _registry() -> Registry:
 
 
 @functools.cache
+def _parsed(file: str) -> dict[str, Any]:
+    return json.loads(schema_texts()[file])  # type: ignore[no-any-return]
+
+
 def schema_of(kind: str) -> dict[str, Any]:
-    return json.loads(schema_texts()[f"{kind}.json"])  # type: ignore[no-any-return]
+    return _parsed(f"{kind}.json")
 
 
 @functools.cache
@@ -76,7 +80,7 @@ class SchemaNav:
             ref = node["$ref"]
             file, _, pointer = ref.partition("#")
             base = file or base
-            target: Any = json.loads(schema_texts()[base])
+            target: Any = _parsed(base)
             for part in [p for p in pointer.split("/") if p]:
                 target = target[part]
             node = target
@@ -85,6 +89,7 @@ class SchemaNav:
         merged.pop("$ref", None)
         return merged, base
 
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one navigator per kind, kept for good
     def at(self, path: DataPath) -> dict[str, Any] | None:
         node, base = self._resolve(schema_of(self.kind), f"{self.kind}.json")
         for part in path:
@@ -109,6 +114,12 @@ class SchemaNav:
         return list(node.get("properties", {})) if node else []
 
 
+@functools.cache
+def navigator(kind: str) -> SchemaNav:
+    """The one SchemaNav of a kind: it remembers the paths it has walked."""
+    return SchemaNav(kind)
+
+
 def field_label(nav: SchemaNav, path: DataPath) -> str:
     """`funding.total` (资金总额): how a message names a field."""
     names = [p for p in path if isinstance(p, str)]
@@ -126,7 +137,7 @@ def validate(doc: Document) -> tuple[list[Finding], dict[str, Any] | None]:
     kind = data.get("kind")
     if kind not in KINDS:
         return [_kind_finding(doc, kind)], None
-    nav = SchemaNav(kind)
+    nav = navigator(kind)
     findings: list[Finding] = []
     prune: list[tuple[DataPath, str | None]] = []
     for error in sorted(_validator(kind).iter_errors(data), key=lambda e: list(map(str, e.path))):

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..model import Declaration
-from ..schema import SchemaNav
+from ..schema import navigator
 from ..targets import Target, TargetKind, parse
 from .text import Segment, segments, similarity, year_shift
 
@@ -134,7 +134,7 @@ class Comparison:
     """The comparison of two declarations of one kind."""
 
     def __init__(self, kind: str, order: bool, old_kind: str | None = None) -> None:
-        self.navs = [SchemaNav(kind)] + ([SchemaNav(old_kind)] if old_kind and
+        self.navs = [navigator(kind)] + ([navigator(old_kind)] if old_kind and
                                          old_kind != kind else [])
         self.nav = self.navs[0]
         self.order = order

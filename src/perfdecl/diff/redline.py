@@ -24,7 +24,7 @@ from ..check import check
 from ..config import load_config
 from ..model import Declaration
 from ..render import Renderer
-from ..schema import SchemaNav
+from ..schema import navigator
 from .engine import ADDED, REMOVED, DiffResult, identity, inline, match, show
 from .text import Segment
 
@@ -120,7 +120,7 @@ class Merger:
     """Merges the data of an old and a new declaration into one, with Redlines."""
 
     def __init__(self, kind: str, stamp: str) -> None:
-        self.nav = SchemaNav(kind)
+        self.nav = navigator(kind)
         self.stamp = stamp
 
     def mark(self, value: Any, how: str) -> Any:

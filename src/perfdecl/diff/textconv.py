@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..check import read
-from ..schema import KINDS, SchemaNav
+from ..schema import KINDS, SchemaNav, navigator
 from .engine import identity, show
 
 
@@ -28,7 +28,7 @@ def facts(path: Path) -> str:
             raw = ""
         return f"# perfdecl: {reason}\n{raw}"
     data = declaration.data
-    nav = SchemaNav(data["kind"]) if data["kind"] in KINDS else None
+    nav = navigator(data["kind"]) if data["kind"] in KINDS else None
     lines = list(_lines(data, (), (), nav))
     return "\n".join(lines) + "\n"
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from ..errors import DataPath, Finding, Severity
 from ..model import Declaration
-from ..schema import SchemaNav
+from ..schema import navigator
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ def all_rules() -> list[Rule]:
 def _finding(r: Rule, declaration: Declaration, hit: Hit) -> Finding:
     doc = declaration.document
     if hit.missing:
-        order = SchemaNav(declaration.kind).properties(hit.path[:-1])
+        order = navigator(declaration.kind).properties(hit.path[:-1])
         line, column = doc.insertion_position(hit.path, order)
     else:
         line, column = doc.position(hit.path, key=hit.key)
