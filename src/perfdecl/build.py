@@ -15,17 +15,17 @@ import contextlib
 import fcntl
 import hashlib
 import json
+import multiprocessing
 import os
-import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import __version__, bundle, derive, export, fonts
+from . import __version__, bundle, derive, export, fonts, workers
 from .atomic import write_bytes
 from .check import CheckResult, check, read
 from .config import Config, load_config
@@ -159,23 +159,19 @@ class _Export:
 
     A form's output is up to date when its key — perfdecl's version, the format's
     settings, the form's date and HTML — is the one recorded when it was written; a
-    combined document's key is made of its forms' keys. Each worker thread keeps its own
-    Converter (a pandoc server and a Typst compiler) for all the forms it exports.
+    combined document's key is made of its forms' keys. The work goes to worker
+    processes (workers.py), one unit at a time.
     """
 
     def __init__(self, out: Path, options: BuildOptions, families: Sequence[str],
                  result: BuildResult) -> None:
         self.out, self.options, self.result = out, options, result
+        self.families = list(families)
         self.cache = _Cache(out)
         self.bodies = out / STATE / "typst"
         self.settings = {"html": "", "docx": _docx_settings(),
                          "pdf": _pdf_settings(families, options)}
-        self.typesetter = export.Typesetter(families, options.font_paths, options.system_fonts)
-        self.local = threading.local()
-        self.converters: list[export.Converter] = []
-        self.lock = threading.Lock()
-        self.done = 0
-        self.total = 0
+        self.filter_text = export.lua_filter().read_text(encoding="utf-8")
 
     def key(self, fmt: str, form: Form) -> str:
         return _digest(__version__, fmt, self.settings[fmt], str(form.epoch), form.html)
@@ -184,120 +180,71 @@ class _Export:
         return _digest(__version__, fmt, self.settings[fmt], str(unit.epoch),
                        *(self.key(fmt, f) for f in unit.forms))
 
-    def converter(self) -> export.Converter:
-        conv: export.Converter | None = getattr(self.local, "converter", None)
-        if conv is None:
-            conv = export.Converter()
-            self.local.converter = conv
-            with self.lock:
-                self.converters.append(conv)
-        return conv
-
     def body_file(self, form: Form) -> Path:
         """Where a form's Typst body is kept, by the content it comes from."""
-        return self.bodies / f"{_digest(form.html, export.lua_filter().read_text())[:40]}.typ"
+        return self.bodies / f"{_digest(form.html, self.filter_text)[:40]}.typ"
+
+    def task(self, unit: Unit) -> workers.UnitTask | None:
+        """The work a unit needs, or None when all its outputs are up to date."""
+        formats = self.options.formats
+        forms = []
+        for form in unit.forms:
+            keys = {fmt: self.key(fmt, form) for fmt in formats}
+            stale = [fmt for fmt in formats if not self.cache.fresh(f"{form.stem}.{fmt}",
+                                                                     keys[fmt])]
+            self.result.unchanged += [self.out / f"{form.stem}.{fmt}" for fmt in formats
+                                      if fmt not in stale]
+            forms.append(workers.FormTask(form.stem, form.html, form.title, form.epoch,
+                                          form.sources, stale, str(self.body_file(form)), keys))
+        keys = {fmt: self.unit_key(fmt, unit) for fmt in ("docx", "pdf") if fmt in formats}
+        stale = [fmt for fmt in keys if not self.cache.fresh(f"{unit.stem}.{fmt}", keys[fmt])]
+        self.result.unchanged += [self.out / f"{unit.stem}.{fmt}" for fmt in keys
+                                  if fmt not in stale]
+        if not stale and not any(f.stale for f in forms):
+            return None
+        return workers.UnitTask(str(self.out), forms, unit.stem, unit.title, unit.epoch, stale,
+                                keys, unit.sources)
 
     def run(self, forms: list[Form], units: list[Unit], root: Path) -> None:
-        formats = self.options.formats
-        stale_units = {(u.stem, fmt) for u in units for fmt in ("docx", "pdf")
-                       if fmt in formats and not self.cache.fresh(f"{u.stem}.{fmt}",
-                                                                  self.unit_key(fmt, u))}
-        needs_body = {id(f) for u in units if (u.stem, "pdf") in stale_units for f in u.forms}
-        batches: list[list[tuple[Form, list[str]]]] = []
-        for unit in units:  # a unit's stale forms go to pandoc together
-            batch = []
-            for form in unit.forms:
-                stale = [fmt for fmt in formats
-                         if not self.cache.fresh(f"{form.stem}.{fmt}", self.key(fmt, form))]
-                for fmt in formats:
-                    if fmt not in stale:
-                        self.result.unchanged.append(self.out / f"{form.stem}.{fmt}")
-                body = id(form) in needs_body and not self.body_file(form).is_file()
-                if stale or body:
-                    batch.append((form, stale))
-            if batch:
-                batches.append(batch)
-        unit_work = [u for u in units if any((u.stem, f) in stale_units for f in formats)]
-        self.total = sum(map(len, batches)) + len(unit_work)
-        workers = self.options.jobs or os.cpu_count() or 1
-        try:
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                list(pool.map(self.batch, batches))
-                list(pool.map(lambda unit: self.unit(unit, stale_units), unit_work))
-        finally:
-            for conv in self.converters:
-                conv.close()
-        for unit in units:
-            for fmt in ("docx", "pdf"):
-                if fmt in formats and (unit.stem, fmt) not in stale_units:
-                    self.result.unchanged.append(self.out / f"{unit.stem}.{fmt}")
+        self.bodies.mkdir(parents=True, exist_ok=True)
+        tasks = [t for t in map(self.task, units) if t is not None]
+        setup = (self.families, [str(p) for p in self.options.font_paths],
+                 self.options.system_fonts)
+        jobs = min(self.options.jobs or os.cpu_count() or 1, len(tasks))
+        if jobs <= 1:  # one process is enough: no workers to start
+            workers.start(*setup)
+            try:
+                for done, task in enumerate(tasks, start=1):
+                    self.record(workers.export_unit(task), done, len(tasks))
+            finally:
+                workers.stop()
+        else:
+            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                                     initializer=workers.start, initargs=setup) as pool:
+                pending = [pool.submit(workers.export_unit, t) for t in tasks]
+                for done, future in enumerate(as_completed(pending), start=1):
+                    self.record(future.result(), done, len(tasks))
         self.cache.prune(root)
         self._prune_bodies(forms)
         self.cache.save()
         bundle.write_bundles(self.out, self.cache.outputs())
 
-    def write(self, path: str, data: bytes, key: str, sources: list[str], title: str) -> None:
-        write_bytes(self.out / path, data)
-        with self.lock:
-            self.cache.record(path, key, sources, title, data)
-            self.result.written.append(self.out / path)
-
-    def tick(self) -> None:
-        with self.lock:
-            self.done += 1
-            if self.options.progress:
-                self.options.progress(self.done, self.total)
-
-    def batch(self, batch: list[tuple[Form, list[str]]]) -> None:
-        """Exports some forms of one unit: HTML as is, DOCX and Typst bodies from one
-        pandoc run for them all, then each PDF."""
-        first = batch[0][0]
-        what = first.stem.rsplit("/", 1)[0]
-        wanted = [fmt for fmt in ("docx", "typst")
-                  if any((fmt == "docx" and "docx" in stale) or
-                         (fmt == "typst" and not self.body_file(form).is_file())
-                         for form, stale in batch)]
-        converted = self.converter().forms([f.html for f, _ in batch], wanted,
-                                           [f.epoch for f, _ in batch], what) \
-            if wanted else [{} for _ in batch]
-        for (form, stale), output in zip(batch, converted, strict=True):
-            if "html" in stale:
-                self.write(f"{form.stem}.html", form.html.encode("utf-8"),
-                           self.key("html", form), form.sources, form.title)
-            if "docx" in stale:
-                self.write(f"{form.stem}.docx", output["docx"], self.key("docx", form),
-                           form.sources, form.title)
-            body_file = self.body_file(form)
-            if "typst" in output and not body_file.is_file():
-                write_bytes(body_file, output["typst"])
-            if "pdf" in stale:
-                source = form.sources[0] if len(form.sources) == 1 else form.stem
-                pdf = self.typesetter.pdf(body_file.read_text(encoding="utf-8"), form.title,
-                                          form.epoch, source)
-                self.write(f"{form.stem}.pdf", pdf, self.key("pdf", form), form.sources,
-                           form.title)
-            self.tick()
-
-    def unit(self, unit: Unit, stale: set[tuple[str, str]]) -> None:
-        if (unit.stem, "docx") in stale:
-            parts = [(self.out / f"{f.stem}.docx").read_bytes() for f in unit.forms]
-            self.write(f"{unit.stem}.docx", export.merge_docx(parts, unit.epoch),
-                       self.unit_key("docx", unit), unit.sources, unit.title)
-        if (unit.stem, "pdf") in stale:
-            body = export.merge_typst([self.body_file(f).read_text(encoding="utf-8")
-                                       for f in unit.forms])
-            pdf = self.typesetter.pdf(body, unit.title, unit.epoch, unit.stem)
-            self.write(f"{unit.stem}.pdf", pdf, self.unit_key("pdf", unit), unit.sources,
-                       unit.title)
-        self.tick()
+    def record(self, written: list[workers.Written], done: int, total: int) -> None:
+        for w in written:
+            self.cache.entries[w.path] = {"key": w.key, "sources": w.sources, "title": w.title,
+                                          "sha256": w.sha256, "size": w.size}
+            self.result.written.append(self.out / w.path)
+        if self.options.progress:
+            self.options.progress(done, total)
 
     def _prune_bodies(self, forms: list[Form]) -> None:
-        """Keeps the Typst bodies of the forms just planned (and of no others)."""
-        if not self.bodies.is_dir():
-            return
+        """Keeps the Typst bodies of the forms just planned, when they are all the forms
+        the build folder holds (a partial build keeps the others')."""
         keep = {self.body_file(f).name for f in forms}
+        if len(forms) * len(self.options.formats) < len(self.cache.entries) // 2:
+            return
         for file in self.bodies.iterdir():
-            if file.name not in keep and len(self.cache.entries) >= len(forms):
+            if file.name not in keep:
                 file.unlink(missing_ok=True)
 
 
@@ -423,11 +370,6 @@ class _Cache:
     def fresh(self, path: str, key: str) -> bool:
         entry = self.entries.get(path)
         return bool(entry and entry.get("key") == key and (self.out / path).is_file())
-
-    def record(self, path: str, key: str, sources: list[str], title: str,
-               data: bytes) -> None:
-        self.entries[path] = {"key": key, "sources": sources, "title": title,
-                              "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
 
     def prune(self, root: Path) -> None:
         """Outputs whose declarations are all gone are removed with them."""

@@ -1,0 +1,120 @@
+"""Export workers: the processes that turn forms' HTML into DOCX and PDF.
+
+Each worker process keeps a pandoc server and a Typst compiler for all the work it is
+given (both are costly to start; Typst holds Python's lock while it compiles, so threads
+would not run two at once). Its unit of work is one unit's forms of one year: their HTML
+goes through pandoc in one run and is split apart again, then each PDF is compiled, then
+the unit's combined DOCX and PDF are assembled. The worker writes the files itself
+(atomically) and reports what it wrote; the build records it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import export
+from .atomic import write_bytes
+
+
+@dataclass
+class FormTask:
+    stem: str
+    html: str
+    title: str
+    epoch: int
+    sources: list[str]
+    stale: list[str]  # the formats to write: html, docx, pdf
+    body: str  # where its Typst body is kept (by content)
+    keys: dict[str, str]
+
+
+@dataclass
+class UnitTask:
+    out: str
+    forms: list[FormTask]  # all the unit's forms, in order (fresh ones too)
+    stem: str
+    title: str
+    epoch: int
+    stale: list[str]  # docx and/or pdf of the combined document
+    keys: dict[str, str]
+    sources: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Written:
+    path: str
+    key: str
+    sources: list[str]
+    title: str
+    sha256: str
+    size: int
+
+
+_tools: dict[str, object] = {}
+
+
+def start(fonts: list[str], font_paths: list[str], system_fonts: bool) -> None:
+    """Sets a worker up (once per process)."""
+    converter = export.Converter()
+    _tools["converter"] = converter
+    _tools["typesetter"] = export.Typesetter(fonts, [Path(p) for p in font_paths],
+                                             system_fonts)
+    atexit.register(converter.close)
+
+
+def stop() -> None:
+    converter = _tools.pop("converter", None)
+    if isinstance(converter, export.Converter):
+        converter.close()
+    _tools.clear()
+
+
+def export_unit(task: UnitTask) -> list[Written]:
+    """Writes the stale outputs of one unit's forms and of its combined document."""
+    converter = _tools["converter"]
+    typesetter = _tools["typesetter"]
+    assert isinstance(converter, export.Converter)
+    assert isinstance(typesetter, export.Typesetter)
+    out = Path(task.out)
+    written: list[Written] = []
+
+    def write(path: str, data: bytes, key: str, sources: list[str], title: str) -> None:
+        write_bytes(out / path, data)
+        written.append(Written(path, key, sources, title, hashlib.sha256(data).hexdigest(),
+                               len(data)))
+
+    need_body = "pdf" in task.stale
+    work = [f for f in task.forms
+            if f.stale or (need_body and not Path(f.body).is_file())]
+    wanted = [fmt for fmt, wants in (
+        ("docx", any("docx" in f.stale for f in work)),
+        ("typst", any(not Path(f.body).is_file() for f in work))) if wants]
+    converted = converter.forms([f.html for f in work], wanted, [f.epoch for f in work],
+                                task.stem.rsplit("/", 1)[0]) if wanted else [{} for _ in work]
+    for form, output in zip(work, converted, strict=True):
+        what = form.sources[0] if len(form.sources) == 1 else form.stem
+        if "html" in form.stale:
+            write(f"{form.stem}.html", form.html.encode("utf-8"), form.keys["html"],
+                  form.sources, form.title)
+        if "docx" in form.stale:
+            write(f"{form.stem}.docx", output["docx"], form.keys["docx"], form.sources,
+                  form.title)
+        if "typst" in output and not Path(form.body).is_file():
+            write_bytes(Path(form.body), output["typst"])
+        if "pdf" in form.stale:
+            body = Path(form.body).read_text(encoding="utf-8")
+            write(f"{form.stem}.pdf", typesetter.pdf(body, form.title, form.epoch, what),
+                  form.keys["pdf"], form.sources, form.title)
+    if "docx" in task.stale:
+        parts = [(out / f"{f.stem}.docx").read_bytes() for f in task.forms]
+        write(f"{task.stem}.docx", export.merge_docx(parts, task.epoch), task.keys["docx"],
+              task.sources, task.title)
+    if "pdf" in task.stale:
+        body = export.merge_typst([Path(f.body).read_text(encoding="utf-8")
+                                   for f in task.forms])
+        write(f"{task.stem}.pdf", typesetter.pdf(body, task.title, task.epoch, task.stem),
+              task.keys["pdf"], task.sources, task.title)
+    return written
