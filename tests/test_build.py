@@ -207,13 +207,14 @@ def test_unchanged_declarations_are_not_rebuilt(tmp_path: Path) -> None:
     assert first.returncode == 0, first.stderr
     stamps = {p: p.stat().st_mtime_ns for p in (repo / "build").rglob("*.pdf")}
     again = run("build", "--to", "html,pdf", cwd=repo)
-    assert "0 files written" in again.stdout
+    assert "build/ is up to date: 5 declarations, nothing changed" in again.stdout
     assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
     declaration = repo / "declarations/2024/yangxin-ylbx/jihe-gongzuo.yaml"
     declaration.write_text(declaration.read_text(encoding="utf-8").replace(
         "参保人员稽核调查户数", "参保人员稽核户数"), encoding="utf-8")
     changed = run("build", "--to", "html,pdf", cwd=repo)
     assert changed.returncode == 0
+    assert "built 5 of 5 declarations" in changed.stdout  # the changed unit, checked again
     rewritten = {p.name for p, t in stamps.items() if p.stat().st_mtime_ns != t}
     assert rewritten == {"jihe-gongzuo.pdf", "yangxin-ylbx-2024.pdf"}
 
@@ -344,3 +345,31 @@ def test_shards_merge_into_the_same_build(built: Path, tmp_path: Path) -> None:
     assert [k for k in single if single[k] != joined[k]] == []
     bad = run("build", "declarations", "--shard", "3/2", "--out", str(tmp_path / "x"))
     assert bad.returncode == 2 and "--shard takes I/N" in bad.stderr
+
+
+def test_a_change_rebuilds_its_unit_only_and_still_sees_the_others(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(DECLARATIONS / "2023", repo / "declarations" / "2023")
+    shutil.copytree(DECLARATIONS / "2024", repo / "declarations" / "2024")
+    (repo / "perfdecl.toml").write_text("", encoding="utf-8")
+    assert run("build", "--to", "html", cwd=repo).returncode == 0
+    file = repo / "declarations/2024/yangxin-ylbx/jihe-gongzuo.yaml"
+    file.write_text(file.read_text(encoding="utf-8").replace("target: 98%", "target: 99%"),
+                    encoding="utf-8")
+    partial = run("build", "--to", "html", cwd=repo)
+    assert partial.returncode == 0
+    assert "built 5 of 13 declarations" in partial.stdout
+    assert "76 warnings" not in partial.stdout and "warnings" in partial.stdout
+    html = (repo / "build/2024/yangxin-ylbx/jihe-gongzuo.html").read_text(encoding="utf-8")
+    assert "99%" in html
+    # an id taken from the other year's unit is fine; from a sibling unit of the same
+    # year it is an error, though that unit was not checked again
+    other = repo / "declarations/2024/other-unit"
+    other.mkdir()
+    clash = other / "jihe-gongzuo.yaml"
+    clash.write_text(file.read_text(encoding="utf-8").replace("  id: yangxin-ylbx",
+                                                              "  id: other-unit"),
+                     encoding="utf-8")
+    caught = run("build", "--to", "html", cwd=repo)
+    assert caught.returncode == 1
+    assert "error X001: id jihe-gongzuo is used twice in 2024" in caught.stdout

@@ -27,7 +27,7 @@ from typing import Any
 
 from . import __version__, bundle, derive, export, fonts, workers
 from .atomic import write_bytes
-from .check import CheckResult, check, read
+from .check import CheckResult, check, discover, read
 from .config import Config, load_config
 from .errors import PerfdeclError, UsageError
 from .model import Declaration
@@ -58,6 +58,9 @@ class BuildResult:
     built: list[Declaration] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
+    declarations: int = 0  # all the declarations the build covers, rebuilt or not
+    warnings: int = 0  # all their warnings, the reused ones included
+    up_to_date: bool = False  # nothing had changed: nothing was read or written
 
     @property
     def failed(self) -> bool:
@@ -128,11 +131,27 @@ def parse_formats(text: str) -> list[str]:
 
 
 def build(options: BuildOptions) -> BuildResult:
-    """Checks, renders and exports the declarations under `options.paths`."""
+    """Checks, renders and exports the declarations under `options.paths`.
+
+    What the last successful build was made from is recorded (_Inputs): when nothing has
+    changed the build stops at once; when some declarations have changed, only their
+    units are checked and rendered again.
+    """
     config = load_config()
     renderer = Renderer(config)
-    checked = check(options.paths)
-    result = BuildResult(checked)
+    files, _ = discover(options.paths)
+    record = _Inputs(options.out)
+    settings = _Inputs.settings(config, renderer, options)
+    stats = _Inputs.stats(files, config.root)
+    changed = record.changed(settings, stats) if options.shard is None else None
+    if changed is not None and not changed and (options.out / STATE / "cache.json").is_file():
+        return BuildResult(CheckResult(files), declarations=len(files),
+                           warnings=record.warnings(), up_to_date=True)
+    scope = _affected(changed, config.root) if changed is not None else None
+    checked = check(scope if scope is not None else options.paths)
+    if scope is not None and record.duplicates(checked, config.root):
+        scope, checked = None, check(options.paths)  # an id taken twice: judge it all again
+    result = BuildResult(checked, declarations=len(files))
     if checked.errors and not options.keep_going:
         return result
     invalid = checked.invalid_files()
@@ -151,7 +170,93 @@ def build(options: BuildOptions) -> BuildResult:
     with _lock(out):
         forms, units = _plan(result.built, checked.context, renderer, config, options)
         _Export(out, options, families, result).run(forms, units, config.root)
+        if not checked.errors:
+            record.save(settings, stats, checked, config.root, partial=scope is not None)
+    result.warnings = record.warnings()
     return result
+
+
+def _affected(changed: set[str], root: Path) -> list[Path]:
+    """The unit folders to check and render again for these changed files: their own,
+    and the same unit's later two years (whose history columns read them)."""
+    folders: set[Path] = set()
+    for rel in changed:
+        folder = (root / rel).parent
+        folders.add(folder)
+        year = folder.parent.name
+        if year.isdigit():
+            for later in (1, 2):
+                folders.add(folder.parent.parent / str(int(year) + later) / folder.name)
+    return sorted(f for f in folders if f.is_dir() and any(f.glob("*.y*ml")))
+
+
+class _Inputs:
+    """What the last successful build was made from: each declaration file's size and
+    modification time, its id and its numbers of findings, and a fingerprint of all else
+    it depended on (perfdecl, the layouts, the configuration, the options)."""
+
+    def __init__(self, out: Path) -> None:
+        self.file = out / STATE / "inputs.json"
+        try:
+            self.data: dict[str, Any] = json.loads(self.file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.data = {}
+
+    @staticmethod
+    def settings(config: Config, renderer: Renderer, options: BuildOptions) -> str:
+        parts = [__version__, repr(sorted(options.formats)), str(options.layout),
+                 repr([str(p) for p in options.font_paths]), str(options.system_fonts),
+                 str(config.source and config.source.read_text(encoding="utf-8")),
+                 str(export.lua_filter().read_text(encoding="utf-8"))]
+        for folder in renderer.folders:
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    info = path.stat()
+                    parts.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")
+        return _digest(*parts)
+
+    @staticmethod
+    def stats(files: Sequence[Path], root: Path) -> dict[str, list[int]]:
+        out = {}
+        for file in files:
+            info = file.stat()
+            out[_relative(file, root)] = [info.st_size, info.st_mtime_ns]
+        return out
+
+    def changed(self, settings: str, stats: dict[str, list[int]]) -> set[str] | None:
+        """The files that changed since the last build; None if anything else did."""
+        if self.data.get("settings") != settings:
+            return None
+        before: dict[str, list[int]] = self.data.get("files", {})
+        return {f for f in before.keys() | stats.keys() if before.get(f) != stats.get(f)}
+
+    def duplicates(self, checked: CheckResult, root: Path) -> bool:
+        """Whether a declaration checked now takes the id of one not checked again (in
+        the same year): the rule that ids are unique must then see them all."""
+        fresh = {_relative(d.file, root): [d.fiscal_year, d.id] for d in checked.declarations}
+        kept = {f: tuple(v) for f, v in self.data.get("ids", {}).items() if f not in fresh}
+        return any(tuple(v) in kept.values() for v in fresh.values())
+
+    def warnings(self) -> int:
+        return sum(counts[1] for counts in self.data.get("findings", {}).values())
+
+    def save(self, settings: str, stats: dict[str, list[int]], checked: CheckResult,
+             root: Path, *, partial: bool) -> None:
+        findings: dict[str, list[int]] = dict(self.data.get("findings", {})) if partial else {}
+        ids: dict[str, list[Any]] = dict(self.data.get("ids", {})) if partial else {}
+        for file in checked.files:
+            findings[_relative(file, root)] = [0, 0]
+        for f in checked.findings:
+            counts = findings.setdefault(_relative(f.file, root), [0, 0])
+            counts[0 if f.severity == "error" else 1] += 1
+        for d in checked.declarations:
+            ids[_relative(d.file, root)] = [d.fiscal_year, d.id]
+        keep = set(stats)
+        self.data = {"perfdecl": __version__, "settings": settings, "files": stats,
+                     "findings": {k: v for k, v in sorted(findings.items()) if k in keep},
+                     "ids": {k: v for k, v in sorted(ids.items()) if k in keep}}
+        write_bytes(self.file, json.dumps(self.data, ensure_ascii=False, indent=1)
+                    .encode("utf-8"))
 
 
 class _Export:

@@ -206,10 +206,15 @@ def build(
             console.print("[bold red]nothing built[/]: fix the errors above, or build the "
                           "valid declarations with --keep-going")
             raise typer.Exit(1)
-    elif result.checked.warnings:
-        console.print(f"{result.checked.warnings} warnings (see `perfdecl check`)")
-    console.print(f"built {len(result.built)} declarations into {escape(str(out))}/: "
-                  f"{len(result.written)} files written, {len(result.unchanged)} unchanged")
+    elif result.warnings:
+        console.print(f"{result.warnings} warnings (see `perfdecl check`)")
+    if result.up_to_date:
+        console.print(f"{escape(str(out))}/ is up to date: {result.declarations} declarations, "
+                      "nothing changed")
+    else:
+        console.print(f"built {len(result.built)} of {result.declarations} declarations into "
+                      f"{escape(str(out))}/: {len(result.written)} files written, "
+                      f"{len(result.unchanged)} unchanged")
     raise typer.Exit(1 if result.failed else 0)
 
 
