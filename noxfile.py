@@ -1,4 +1,4 @@
-"""Development sessions: `nox -s tests`, `nox -s lint`, `nox -s typecheck`, `nox -s build`."""
+"""Development sessions: `nox -s tests`, `lint`, `typecheck`, `build` and `bench`."""
 
 from __future__ import annotations
 
@@ -33,3 +33,12 @@ def build(session: nox.Session) -> None:
     """The example declarations, built into build/."""
     session.install("-e", ".")
     session.run("perfdecl", "build", "declarations/")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """The benchmarks (BENCHMARKS.md): check, build and diff of 100, 1000 and 3000
+    generated declarations against the straightforward pipeline. Pass other sizes after
+    --, e.g. `nox -s bench -- --sizes 100,1000`."""
+    session.install("-e", ".[dev]")
+    session.run("python", "benchmarks/bench.py", *session.posargs)
