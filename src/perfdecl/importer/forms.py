@@ -131,7 +131,7 @@ def find_forms(parts: Iterable[Part], kind: str | None = None,
                            if _NUMBER.match(L.norm(r.text))), None)
             form_kind = found if kind is None or found == DERIVED else kind
             form = Form(form_kind, None, text, rows, number,
-                        where=f"{part.name}, {rows[0].where}")
+                        where=rows[0].where)
             form.layout = layout or detect_layout(form)
             forms.append(form)
     return forms, notes
@@ -144,8 +144,8 @@ def detect_layout(form: Form) -> str:
     title = L.norm(form.title)
     keys = {L.norm(c.text) for r in form.rows[:80] for c in r.cells if c.text.strip()}
     if form.kind == "project":
-        if "支出" not in title and "附件1" in number or "项目绩效目标申报表" in title and \
-                "支出" not in title:
+        if ("支出" not in title and "附件1" in number) or ("项目绩效目标申报表" in title and \
+                "支出" not in title):
             return "hengyang-2019"
         if number.startswith("附2") or "对应一级项目名称" in keys or \
                 "(本表在项目库审核阶段报送)" in keys:
@@ -159,7 +159,7 @@ def detect_layout(form: Form) -> str:
             return "hengyang-2019"
         return "national"
     if form.kind == "department":
-        if "申报表" not in title and "支出" in title or number.startswith("附表"):
+        if ("申报表" not in title and "支出" in title) or number.startswith("附表"):
             return "zhuzhou-2023"
         if "支出" not in title or number.startswith("附2"):
             return "yangxin-2024"
@@ -174,9 +174,8 @@ def detect_layout(form: Form) -> str:
 def _distinct(cells: Iterable[Cell]) -> list[Cell]:
     out: list[Cell] = []
     for c in cells:
-        if not out or out[-1] is not c:
-            if c not in out:
-                out.append(c)
+        if (not out or out[-1] is not c) and c not in out:
+            out.append(c)
     return out
 
 
@@ -208,10 +207,10 @@ class Draft:
 
     def put(self, dotted: str | Path_, value: Any, unsure: str | None = None) -> None:
         path: Path_ = tuple(dotted.split(".")) if isinstance(dotted, str) else dotted
-        node = self.data
+        node: Any = self.data
         for part in path[:-1]:
-            node = node.setdefault(part, {})  # type: ignore[assignment]
-        node[path[-1]] = value  # type: ignore[index]
+            node = node.setdefault(part, {})
+        node[path[-1]] = value
         if unsure:
             self.unsure[path] = unsure
 
@@ -264,10 +263,14 @@ class _Reader:
                 self.used.add(id(c))
 
     def note_unplaced(self, row: Row, text: str, why: str = "") -> None:
-        shown = L.clean(text)
+        shown = re.sub(r"[\s\u3000]+", " ", text).strip()
         if len(shown) > 60:
             shown = shown[:57] + "…"
-        self.draft.unplaced.append(f"{row.where}: {shown!r}" + (f" ({why})" if why else ""))
+        self.draft.unplaced.append(f"{row.where}: “{shown}”" + (f" ({why})" if why else ""))
+
+    def own_text(self, row: Row) -> str:
+        """The text of the cells that start on `row` (not the labels merged down)."""
+        return " ".join(c.text for c in _distinct(row.cells) if row.starts(c) and c.text.strip())
 
     def row_cells(self, i: int) -> list[Cell]:
         return _distinct(self.rows[i].cells)
@@ -314,7 +317,8 @@ class _Reader:
                 if cells:
                     break
                 continue
-            new_lead = [c for c in cells if c.col < first_col and row.starts(c) and c is not lead]
+            new_lead = [c for c in cells if c.col < first_col and row.starts(c) and c is not lead
+                        and not (lead is not None and L.norm(c.text) == L.norm(lead.text))]
             if new_lead:
                 break
             if lead is None and any(c.col < first_col and row.starts(c) for c in cells):
@@ -402,6 +406,10 @@ class _Reader:
                 continue
             if L.is_blank(l2) and l2:
                 continue  # the …… row
+            if not values.get("name") and not values.get("target"):
+                self.note_unplaced(row, " ".join(v for v in values.values() if v),
+                                   "an indicator row without 指标内容 and 指标值")
+                continue
             level1, level2 = self.level(l1, l2)
             if level1 is None or level2 is None:
                 self.note_unplaced(row, " ".join(v for v in values.values() if v),
@@ -450,7 +458,7 @@ class _Reader:
         found = level1_of(name)
         if found is not None:
             return found, name
-        if l1 == "满意度指标" or LEVEL2_ALIASES.get(l1) == "服务对象满意度指标" and not l2:
+        if l1 == "满意度指标" or (LEVEL2_ALIASES.get(l1) == "服务对象满意度指标" and not l2):
             return "满意度指标", "服务对象满意度指标"
         if l1 in FRAMEWORK and len(FRAMEWORK[l1]) == 1:
             return l1, FRAMEWORK[l1][0]
@@ -492,7 +500,8 @@ class _Reader:
                 if not item:
                     continue
                 if not task:
-                    self.note_unplaced(row, row.text, "a schedule row without 实施内容 (task)")
+                    self.note_unplaced(row, self.own_text(row),
+                                       "a schedule row without 实施内容 (task)")
                 out.append(item)
             if out and "schedule" not in self.draft.data:
                 self.draft.data["schedule"] = out
@@ -540,7 +549,7 @@ class _Reader:
                 if values.get("basis"):
                     line["basis"] = values["basis"]
                 if "item" not in line or "amount" not in line:
-                    self.note_unplaced(row, row.text, "an expense line without "
+                    self.note_unplaced(row, self.own_text(row), "an expense line without "
                                        + ("支出明细 (item)" if "item" not in line else "金额"))
                 lines.append(line)
             if not lines:
@@ -579,7 +588,7 @@ class _Reader:
                         if c is not None and L.clean(c.text) and not L.is_blank(c.text)}
                 if item:
                     if "task" not in item:
-                        self.note_unplaced(row, row.text, "a task without 事项")
+                        self.note_unplaced(row, self.own_text(row), "a task without 事项")
                     out.append({k: item[k] for k in ("task", "responsible", "goal") if k in item})
             if out:
                 self.draft.data["key_tasks"] = out
@@ -632,7 +641,7 @@ class _Reader:
                 label = next(((c, k) for c, k in keys if k in names or k == "合计"), None)
                 if label is None:
                     break
-                for c, k in keys:
+                for _, k in keys:
                     if "支出构成" in k:
                         group = "spending"
                     elif "收入构成" in k:
@@ -731,9 +740,8 @@ class _Reader:
                 line = {"name": values["name"], "row": row.where,
                         "number": values.get("number", ""),
                         "amount": money.value if money else None,
-                        "long_term": L.items(cells["long_term"].text)
-                        if cells.get("long_term") else [],
-                        "annual": L.items(cells["annual"].text) if cells.get("annual") else [],
+                        "long_term": L.items(_text(cells.get("long_term"))),
+                        "annual": L.items(_text(cells.get("annual"))),
                         "children": []}
                 if re.fullmatch(r"\d+", L.norm(values.get("number", ""))) and fund is not None:
                     fund["children"].append(line)
@@ -763,20 +771,29 @@ class _Reader:
             if i in self.done:
                 continue
             cells = _distinct(row.cells)
-            header = sum(1 for c in cells if c.text.strip() and self.is_label(c)) >= 2 and \
-                all(self.is_label(c) or not c.text.strip() for c in cells)
+            mine = [c for c in cells if row.starts(c)]
+            header = len(mine) >= 2 and all(c.text.strip() and self.is_label(c) and
+                                            self._inline(c) is None for c in mine)
             for n, cell in enumerate(cells):
                 if not row.starts(cell) or not cell.text.strip():
                     continue
                 key = L.norm(cell.text)
-                if row.is_paragraph or self._inline(cell) is not None and key not in self.fields:
-                    for found, value in self.inline_pairs(cell.text):
+                if row.is_paragraph or self._inline(cell) is not None:
+                    pairs = self.inline_pairs(cell.text)
+                    for k, (found, value) in enumerate(pairs):
+                        if not value.strip() and k == len(pairs) - 1 and not row.is_paragraph:
+                            # 「资金总额：」 with the amount in the next cell
+                            nxt = next((c for c in cells[n + 1:] if c.text.strip()), None)
+                            if nxt is not None and not self.is_label(nxt):
+                                self.mark(nxt)
+                                value = nxt.text
                         out.append((found, value, cell, row))
                         self.mark(cell)
                     continue
-                found = self.fields.get(key)
-                if found is None:
+                field_found = self.fields.get(key)
+                if field_found is None:
                     continue
+                found = field_found
                 self.mark(cell)
                 unit = L.unit_of(cell.text)
                 if unit and found.type == "amount":
@@ -808,27 +825,17 @@ class _Reader:
         return out
 
     def below(self, i: int, cell: Cell, *, strict: bool) -> Cell | None:
-        for j in range(i + 1, min(i + 3, len(self.rows))):
-            if j in self.done:
-                return None
-            row = self.rows[j]
-            best, overlap = None, 0
-            for c in _distinct(row.cells):
-                if not row.starts(c):
-                    continue
-                if strict and (c.col != cell.col or c.end != cell.end):
-                    continue
-                o = min(c.end, cell.end) - max(c.col, cell.col)
-                if o > overlap:
-                    best, overlap = c, o
-            if best is not None:
-                if not best.text.strip():
-                    if strict:
-                        return None
-                    continue
-                return None if self.is_label(best) else best
-            if strict:
-                return None
+        """The value under a heading: the cell of the next row that starts in the same
+        column (and, strict, ends in the same one too)."""
+        j = i + 1
+        if j >= len(self.rows) or j in self.done:
+            return None
+        row = self.rows[j]
+        for c in _distinct(row.cells):
+            if row.starts(c) and c.col == cell.col and (not strict or c.end == cell.end):
+                if not c.text.strip() or self.is_label(c):
+                    return None
+                return c
         return None
 
     def inline_pairs(self, text: str) -> list[tuple[Field, str]]:
@@ -848,7 +855,7 @@ class _Reader:
             if found is not None:
                 marks.append((match.start(), match.end(), found))
         out = []
-        for n, (a, b, found) in enumerate(marks):
+        for n, (_, b, found) in enumerate(marks):
             end = marks[n + 1][0] if n + 1 < len(marks) else len(text)
             value = text[b:end]
             assert found is not None
@@ -874,19 +881,25 @@ class _Reader:
             self.projects_table()
             self.yangxin_funding()
             self.yangxin_goals()
+        self.labelled()
+        self.year()
+        self.leftovers()
+        return d
+
+    def labelled(self) -> None:
+        """Every field found by its label."""
         person = None
-        for found, text, cell, row in self.facts():
+        for found, text, _, row in self.facts():
             if found.type == "unit-of-money":
                 continue
             if found.type == "person":
                 person = found.path.split(".")[0]
             path = found.path
             if found.type == "phone":
-                path = f"{person or ('leader' if self.kind == 'project' and not row.is_paragraph else 'preparer')}.phone"
+                owner = person or ("leader" if self.kind == "project" and not row.is_paragraph
+                                   else "preparer")
+                path = f"{owner}.phone"
             self.assign(path, found, text, row)
-        self.year()
-        self.leftovers()
-        return d
 
     def assign(self, path: str, found: Field, text: str, row: Row) -> None:
         d = self.draft
@@ -901,8 +914,6 @@ class _Reader:
             return
         self.seen[path] = (shown, row.where)
         d.put(path, value)
-        if found.type == "goals-long":
-            pass
 
     def parse(self, path: str, found: Field, text: str, row: Row) -> Any:
         d = self.draft
@@ -1020,8 +1031,12 @@ class _Reader:
                 self.note_unplaced(row, text)
 
 
+def _text(cell: Cell | None) -> str:
+    return cell.text if cell is not None else ""
+
+
 def L_plain(value: Decimal) -> str:
-    return format(value.normalize(), "f") if value == value.to_integral_value() or True else ""
+    return format(value.normalize(), "f")
 
 
 def target(text: str) -> Any:
@@ -1038,6 +1053,8 @@ def read_form(form: Form) -> tuple[Draft, list[dict[str, Any]]]:
     reader = _Reader(form)
     if form.kind == DERIVED:
         lines = reader.fund_summary()
+        reader.labelled()
+        reader.year()
         reader.leftovers()
         return reader.draft, lines
     return reader.read(), []

@@ -76,7 +76,7 @@ def items(text: str) -> list[str]:
     for line in text.split("\n"):
         item = strip_number(clean(line))
         item = re.sub(r"^(?:长期|年度|中期)?目标\s*\d+\s*[:：]\s*", "", item)
-        item = item.rstrip("；;， ,\u3000").strip()
+        item = item.rstrip("；; \u3000").strip()
         if item and item not in ("……", "…", "..."):
             out.append(item)
     return out

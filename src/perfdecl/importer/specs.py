@@ -127,6 +127,10 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("goals.annual", ("年度绩效目标",), "items"),
         *_COMMON,
     ),
+    "fund_summary": (
+        Field("unit.name", ("填报单位",), "unit"),
+        *_PERSON,
+    ),
 }
 
 SECTIONS = (

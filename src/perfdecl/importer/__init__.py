@@ -1,0 +1,292 @@
+"""perfdecl import: filled forms (DOCX, XLSX) → YAML declarations.
+
+    containers → rows of cells (safety, docx, xlsx, grid)
+               → forms, found by their titles, read by their labels (forms, specs, labels)
+               → one declaration per form, written canonically with comments (write)
+
+`read_file` gives the drafts of one file without writing anything; `import_files`
+reads several files and writes their declarations into a repository's folder.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import PerfdeclError, UsageError
+from . import labels as L
+from .forms import DERIVED, KINDS, Draft, Form, find_forms, read_form
+from .safety import ImportRefused, inspect
+from .write import Existing, Namer, render, schema_modeline
+
+__all__ = ["ImportRefused", "ImportResult", "Imported", "import_files", "read_file"]
+
+
+@dataclass
+class Imported:
+    """One declaration read from a form, and where it was written."""
+
+    source: Path
+    form: Form
+    draft: Draft
+    file: Path | None = None
+    text: str = ""
+    skipped: str | None = None
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.draft.data
+
+
+@dataclass
+class FileOutcome:
+    source: Path
+    imported: list[Imported] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class ImportResult:
+    files: list[FileOutcome] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return any(f.error for f in self.files) or any(
+            i.skipped for f in self.files for i in f.imported)
+
+
+def read_parts(path: Path) -> list[Any]:
+    container = inspect(path)
+    if container.kind == "docx":
+        from .docx import read as read_docx
+
+        return [read_docx(path)]
+    from .xlsx import read as read_xlsx
+
+    return read_xlsx(path)
+
+
+def read_file(path: Path, kind: str | None = None, layout: str | None = None
+              ) -> tuple[list[Imported], list[str]]:
+    """The declarations in the forms of one file (nothing written), and notes about the
+    file. Raises ImportRefused for a file that is not a form (or is hostile)."""
+    if kind is not None and kind not in KINDS:
+        raise UsageError(f"unknown kind {kind!r}; kinds: {', '.join(KINDS)}")
+    parts = read_parts(path)
+    forms, notes = find_forms(parts, kind, layout)
+    if not forms and not notes:
+        notes.append("no form found in the file")
+    drafts: list[Imported] = []
+    summaries: list[tuple[Form, Draft, list[dict[str, Any]]]] = []
+    for form in forms:
+        draft, lines = read_form(form)
+        if form.kind == DERIVED:
+            summaries.append((form, draft, lines))
+            continue
+        draft.data = {"kind": form.kind, **draft.data}
+        if form.layout:
+            draft.data["layout"] = form.layout
+        drafts.append(Imported(path, form, draft))
+    for form, draft, lines in summaries:
+        drafts.extend(_from_summary(path, form, draft, lines, drafts, notes))
+    _share(path, drafts)
+    return drafts, notes
+
+
+def _from_summary(path: Path, form: Form, summary: Draft, lines: list[dict[str, Any]],
+                  others: list[Imported], notes: list[str]) -> list[Imported]:
+    """The special funds and directions of a fund summary (附表2) that have no form of
+    their own in the file: the summary is derived from those forms, so only what is
+    missing is read from it (名称, 金额 and the goals are all it says)."""
+    covered = set()
+    for other in others:
+        data = other.data
+        covered.add(L.norm(str(data.get("name", ""))))
+        fund = data.get("special_fund")
+        if isinstance(fund, dict) and fund.get("name"):
+            covered.add(L.norm(str(fund["name"])))
+    out: list[Imported] = []
+    year = summary.data.get("fiscal_year")
+    unit = summary.data.get("unit", {}).get("name")
+    for line in lines:
+        children = [c for c in line["children"] if L.norm(c["name"]) not in covered]
+        if L.norm(line["name"]) in covered and not children:
+            continue
+        entries = [(c, line) for c in children] if line["children"] else [(line, None)]
+        for entry, parent in entries:
+            kind = "expenditure_direction" if parent else "special_fund"
+            draft = Draft(form)
+            draft.data = {"kind": kind}
+            if year is not None:
+                draft.data["fiscal_year"] = year
+            draft.data["layout"] = form.layout or "national"
+            draft.data["name"] = entry["name"]
+            if unit:
+                draft.data["unit"] = {"name": unit}
+            if parent is not None:
+                draft.data["special_fund"] = {"name": parent["name"]}
+                if parent["amount"] is not None:
+                    draft.data["special_fund"]["amount"] = parent["amount"]
+            if entry["amount"] is not None:
+                draft.data["funding"] = {"total": entry["amount"]}
+            goals = {k: entry[k] for k in ("long_term", "annual") if entry[k]}
+            if goals:
+                draft.data["goals"] = goals
+            draft.unsure[("kind",)] = (
+                f"read from the fund summary, {entry['row']}: it gives only 名称, 金额 and the "
+                "goals; import the form of its own if there is one")
+            draft.unplaced = []
+            out.append(Imported(path, form, draft))
+    if summary.unplaced:
+        notes.extend(f"fund summary: not placed: {u}" for u in summary.unplaced)
+    return out
+
+
+def _share(path: Path, drafts: list[Imported]) -> None:
+    """What one form of a file says for all: the fiscal year, the unit."""
+    years = Counter(d.data["fiscal_year"] for d in drafts if "fiscal_year" in d.data)
+    file_years = L.years(path.stem)
+    department = next((d for d in drafts if d.form.kind == "department" and
+                       d.data.get("name")), None)
+    units = Counter(d.data["unit"]["name"] for d in drafts
+                    if isinstance(d.data.get("unit"), dict) and d.data["unit"].get("name"))
+    for item in drafts:
+        d = item.draft
+        if "fiscal_year" not in d.data:
+            if d.year_hint is not None:
+                d.put("fiscal_year", d.year_hint[0], f"the form prints no year; {d.year_hint[1]}")
+            elif years:
+                year = years.most_common(1)[0][0]
+                d.put("fiscal_year", year, "the form prints no year; the other forms of the "
+                      "file are of this year")
+            elif file_years:
+                d.put("fiscal_year", max(file_years), "the form prints no year; taken from the "
+                      "file's name")
+        _resolve_history(d)
+        unit = d.data.get("unit") if isinstance(d.data.get("unit"), dict) else None
+        if unit is None or not unit.get("name"):
+            if item.form.kind == "department" and d.data.get("name"):
+                d.put("unit.name", d.data["name"])
+            elif department is not None:
+                d.put("unit.name", department.data["name"], "the form does not name its unit; "
+                      "taken from the department form (部门名称) of the same file")
+            elif units:
+                d.put("unit.name", units.most_common(1)[0][0], "the form does not name its "
+                      "unit; taken from the other forms of the file")
+
+
+def _resolve_history(d: Draft) -> None:
+    """前年 and 上年 become years, now that the fiscal year is known."""
+    year = d.data.get("fiscal_year")
+    for path, _ in d.history_offsets:
+        node: Any = d.data
+        for part in path:
+            node = node[part]
+        if isinstance(year, int):
+            for h in node.get("history", []):
+                h["year"] = year + h["year"]
+        else:
+            node.pop("history", None)
+            d.unplaced.append(f"{'.'.join(map(str, path))}: 近两年指标值 without a fiscal year "
+                              "to count back from")
+    d.history_offsets = []
+
+
+def import_files(files: list[Path], kind: str | None = None, layout: str | None = None,
+                 out: Path = Path("declarations"), *, force: bool = False,
+                 write: bool = True) -> ImportResult:
+    """Reads every file and writes one declaration per form under
+    out/<fiscal_year>/<unit id>/<id>.yaml. A file that cannot be read is reported and
+    the others are still imported; an existing declaration file is not replaced
+    without `force`."""
+    if kind is not None and kind not in KINDS:
+        raise UsageError(f"unknown kind {kind!r}; kinds: {', '.join(KINDS)}")
+    for f in files:
+        if not f.exists():
+            raise UsageError(f"path not found: {f}")
+    if layout is not None:
+        _check_layout(layout, kind)
+    existing = Existing.scan(out)
+    namer = Namer(existing)
+    result = ImportResult()
+    for source in files:
+        outcome = FileOutcome(source)
+        result.files.append(outcome)
+        try:
+            found, notes = read_file(source, kind, layout)
+        except ImportRefused as exc:
+            outcome.error = str(exc) if str(exc).startswith(str(source)) else f"{source}: {exc}"
+            continue
+        outcome.notes = notes
+        if not found:
+            outcome.error = f"{source}: no form found" + (f" ({'; '.join(notes)})" if notes
+                                                          else "")
+            continue
+        several = len(found) > 1
+        for n, item in enumerate(found, start=1):
+            _place(item, namer, out, n if several else None)
+            header = _header(item, n if several else None)
+            assert item.file is not None
+            modeline = schema_modeline(item.file)
+            if modeline:
+                header.insert(0, modeline)
+            footer = []
+            if item.draft.unplaced:
+                footer.append("Not placed (text of the form that no field took):")
+                footer.extend(f"  {u}" for u in item.draft.unplaced)
+            item.text = render(item.data, item.draft.unsure, header, footer)
+            outcome.imported.append(item)
+            if write:
+                if item.file.exists() and not force:
+                    item.skipped = f"{item.file} exists: not replaced (use --force)"
+                    continue
+                from ..atomic import write_text
+
+                item.file.parent.mkdir(parents=True, exist_ok=True)
+                write_text(item.file, item.text)
+    return result
+
+
+def _place(item: Imported, namer: Namer, out: Path, order: int | None) -> None:
+    d = item.draft
+    unit = d.data.setdefault("unit", {})
+    unit_id, why = namer.unit_id(unit.get("name"))
+    unit_data = {"id": unit_id, **unit}
+    d.data["unit"] = unit_data
+    if why:
+        d.unsure[("unit", "id")] = why
+    year = d.data.get("fiscal_year", "unknown-year")
+    ident, why = namer.declaration_id(d.data["kind"], d.data.get("name"), year, unit_id, out)
+    d.data = {"kind": d.data["kind"], "id": ident, **{k: v for k, v in d.data.items()
+                                                        if k not in ("kind", "id")}}
+    if why:
+        d.unsure[("id",)] = why
+    if order is not None:
+        d.data["order"] = order
+    item.file = out / str(year) / unit_id / f"{ident}.yaml"
+
+
+def _header(item: Imported, index: int | None) -> list[str]:
+    form = item.form
+    what = " ".join(x for x in (form.number, L.squeeze(form.title) or form.kind) if x)
+    place = f"form {index}, " if index else ""
+    return [f"Imported by `perfdecl import` from {item.source.name} ({place}{what}; "
+            f"starts at {form.where}).",
+            "Check every value marked `unsure:`, then run `perfdecl check`."]
+
+
+def _check_layout(layout: str, kind: str | None) -> None:
+    from ..config import load_config
+    from ..render import Renderer
+
+    try:
+        known = Renderer(load_config()).layouts()
+    except PerfdeclError:
+        return
+    names = {x.name for x in known if kind is None or x.kind == kind}
+    if layout not in names:
+        raise UsageError(f"unknown layout {layout!r}" + (f" for {kind}" if kind else "") +
+                         f"; layouts: {', '.join(sorted(names))} (see `perfdecl layouts`)")

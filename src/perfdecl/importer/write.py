@@ -1,0 +1,195 @@
+"""Drafts → declaration files: ids, YAML in the canonical form, comments on what was
+guessed, and what could not be placed.
+
+The YAML is written through perfdecl's own YAML configuration and formatted by
+`fmt.canonical`, so `perfdecl fmt --check` finds nothing to change. A value that was
+guessed carries an end-of-line comment `# unsure: why`; text of the form that no field
+took is listed in comments at the end of the file, and printed by the command.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from ..errors import PerfdeclError
+from ..fmt import canonical
+from ..load import YamlDate, YamlDecimal, load, parse, yaml
+from .labels import norm
+
+Path_ = tuple[str | int, ...]
+
+FIRST_KEYS = ("kind", "id", "fiscal_year", "layout", "order", "name")
+
+
+@dataclass
+class Existing:
+    """What the output folder already holds: ids by kind and name, unit ids by name."""
+
+    ids: dict[tuple[str, str], str] = field(default_factory=dict)
+    units: dict[str, str] = field(default_factory=dict)
+    files: set[str] = field(default_factory=set)
+
+    @classmethod
+    def scan(cls, folder: Path) -> Existing:
+        found = cls()
+        if not folder.is_dir():
+            return found
+        for root, dirs, names in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(names):
+                if not name.endswith((".yaml", ".yml")) or name.startswith("."):
+                    continue
+                path = Path(root) / name
+                found.files.add(os.path.normpath(path))
+                document, _ = load(path)
+                if document is None:
+                    continue
+                data = document.data
+                kind, ident, title = data.get("kind"), data.get("id"), data.get("name")
+                if isinstance(kind, str) and isinstance(ident, str) and isinstance(title, str):
+                    found.ids.setdefault((kind, norm(title)), ident)
+                unit = data.get("unit")
+                if isinstance(unit, dict) and isinstance(unit.get("id"), str) and \
+                        isinstance(unit.get("name"), str):
+                    found.units.setdefault(norm(unit["name"]), unit["id"])
+        return found
+
+
+_SLUG = {"project": "project", "special_fund": "special-fund", "department": "department",
+         "expenditure_direction": "expenditure-direction"}
+
+
+class Namer:
+    """Gives each imported declaration its id and its unit's id: the ones the output
+    folder already uses for the same name, else made-up ones (marked unsure)."""
+
+    def __init__(self, existing: Existing) -> None:
+        self.existing = existing
+        self.units: dict[str, str] = {}
+        self.taken: set[tuple[Any, str, str]] = set()  # (year, unit id, id)
+
+    def unit_id(self, name: str | None) -> tuple[str, str | None]:
+        key = norm(name or "")
+        if key in self.existing.units:
+            return self.existing.units[key], None
+        if key not in self.units:
+            used = set(self.existing.units.values()) | set(self.units.values())
+            n = 1
+            while f"unit-{n}" in used:
+                n += 1
+            self.units[key] = f"unit-{n}"
+        return self.units[key], "made up: choose the unit's stable id (its folder's name)"
+
+    def declaration_id(self, kind: str, name: str | None, year: Any, unit: str,
+                       out: Path) -> tuple[str, str | None]:
+        known = self.existing.ids.get((kind, norm(name or "")))
+        if known is not None and (year, unit, known) not in self.taken:
+            self.taken.add((year, unit, known))
+            return known, None
+        n = 1
+        while True:
+            ident = f"{_SLUG[kind]}-{n}"
+            path = out / str(year) / unit / f"{ident}.yaml"
+            if (year, unit, ident) not in self.taken and not path.exists():
+                break
+            n += 1
+        self.taken.add((year, unit, ident))
+        return ident, "made up: choose a stable id (the file is named after it)"
+
+
+def to_yaml_node(value: Any, path: Path_ = ()) -> Any:
+    if isinstance(value, dict):
+        node = CommentedMap()
+        for k in sorted(value, key=lambda k: (FIRST_KEYS.index(k) if k in FIRST_KEYS else 99)):
+            node[k] = to_yaml_node(value[k], (*path, k))
+        return node
+    if isinstance(value, list):
+        seq = CommentedSeq()
+        for i, item in enumerate(value):
+            seq.append(to_yaml_node(item, (*path, i)))
+        return seq
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value() and value.as_tuple().exponent >= 0:  # type: ignore[operator]
+            return int(value)
+        return YamlDecimal(str(value))
+    if path and path[-1] == "filed_on" and isinstance(value, str) and \
+            re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return YamlDate(value)
+    return value
+
+
+def _comment_target(tree: Any, path: Path_) -> tuple[Any, Any, Path_]:
+    """The container and key that a comment on `path` goes to: the deepest existing one."""
+    node = tree
+    parent, key = None, None
+    walked: Path_ = ()
+    for part in path:
+        if (isinstance(node, dict) and part in node) or \
+                (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+            parent, key = node, part
+            node = node[part]  # type: ignore[index]
+            walked = (*walked, part)
+        else:
+            break
+    return parent, key, walked
+
+
+def render(data: dict[str, Any], unsure: dict[Path_, str], header: Iterable[str],
+           footer: Iterable[str]) -> str:
+    """The canonical YAML text of a declaration, with its comments."""
+    tree = to_yaml_node(data)
+    loose: list[str] = []
+    for path, why in unsure.items():
+        parent, key, walked = _comment_target(tree, path)
+        if parent is None:
+            loose.append(f"{'.'.join(map(str, path))}: {why}")
+            continue
+        if walked != path:
+            why = f"{'.'.join(map(str, path[len(walked):]))}: {why}"
+        text = f"# unsure: {why}".replace("\n", " ")
+        existing = parent.ca.items.get(key)
+        if existing and existing[2 if isinstance(parent, CommentedMap) else 0]:
+            text = f"# unsure: {why}"  # (one comment per line: the first one stays)
+            loose.append(f"{'.'.join(map(str, path))}: {why}")
+            continue
+        parent.yaml_add_eol_comment(text, key)
+    out = io.StringIO()
+    yaml().dump(tree, out)
+    document, findings = parse(out.getvalue().encode("utf-8"), Path("import.yaml"))
+    if document is None:  # our own output always loads; a failure here is a bug
+        raise PerfdeclError(f"imported declaration does not load: {findings[0].message}")
+    text = canonical(yaml().load(document.text))
+    head = "".join(f"# {line}\n" if not line.startswith("#") else f"{line}\n"
+                   for line in header)
+    tail_lines = [*(f"unsure: {line}" for line in loose), *footer]
+    tail = "".join(f"# {line}\n" for line in tail_lines)
+    return head + text + tail
+
+
+def schema_modeline(file: Path) -> str | None:
+    """The yaml-language-server modeline, when the repository around `file` has the
+    schemas in schema/."""
+    from ..config import load_config
+
+    folder = file.parent.resolve()
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), Path.cwd())
+    try:
+        root = load_config(existing).root.resolve()
+    except PerfdeclError:
+        return None
+    schema = root / "schema" / "declaration.json"
+    if not schema.is_file() or root not in (folder, *folder.parents):
+        return None
+    relative = os.path.relpath(schema, folder)
+    return f"# yaml-language-server: $schema={Path(relative).as_posix()}"
