@@ -13,6 +13,7 @@ processes share, such as the pandoc binary's, are counted once, not once per pro
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import shutil
@@ -27,7 +28,7 @@ from pathlib import Path
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import generate, next_year  # noqa: E402
+from generate import generate, next_year
 
 PERFDECL = [sys.executable, "-m", "perfdecl"]
 BASELINE = [sys.executable, str(Path(__file__).resolve().parent / "baseline.py")]
@@ -53,10 +54,8 @@ def measure(command: list[str], cwd: Path) -> Measure:
         while not stop.is_set():
             total = 0
             for p in [process, *process.children(recursive=True)]:
-                try:
+                with contextlib.suppress(psutil.Error):  # ended while sampled
                     total += p.memory_full_info().pss
-                except psutil.Error:
-                    pass  # ended while sampled
             peak = max(peak, total)
             time.sleep(0.05)
 
@@ -87,15 +86,15 @@ def run(sizes: list[int], baseline_max: int, workdir: Path) -> list[tuple[int, s
         count = len(files)
         next_year(files, root)
         scenarios = [
-            ("check", PERFDECL + ["check", "declarations"], None),
-            ("build (cold)", PERFDECL + ["build", "declarations", "--out", "build"], None),
-            ("build (no change)", PERFDECL + ["build", "declarations", "--out", "build"], None),
-            ("build (one change)", PERFDECL + ["build", "declarations", "--out", "build"],
+            ("check", [*PERFDECL, "check", "declarations"], None),
+            ("build (cold)", [*PERFDECL, "build", "declarations", "--out", "build"], None),
+            ("build (no change)", [*PERFDECL, "build", "declarations", "--out", "build"], None),
+            ("build (one change)", [*PERFDECL, "build", "declarations", "--out", "build"],
              one_change),
-            ("diff (two years)", PERFDECL + ["diff", "declarations", "next"], None),
+            ("diff (two years)", [*PERFDECL, "diff", "declarations", "next"], None),
         ]
         if n <= baseline_max:
-            scenarios.append(("baseline", BASELINE + ["declarations", "baseline-out"], None))
+            scenarios.append(("baseline", [*BASELINE, "declarations", "baseline-out"], None))
         for name, command, before in scenarios:
             if before:
                 before(root)
