@@ -37,6 +37,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def files_of(folder: Path) -> dict[Path, bytes]:
+    """A build folder's files (not its bookkeeping), by path."""
+    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*")
+            if p.is_file() and ".perfdecl" not in p.parts}
+
+
 def output(built: Path, form: Path, ext: str) -> Path:
     return built / form.parent.parent.name / form.parent.name / f"{form.stem}.{ext}"
 
@@ -191,10 +197,7 @@ def test_two_builds_are_byte_identical(built: Path, tmp_path: Path) -> None:
     other = tmp_path / "elsewhere"
     result = run("build", "declarations", "--out", str(other), "--jobs", "1")
     assert result.returncode == 0, result.stderr
-    mine = {p.relative_to(built): p.read_bytes() for p in built.rglob("*")
-            if p.is_file() and ".perfdecl" not in p.parts}
-    theirs = {p.relative_to(other): p.read_bytes() for p in other.rglob("*")
-              if p.is_file() and ".perfdecl" not in p.parts}
+    mine, theirs = files_of(built), files_of(other)
     assert mine.keys() == theirs.keys()
     assert [k for k in mine if mine[k] != theirs[k]] == []
 
@@ -337,10 +340,7 @@ def test_shards_merge_into_the_same_build(built: Path, tmp_path: Path) -> None:
     result = run("bundle", "--merge", str(shards[0]), "--merge", str(shards[1]),
                  "--out", str(merged))
     assert result.returncode == 0, result.stderr
-    single = {p.relative_to(built): p.read_bytes() for p in built.rglob("*")
-              if p.is_file() and ".perfdecl" not in p.parts}
-    joined = {p.relative_to(merged): p.read_bytes() for p in merged.rglob("*")
-              if p.is_file() and ".perfdecl" not in p.parts}
+    single, joined = files_of(built), files_of(merged)
     assert joined.keys() == single.keys()
     assert [k for k in single if single[k] != joined[k]] == []
     bad = run("build", "declarations", "--shard", "3/2", "--out", str(tmp_path / "x"))

@@ -20,7 +20,7 @@ import subprocess
 import tempfile
 import threading
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
@@ -247,26 +247,37 @@ def finish_docx(data: bytes, epoch: int) -> bytes:
     return stamp_docx(data, epoch, _centre_cells(document))
 
 
-def stamp_docx(data: bytes, epoch: int, document: bytes | None = None) -> bytes:
-    """The DOCX with every date in it (zip entries, created and modified) set to
-    `epoch`, and optionally another word/document.xml."""
-    stamp = datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    when = _zip_time(epoch)
+def _rezip(data: bytes, change: Callable[[str, bytes], bytes],
+           when: tuple[int, int, int, int, int, int] | None = None) -> bytes:
+    """A copy of a zip (a DOCX) with each part passed through `change`, entries in the
+    same order, dated `when` (or as they were)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for item in src.infolist():
-            content = src.read(item.filename)
-            if item.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*",
-                                 lambda m: m.group(1) + stamp.encode(), content)
-            elif item.filename == "word/document.xml" and document is not None:
-                content = document
-            info = zipfile.ZipInfo(item.filename, date_time=when)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = item.external_attr
-            dst.writestr(info, content)
+            info = item
+            if when is not None:
+                info = zipfile.ZipInfo(item.filename, date_time=when)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = item.external_attr
+            dst.writestr(info, change(item.filename, src.read(item.filename)))
     return out.getvalue()
+
+
+def stamp_docx(data: bytes, epoch: int, document: bytes | None = None) -> bytes:
+    """The DOCX with every date in it (zip entries, created and modified) set to
+    `epoch`, and optionally another word/document.xml."""
+    stamp = datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+
+    def change(name: str, content: bytes) -> bytes:
+        if name == "docProps/core.xml":
+            return re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*",
+                          lambda m: m.group(1) + stamp, content)
+        if name == "word/document.xml" and document is not None:
+            return document
+        return content
+
+    return _rezip(data, change, _zip_time(epoch))
 
 
 def merge_docx(parts: Sequence[bytes], epoch: int) -> bytes:
@@ -366,16 +377,12 @@ def reference_docx() -> Path:
     fixed = {**os.environ, "SOURCE_DATE_EPOCH": "315532800"}  # else pandoc stamps it "now"
     default = subprocess.run([pandoc(), "--print-default-data-file", "reference.docx"],
                              capture_output=True, check=True, timeout=60, env=fixed).stdout
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(default)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename == "word/styles.xml":
-                data = _patch_styles(data.decode("utf-8")).encode("utf-8")
-            elif item.filename == "word/document.xml":
-                data = _patch_document(data.decode("utf-8")).encode("utf-8")
-            dst.writestr(item, data)
+    patches = {"word/styles.xml": _patch_styles, "word/document.xml": _patch_document}
+
+    def change(name: str, content: bytes) -> bytes:
+        patch = patches.get(name)
+        return patch(content.decode("utf-8")).encode("utf-8") if patch else content
+
     path = _workdir() / "reference.docx"
-    path.write_bytes(out.getvalue())
+    path.write_bytes(_rezip(default, change))
     return path
