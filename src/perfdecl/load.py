@@ -269,8 +269,15 @@ def resolve(node: libyaml.ScalarNode) -> Any:
     """A scalar by the YAML 1.2 core schema (ruamel's round-trip reading): quoted text
     stays text; timestamps stay text too (the schema checks dates as text)."""
     text = node.value
-    if node.style or (node.tag == _STR and _implicit(text) != _STR):  # quoted or !!str
+    if node.style:
         return text
+    value = _core(text)
+    # libyaml tagged the scalar by YAML 1.1, which reads every 1.2 null, bool, int and
+    # float as such too: a 1.2 value under a str tag was written `!!str`
+    return text if node.tag == _STR and not isinstance(value, str) else value
+
+
+def _core(text: str) -> Any:
     if _NULL.match(text):
         return None
     if text in _BOOL:
@@ -280,10 +287,6 @@ def resolve(node: libyaml.ScalarNode) -> Any:
     if _FLOAT.match(text):
         return Decimal(text)
     return text
-
-
-def _implicit(text: str) -> str:
-    return str(libyaml.resolver.Resolver().resolve(libyaml.ScalarNode, text, (True, False)))
 
 
 class _Plain:
