@@ -3,10 +3,12 @@
     check → render every form (and the derived forms) to HTML → export what changed
     → bundle (combined document per unit and year, index.html, manifest.json, zips)
 
-A form is re-exported only when its HTML, its format's settings or perfdecl changed:
-the HTML already holds everything a form depends on (the declaration, its layout, the
-tables derived from the unit's other declarations). Every file is written atomically;
-the same inputs give the same bytes.
+A build that finds its inputs as the last one left them (_Inputs) stops at once; changed
+declarations are checked and rendered again with their units only. A form is exported
+again only when its HTML, its format's settings or perfdecl changed: the HTML already
+holds everything a form depends on (the declaration, its layout, the tables derived from
+the unit's other declarations, earlier years' values). Every file is written
+atomically; the same inputs give the same bytes.
 """
 
 from __future__ import annotations
@@ -169,7 +171,8 @@ def build(options: BuildOptions) -> BuildResult:
     out.mkdir(parents=True, exist_ok=True)
     with _lock(out):
         forms, units = _plan(result.built, checked.context, renderer, config, options)
-        _Export(out, options, families, result).run(forms, units, config.root)
+        complete = scope is None and options.shard is None
+        _Export(out, options, families, result).run(forms, units, config.root, complete)
         if not checked.errors:
             record.save(settings, stats, checked, config.root, partial=scope is not None)
     result.warnings = record.warnings()
@@ -310,7 +313,9 @@ class _Export:
         return workers.UnitTask(str(self.out), forms, unit.stem, unit.title, unit.epoch, stale,
                                 keys, unit.sources)
 
-    def run(self, forms: list[Form], units: list[Unit], root: Path) -> None:
+    def run(self, forms: list[Form], units: list[Unit], root: Path, complete: bool) -> None:
+        """Exports what is stale; `complete` says the plan holds every form of the build
+        folder, so that Typst bodies no form uses any more can go."""
         self.bodies.mkdir(parents=True, exist_ok=True)
         tasks = [t for t in map(self.task, units) if t is not None]
         setup = (self.families, [str(p) for p in self.options.font_paths],
@@ -330,7 +335,11 @@ class _Export:
                 for done, future in enumerate(as_completed(pending), start=1):
                     self.record(future.result(), done, len(tasks))
         self.cache.prune(root)
-        self._prune_bodies(forms)
+        if complete:
+            keep = {self.body_file(f).name for f in forms}
+            for file in self.bodies.iterdir():
+                if file.name not in keep:
+                    file.unlink(missing_ok=True)
         self.cache.save()
         bundle.write_bundles(self.out, self.cache.outputs())
 
@@ -341,16 +350,6 @@ class _Export:
             self.result.written.append(self.out / w.path)
         if self.options.progress:
             self.options.progress(done, total)
-
-    def _prune_bodies(self, forms: list[Form]) -> None:
-        """Keeps the Typst bodies of the forms just planned, when they are all the forms
-        the build folder holds (a partial build keeps the others')."""
-        keep = {self.body_file(f).name for f in forms}
-        if len(forms) * len(self.options.formats) < len(self.cache.entries) // 2:
-            return
-        for file in self.bodies.iterdir():
-            if file.name not in keep:
-                file.unlink(missing_ok=True)
 
 
 def _docx_settings() -> str:
