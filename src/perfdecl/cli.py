@@ -33,6 +33,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
+    add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, pwsh)
 )
 
 DEFAULT_FOLDER = Path("declarations")
@@ -305,28 +306,103 @@ def diff(
 
 
 @app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(
+        help="The folder to set up (created if missing; its parent must exist).",
+        show_default=False, readable=False)] = Path("."),
+    year: Annotated[int | None, typer.Option(
+        "--year", help="The fiscal year of the first declarations folder (default: this "
+        "year).", show_default=False)] = None,
+    source: Annotated[str | None, typer.Option(
+        "--source", help="perfdecl's git URL, for the pre-commit hooks and the CI "
+        "examples (default: from the installed package's metadata).",
+        show_default=False)] = None,
+    rev: Annotated[str | None, typer.Option(
+        "--rev", help="The perfdecl tag or commit the hooks and CI use (default: "
+        "v<this version>).", show_default=False)] = None,
+) -> None:
+    """Set up a declarations repository: perfdecl.toml, declarations/<year>/, .gitignore,
+    .gitattributes (the diff driver), .pre-commit-config.yaml, .vscode/settings.json
+    (the schema for declarations/**/*.yaml) and CI examples for GitHub Actions and GitLab
+    CI. Existing files are never overwritten: nothing is written if any exists.
+    """
+    from .scaffold import PERFDECL_GIT
+    from .scaffold import init as run_init
+
+    console = _console()
+    with _errors():
+        result = run_init(folder, year=year, source=source, rev=rev)
+    for file in result.written:
+        console.print(f"wrote {escape(str(file))}")
+    if result.source == PERFDECL_GIT:
+        console.print(f"[bold]note[/]: replace {PERFDECL_GIT} in .pre-commit-config.yaml and "
+                      "the CI files with perfdecl's git URL (or run init with --source URL)")
+    console.print("next: git init; git config diff.perfdecl.textconv \"perfdecl diff "
+                  "--textconv\"; pre-commit install; perfdecl new project --unit <unit-id> "
+                  f"--year {result.year}")
+
+
+@app.command()
 def new(
-    source: Annotated[Path, typer.Option(
-        "--from", help="The declaration to roll forward (last year's).", readable=False)],
-    year: Annotated[int, typer.Option("--year", help="The new fiscal year.")],
+    kind: Annotated[str | None, typer.Argument(
+        help="The kind of blank declaration to write: project, special_fund, department or "
+        "expenditure_direction (or roll one forward with --from).",
+        show_default=False, autocompletion=lambda: list(api.KINDS))] = None,
+    source: Annotated[Path | None, typer.Option(
+        "--from", help="The declaration to roll forward (last year's).", readable=False,
+        show_default=False)] = None,
+    year: Annotated[int | None, typer.Option(
+        "--year", help="The (new) fiscal year.", show_default=False)] = None,
+    unit: Annotated[str | None, typer.Option(
+        "--unit", help="With KIND: the unit's id (the folder declarations/<year>/<unit>/).",
+        show_default=False)] = None,
+    id_: Annotated[str | None, typer.Option(
+        "--id", help="With KIND: the declaration's id (its file name); left to fill "
+        "without it.", show_default=False)] = None,
+    name: Annotated[str | None, typer.Option(
+        "--name", help="With KIND: the declaration's name (项目名称 …).",
+        show_default=False)] = None,
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Where to write it (default: <year>/<unit>/<id>.yaml beside "
-        "the source's year folder).", show_default=False)] = None,
+        "--out", "-o", help="Where to write it (default: declarations/<year>/<unit>/<id>.yaml;"
+        " with --from, beside the source's year folder).", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
 ) -> None:
-    """Roll a declaration forward to a new fiscal year, for the unit to edit.
+    """Start a declaration: a blank one of KIND, or last year's rolled forward (--from).
 
-    Year-bound values move on (the period, the schedule, deadlines such as 2023年底前);
-    last year's targets stay as the starting point and are kept as history (近两年指标值);
-    the filing date is removed. Comments are kept.
+    [bold]perfdecl new KIND --unit U --year Y [--id ID] [--name NAME][/] writes every field
+    of the kind and the whole indicator framework, commented in Chinese; `perfdecl check`
+    lists the values still to fill. [bold]perfdecl new --from FILE --year Y[/] moves
+    year-bound values on (the period, the schedule, deadlines such as 2023年底前), keeps
+    last year's targets as the starting point and as history (近两年指标值), and removes
+    the filing date; comments are kept.
     """
-    from .rollforward import roll_forward
-
     with _errors():
-        if not source.is_file():
-            raise api.UsageError(f"path not found: {source}")
-        written = roll_forward(source, year, out, force=force)
-    _console().print(f"wrote {escape(str(written))}: check every value before filing")
+        if (kind is None) == (source is None):
+            raise api.UsageError("name a KIND for a blank declaration, or --from FILE to roll "
+                                 "one forward (not both)")
+        if year is None:
+            raise api.UsageError("--year is needed: the fiscal year of the new declaration")
+        if source is not None:
+            from .rollforward import roll_forward
+
+            for label, value in (("--unit", unit), ("--id", id_), ("--name", name)):
+                if value is not None:
+                    raise api.UsageError(f"{label} is for a blank declaration (KIND), "
+                                         "not with --from")
+            if not source.is_file():
+                raise api.UsageError(f"path not found: {source}")
+            written = roll_forward(source, year, out, force=force)
+            _console().print(f"wrote {escape(str(written))}: check every value before filing")
+            return
+        from .scaffold import new_declaration
+
+        assert kind is not None
+        if unit is None:
+            raise api.UsageError("--unit is needed: the unit's id, e.g. --unit shigu-sbzx")
+        written = new_declaration(kind, unit, year, id_=id_, name=name, out=out, force=force)
+    _console().print(f"wrote {escape(str(written))}: fill in every empty value, delete the "
+                     f"fields the form leaves blank, then run `perfdecl check "
+                     f"{escape(str(written))}`")
 
 
 @app.command()

@@ -1,0 +1,351 @@
+"""Starting points: a declarations repository (`perfdecl init`) and a blank declaration
+(`perfdecl new KIND`).
+
+`init` copies the files of `templates/_scaffold/` (they ship in the wheel), filling in
+the fiscal year, perfdecl's version and where perfdecl's git repository and schemas are.
+`new KIND` writes every field of the kind, in the schema's order, commented with the
+schema's Chinese titles and descriptions; every value to fill is left empty, so that
+`perfdecl check` lists what is still to do (S003 "is empty") until it is filled in or
+the field is deleted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .atomic import write_text
+from .errors import PerfdeclError, UsageError
+from .framework import FRAMEWORK
+from .resources import data_dir
+from .schema import KINDS, schema_texts
+
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+PERFDECL_GIT = "PERFDECL_GIT_URL"
+"""Written where perfdecl's git URL belongs when this installation does not know it
+(no `Source` project URL in its metadata and no --source given)."""
+
+# ---------------------------------------------------------------------------- init
+
+# Scaffold template → file in the new repository. `__YEAR__` in a path is the year.
+SCAFFOLD_FILES = (
+    ("perfdecl.toml", "perfdecl.toml"),
+    ("gitignore", ".gitignore"),
+    ("gitattributes", ".gitattributes"),
+    ("pre-commit-config.yaml", ".pre-commit-config.yaml"),
+    ("vscode-settings.json", ".vscode/settings.json"),
+    ("github-workflow.yml", ".github/workflows/perfdecl.yml"),
+    ("gitlab-ci.yml", ".gitlab-ci.yml"),
+    ("gitkeep", "declarations/__YEAR__/.gitkeep"),
+)
+
+
+def current_fiscal_year() -> int:
+    return datetime.date.today().year
+
+
+def perfdecl_source() -> str:
+    """perfdecl's git URL, from the installed package's metadata (Project-URL Source)."""
+    from importlib.metadata import PackageNotFoundError, metadata
+
+    try:
+        urls = metadata("perfdecl").get_all("Project-URL") or []
+    except PackageNotFoundError:
+        urls = []
+    for entry in urls:
+        label, _, url = str(entry).partition(",")
+        if label.strip().lower() in ("source", "repository", "source code") and url.strip():
+            return url.strip()
+    return PERFDECL_GIT
+
+
+@dataclass(frozen=True)
+class InitResult:
+    root: Path
+    written: list[Path]
+    year: int
+    source: str
+
+
+def init(folder: Path, *, year: int | None = None, source: str | None = None,
+         rev: str | None = None) -> InitResult:
+    """Scaffolds a declarations repository in `folder` (created if its parent exists).
+    Refuses, writing nothing, when any of the files exists already."""
+    year = year or current_fiscal_year()
+    _check_year(year)
+    parent = folder.absolute().parent
+    if not parent.is_dir():
+        raise UsageError(f"folder not found: {parent} (create it first, or name another folder)")
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} is a file, not a folder")
+    source = source or perfdecl_source()
+    values = {
+        "YEAR": str(year),
+        "VERSION": __version__,
+        "REV": rev or f"v{__version__}",
+        "SOURCE": source,
+        "SCHEMA": json.dumps(str(data_dir("schema") / "declaration.json"))[1:-1],
+    }
+    templates = data_dir("templates") / "_scaffold"
+    plan = [(templates / name, folder / target.replace("__YEAR__", str(year)))
+            for name, target in SCAFFOLD_FILES]
+    existing = [target for _, target in plan if target.exists()]
+    if existing:
+        names = ", ".join(str(t) for t in existing)
+        raise PerfdeclError(f"not overwriting what exists already: {names} "
+                            "(move it away, or init another folder)")
+    for template, target in plan:
+        text = template.read_text(encoding="utf-8")
+        for key, value in values.items():
+            text = text.replace(f"%%{key}%%", value)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_text(target, text)
+    return InitResult(folder, [t for _, t in plan], year, source)
+
+
+def _check_year(year: int) -> None:
+    if not 2000 <= year <= 2100:
+        raise UsageError(f"--year {year}: a fiscal year is a four-digit year, 2000 to 2100")
+
+
+# ---------------------------------------------------------------------------- schema
+
+def _schemas() -> dict[str, dict[str, Any]]:
+    return {name: json.loads(text) for name, text in schema_texts().items()}
+
+
+def resolve(node: dict[str, Any], document: str, schemas: dict[str, dict[str, Any]]
+            ) -> tuple[dict[str, Any], str]:
+    """`node` with its `$ref` followed (siblings such as title override the target's),
+    and the file the result's own references are relative to."""
+    while "$ref" in node:
+        ref = node["$ref"]
+        file, _, pointer = ref.partition("#")
+        file = file or document
+        target: Any = schemas[file]
+        for part in pointer.strip("/").split("/") if pointer.strip("/") else []:
+            target = target[part]
+        resolved, document = resolve(target, file, schemas)
+        node = {**resolved, **{k: v for k, v in node.items() if k != "$ref"}}
+    return node, document
+
+
+def properties(kind: str) -> list[tuple[str, dict[str, Any], bool]]:
+    """The kind's top-level fields in the schema's order: (name, resolved schema, required)."""
+    schemas = _schemas()
+    top = schemas[f"{kind}.json"]
+    required = set(top.get("required", []))
+    return [(name, resolve(sub, f"{kind}.json", schemas)[0], name in required)
+            for name, sub in top["properties"].items()]
+
+
+# ---------------------------------------------------------------------------- new KIND
+
+# Fields written as comments only: left out, a default applies (the configured layout,
+# the order by id), or perfdecl computes or fills them (合计, history from earlier years).
+COMMENTED = {"layout", "order", "expenses.total", "expenses.total_approximate",
+             "expenses.items.approximate", "funding.history"}  # and indicators' history
+INDICATOR_FIELDS = ("name", "target", "standard", "note", "history")
+
+
+def _generation_tree() -> dict[str, tuple[str, ...]]:
+    """The current framework: 成本指标 as level 1, not under 产出指标."""
+    return {level1: tuple(c for c in children if not (level1 == "产出指标" and c == "成本指标"))
+            for level1, children in FRAMEWORK.items()}
+
+
+def _comment(schema: dict[str, Any], required: bool) -> str:
+    title = str(schema.get("title", ""))
+    description = str(schema.get("description", ""))
+    text = title
+    if description.startswith(f"{title}：") or description.rstrip("。") == title:
+        text = description
+    elif description:
+        text = f"{title}：{description}" if title else description
+    if "enum" in schema and not all(str(v) in text for v in schema["enum"]):
+        text += f"（可选：{' | '.join(map(str, schema['enum']))}）"
+    text += "【必填】" if required else ""
+    return text
+
+
+class _Writer:
+    def __init__(self, schemas: dict[str, dict[str, Any]]) -> None:
+        self.schemas = schemas
+        self.lines: list[str] = []
+        self.quiet = False  # no comments: an indicator like the first one
+
+    def comment(self, indent: int, text: str) -> None:
+        if not self.quiet:
+            self.lines.append(" " * indent + "# " + text)
+
+    def field(self, indent: int, name: str, schema: dict[str, Any], document: str,
+              required: bool, path: str, value: Any = None, *, dash: bool = False,
+              commented: bool = False) -> None:
+        """Writes `name:` (its key at column `indent`) and its placeholder; `dash` starts
+        a list item (`- name:`, the dash two columns left of the key)."""
+        schema, document = resolve(schema, document, self.schemas)
+        at = indent - 2 if dash else indent
+        if not commented:
+            self.comment(at, _comment(schema, required))
+        commented = commented or _matches(path)
+        prefix = " " * at + ("# " if commented else "") + ("- " if dash else "")
+        kind = schema.get("type")
+        if value is not None:
+            self.lines.append(f"{prefix}{name}: {value}")
+            return
+        self.lines.append(f"{prefix}{name}:")
+        if kind == "object":
+            self.mapping(indent + 2, schema, document, path, commented=commented)
+        elif kind == "array":
+            self.item(indent + 2, schema["items"], document, path, commented=commented)
+
+    def mapping(self, indent: int, schema: dict[str, Any], document: str, path: str, *,
+                dash: bool = False, commented: bool = False) -> None:
+        required = set(schema.get("required", []))
+        for i, (name, sub) in enumerate(schema.get("properties", {}).items()):
+            self.field(indent, name, sub, document, name in required, f"{path}.{name}",
+                       dash=dash and i == 0, commented=commented)
+
+    def item(self, indent: int, schema: dict[str, Any], document: str, path: str, *,
+             commented: bool = False) -> None:
+        """One list item to fill, its dash at column `indent`."""
+        schema, document = resolve(schema, document, self.schemas)
+        if schema.get("type") == "object":
+            self.mapping(indent + 2, schema, document, path, dash=True,
+                         commented=commented)
+        else:
+            # "- " as `perfdecl fmt` writes an empty item, so a new file is canonical
+            self.lines.append(f"{' ' * indent}{'# ' if commented else ''}- ")
+
+    def indicators(self, indent: int, schema: dict[str, Any], document: str) -> None:
+        """长期 and 年度, each with every level-1 and level-2 category of the framework
+        and one indicator to fill under each."""
+        explained = False
+        for term, term_schema in schema["properties"].items():
+            term_schema, tree_doc = resolve(term_schema, document, self.schemas)
+            self.comment(indent, _comment(term_schema, False))
+            self.lines.append(f"{' ' * indent}{term}:")
+            for level1, children in _generation_tree().items():
+                l1_schema, l1_doc = resolve(term_schema["properties"][level1], tree_doc,
+                                            self.schemas)
+                self.comment(indent + 2, _comment(l1_schema, False))
+                self.lines.append(f"{' ' * (indent + 2)}{level1}:")
+                for level2 in children:
+                    l2_schema, l2_doc = resolve(l1_schema["properties"][level2], l1_doc,
+                                                self.schemas)
+                    self.comment(indent + 4, _comment(l2_schema, False).rstrip("。")
+                                 + "；用不上的二级指标整段删除，指标不止一项就复制一项")
+                    self.lines.append(f"{' ' * (indent + 4)}{level2}:")
+                    indicator, ind_doc = resolve(l2_schema["items"], l2_doc, self.schemas)
+                    required = set(indicator.get("required", []))
+                    self.quiet = explained
+                    for i, name in enumerate(INDICATOR_FIELDS):
+                        if self.quiet and name == "history":
+                            continue
+                        self.field(indent + 8, name,
+                                   indicator["properties"][name], ind_doc, name in required,
+                                   f"indicators.*.{name}", dash=i == 0)
+                    self.quiet, explained = False, True  # the first one explains its fields
+
+
+def _matches(path: str) -> bool:
+    path = path.lstrip(".")
+    if path in COMMENTED:
+        return True
+    return path.startswith("indicators.") and path.endswith(".history")
+
+
+def skeleton(kind: str, unit: str, year: int, *, id_: str | None = None,
+             name: str | None = None, layout: str | None = None,
+             schema_ref: str = "") -> str:
+    """The YAML text of a blank declaration of `kind`, every field commented in Chinese."""
+    if kind not in KINDS:
+        raise UsageError(f"unknown kind {kind!r}; kinds: {', '.join(KINDS)}")
+    schemas = _schemas()
+    top = schemas[f"{kind}.json"]
+    writer = _Writer(schemas)
+    out = writer.lines
+    out.append(f"# yaml-language-server: $schema={schema_ref}")
+    out.append(f"# {top['title']}（{year}年度）：perfdecl new {kind} 生成的空白申报表。")
+    out.append("# 每个空着的值都要填写；表上空着的栏目，连同其注释整段删除。")
+    out.append("# 填完后运行 perfdecl check：它会列出还空着的值（S003 …… is empty）。")
+    out.append("")
+    required = set(top.get("required", []))
+    document = f"{kind}.json"
+    known: dict[str, Any] = {"kind": kind, "id": id_, "fiscal_year": year,
+                             "name": _quote(name) if name else None, "layout": layout}
+    for field_name, sub in top["properties"].items():
+        if field_name == "indicators":
+            resolved, doc = resolve(sub, document, schemas)
+            writer.comment(0, _comment(resolved, False))
+            out.append("indicators:")
+            writer.indicators(2, resolved, doc)
+        elif field_name == "unit":
+            resolved, doc = resolve(sub, document, schemas)
+            writer.comment(0, _comment(resolved, True))
+            out.append("unit:")
+            for key, unit_schema in resolved["properties"].items():
+                writer.field(2, key, unit_schema, doc, key in resolved.get("required", []),
+                             f"unit.{key}", unit if key == "id" else None)
+        else:
+            writer.field(0, field_name, sub, document, field_name in required, field_name,
+                         known.get(field_name))
+        out.append("")
+    text = "\n".join(out).rstrip("\n") + "\n"
+    # the skeleton is written canonical already; this quotes the given name as fmt does
+    from .fmt import canonical
+    from .load import yaml
+
+    return canonical(yaml().load(text))
+
+
+def _quote(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def new_declaration(kind: str, unit: str, year: int, *, id_: str | None = None,
+                    name: str | None = None, out: Path | None = None,
+                    force: bool = False) -> Path:
+    """Writes a blank declaration of `kind` and returns its path: by default
+    declarations/<year>/<unit>/<id>.yaml in the repository (new-<kind>.yaml without an id)."""
+    from .config import load_config
+
+    if kind not in KINDS:
+        raise UsageError(f"unknown kind {kind!r}; kinds: {', '.join(KINDS)}")
+    _check_year(year)
+    for label, value in (("--unit", unit), ("--id", id_)):
+        if value is not None and not SLUG.fullmatch(value):
+            raise UsageError(f"{label} {value!r}: an id is lower-case letters, digits and "
+                             "single hyphens, e.g. shigu-sbzx")
+    config = load_config()
+    if out is None:
+        file_name = f"{id_ or 'new-' + kind.replace('_', '-')}.yaml"
+        out = config.root / "declarations" / str(year) / unit / file_name
+        with contextlib.suppress(ValueError):  # elsewhere: the absolute path
+            out = out.relative_to(Path.cwd().resolve())
+    if out.exists() and not force:
+        raise PerfdeclError(f"{out} exists already; edit it, or pass --force to replace it")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    text = skeleton(kind, unit, year, id_=id_, name=name, layout=config.layout_for(kind),
+                    schema_ref=_schema_ref(out, config.root))
+    write_text(out, text)
+    return out
+
+
+def _schema_ref(out: Path, root: Path) -> str:
+    """The modeline's schema: relative when the repository holds perfdecl's schemas
+    (as perfdecl's own does), else the installed schema's absolute path."""
+    schema = data_dir("schema") / "declaration.json"
+    try:
+        schema.resolve().relative_to(root.resolve())
+    except ValueError:
+        return schema.resolve().as_posix()
+    return Path(os.path.relpath(schema.resolve(), out.parent.resolve())).as_posix()
