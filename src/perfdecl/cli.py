@@ -268,6 +268,192 @@ def _watch(options: Any, run_once: Any, port: int) -> None:
         preview.stop()
 
 
+class DiffFormat(enum.StrEnum):
+    text = "text"
+    markdown = "markdown"
+    html = "html"
+    json = "json"
+    docx = "docx"
+
+
+@app.command()
+def diff(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="OLD NEW: two declaration files or two folders. With --rev: the paths to "
+        "compare (default declarations/).", show_default=False, readable=False)] = None,
+    rev: Annotated[str | None, typer.Option(
+        "--rev", help="Compare git revisions: A..B, or A against the working tree.",
+        show_default=False)] = None,
+    output_format: Annotated[DiffFormat, typer.Option(
+        "--format", "-f", help="text (terminal), markdown (merge-request comment), html "
+        "(redline page), json, or docx (the new form with Word tracked changes).")
+    ] = DiffFormat.text,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Write the report to this file (needed for docx).",
+        show_default=False)] = None,
+    exit_code: Annotated[bool, typer.Option(
+        "--exit-code", help="Exit 1 when there are differences, as `git diff --exit-code`.")
+    ] = False,
+    order: Annotated[bool, typer.Option(
+        "--order", help="Report reordered lists too (by default order is no change).")
+    ] = False,
+    textconv: Annotated[Path | None, typer.Option(
+        "--textconv", help="Print FILE as one fact per line, for git's textconv driver.",
+        show_default=False, readable=False)] = None,
+) -> None:
+    """Show what changed between two declarations, two folders or two git revisions.
+
+    Declarations are matched by id, indicators by category and name (renamed ones are
+    shown as renamed), lists by content (reordering is no change unless --order).
+    Amounts show the difference and percentage, targets whether they tightened, texts
+    their changed characters; changes that only move years on are counted, not listed.
+    """
+    from .diff import inputs
+    from .diff import report as diff_report
+
+    console = _console()
+    with _errors():
+        if textconv is not None:
+            from .diff.textconv import facts
+
+            sys.stdout.write(facts(textconv))
+            raise typer.Exit(0)
+        result, old_side, new_side = api.diff(paths or [], rev, order=order)
+        problems = old_side.problems + new_side.problems
+        for finding in problems:
+            _console(stderr=True).print(escape(plain_line(finding)))
+        if output_format == DiffFormat.docx:
+            if out is None:
+                raise api.UsageError("--format docx writes a Word file: name it with --out")
+            api.write_redline(result, out)
+        else:
+            text = {DiffFormat.markdown: diff_report.to_markdown,
+                    DiffFormat.html: diff_report.to_html}.get(output_format)
+            if output_format == DiffFormat.json:
+                rendered = diff_report.to_json(result, old_side.label, new_side.label)
+            elif text is not None:
+                rendered = text(result)
+            else:
+                rendered = None
+            if out is not None:
+                from .atomic import write_text
+
+                if rendered is None:
+                    plain = Console(file=None, record=True, width=200, no_color=True,
+                                    force_terminal=False)
+                    with plain.capture():
+                        diff_report.print_text(result, plain)
+                    rendered = plain.export_text()
+                write_text(out, rendered)
+            elif rendered is None:
+                diff_report.print_text(result, console)
+            else:
+                sys.stdout.write(rendered)
+    del inputs
+    failed = bool(problems)
+    raise typer.Exit(1 if failed or (exit_code and result.changed) else 0)
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(
+        help="The folder to set up (created if missing; its parent must exist).",
+        show_default=False, readable=False)] = Path("."),
+    year: Annotated[int | None, typer.Option(
+        "--year", help="The fiscal year of the first declarations folder (default: this "
+        "year).", show_default=False)] = None,
+    source: Annotated[str | None, typer.Option(
+        "--source", help="perfdecl's git URL, for the pre-commit hooks and the CI "
+        "examples (default: from the installed package's metadata).",
+        show_default=False)] = None,
+    rev: Annotated[str | None, typer.Option(
+        "--rev", help="The perfdecl tag or commit the hooks and CI use (default: "
+        "v<this version>).", show_default=False)] = None,
+) -> None:
+    """Set up a declarations repository: perfdecl.toml, declarations/<year>/, .gitignore,
+    .gitattributes (the diff driver), .pre-commit-config.yaml, .vscode/settings.json
+    (the schema for declarations/**/*.yaml) and CI examples for GitHub Actions and GitLab
+    CI. Existing files are never overwritten: nothing is written if any exists.
+    """
+    from .scaffold import PERFDECL_GIT
+    from .scaffold import init as run_init
+
+    console = _console()
+    with _errors():
+        result = run_init(folder, year=year, source=source, rev=rev)
+    for file in result.written:
+        console.print(f"wrote {escape(str(file))}")
+    if result.source == PERFDECL_GIT:
+        console.print(f"[bold]note[/]: replace {PERFDECL_GIT} in .pre-commit-config.yaml and "
+                      "the CI files with perfdecl's git URL (or run init with --source URL)")
+    console.print("next: git init; git config diff.perfdecl.textconv \"perfdecl diff "
+                  "--textconv\"; pre-commit install; perfdecl new project --unit <unit-id> "
+                  f"--year {result.year}")
+
+
+@app.command()
+def new(
+    kind: Annotated[str | None, typer.Argument(
+        help="The kind of blank declaration to write: project, special_fund, department or "
+        "expenditure_direction (or roll one forward with --from).",
+        show_default=False, autocompletion=lambda: list(api.KINDS))] = None,
+    source: Annotated[Path | None, typer.Option(
+        "--from", help="The declaration to roll forward (last year's).", readable=False,
+        show_default=False)] = None,
+    year: Annotated[int | None, typer.Option(
+        "--year", help="The (new) fiscal year.", show_default=False)] = None,
+    unit: Annotated[str | None, typer.Option(
+        "--unit", help="With KIND: the unit's id (the folder declarations/<year>/<unit>/).",
+        show_default=False)] = None,
+    id_: Annotated[str | None, typer.Option(
+        "--id", help="With KIND: the declaration's id (its file name); left to fill "
+        "without it.", show_default=False)] = None,
+    name: Annotated[str | None, typer.Option(
+        "--name", help="With KIND: the declaration's name (项目名称 …).",
+        show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Where to write it (default: declarations/<year>/<unit>/<id>.yaml;"
+        " with --from, beside the source's year folder).", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+) -> None:
+    """Start a declaration: a blank one of KIND, or last year's rolled forward (--from).
+
+    [bold]perfdecl new KIND --unit U --year Y [--id ID] [--name NAME][/] writes every field
+    of the kind and the whole indicator framework, commented in Chinese; `perfdecl check`
+    lists the values still to fill. [bold]perfdecl new --from FILE --year Y[/] moves
+    year-bound values on (the period, the schedule, deadlines such as 2023年底前), keeps
+    last year's targets as the starting point and as history (近两年指标值), and removes
+    the filing date; comments are kept.
+    """
+    with _errors():
+        if (kind is None) == (source is None):
+            raise api.UsageError("name a KIND for a blank declaration, or --from FILE to roll "
+                                 "one forward (not both)")
+        if year is None:
+            raise api.UsageError("--year is needed: the fiscal year of the new declaration")
+        if source is not None:
+            from .rollforward import roll_forward
+
+            for label, value in (("--unit", unit), ("--id", id_), ("--name", name)):
+                if value is not None:
+                    raise api.UsageError(f"{label} is for a blank declaration (KIND), "
+                                         "not with --from")
+            if not source.is_file():
+                raise api.UsageError(f"path not found: {source}")
+            written = roll_forward(source, year, out, force=force)
+            _console().print(f"wrote {escape(str(written))}: check every value before filing")
+            return
+        from .scaffold import new_declaration
+
+        assert kind is not None
+        if unit is None:
+            raise api.UsageError("--unit is needed: the unit's id, e.g. --unit shigu-sbzx")
+        written = new_declaration(kind, unit, year, id_=id_, name=name, out=out, force=force)
+    _console().print(f"wrote {escape(str(written))}: fill in every empty value, delete the "
+                     f"fields the form leaves blank, then run `perfdecl check "
+                     f"{escape(str(written))}`")
+
+
 @app.command()
 def bundle(
     merge: Annotated[list[Path], typer.Option(
