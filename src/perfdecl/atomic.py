@@ -23,9 +23,11 @@ def write_bytes(path: Path, data: bytes) -> None:
         else:
             os.chmod(tmp, 0o644)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.filename is None:  # say which file (ENOSPC)
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
         raise
 
 

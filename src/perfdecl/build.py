@@ -14,6 +14,7 @@ atomically; the same inputs give the same bytes.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import json
@@ -168,15 +169,41 @@ def build(options: BuildOptions) -> BuildResult:
             except PerfdeclError as exc:
                 raise UsageError(f"--layout: {exc}") from None
     out = options.out
-    out.mkdir(parents=True, exist_ok=True)
-    with _lock(out):
-        forms, units = _plan(result.built, checked.context, renderer, config, options)
-        complete = scope is None and options.shard is None
-        _Export(out, options, families, result).run(forms, units, config.root, complete)
-        if not checked.errors:
-            record.save(settings, stats, checked, config.root, partial=scope is not None)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with _lock(out):
+            _remove_parts(out)
+            forms, units = _plan(result.built, checked.context, renderer, config, options)
+            complete = scope is None and options.shard is None
+            _Export(out, options, families, result).run(forms, units, config.root, complete)
+            if not checked.errors:
+                record.save(settings, stats, checked, config.root, partial=scope is not None)
+    except OSError as exc:
+        raise PerfdeclError(_write_error(out, exc)) from None
     result.warnings = record.warnings()
     return result
+
+
+def _write_error(out: Path, exc: OSError) -> str:
+    """An unusable build folder, said plainly: which file, and why."""
+    reasons = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+               errno.EROFS: "the file system is read-only",
+               errno.EACCES: "permission denied", errno.EPERM: "permission denied",
+               errno.EEXIST: "a file is where a folder should be",
+               errno.ENOTDIR: "a file is where a folder should be"}
+    reason = reasons.get(exc.errno or 0) or exc.strerror or str(exc)
+    where = exc.filename or out
+    return (f"cannot write the build into {out}: {reason} ({where}); files already built "
+            "there are complete, and the next build finishes the rest")
+
+
+def _remove_parts(out: Path) -> None:
+    """Temporary files (.NAME.XXXX.part) left by a build that was killed while writing."""
+    for folder, _dirs, names in os.walk(out):
+        for name in names:
+            if name.startswith(".") and name.endswith(".part"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(os.path.join(folder, name))
 
 
 def _affected(changed: set[str], root: Path) -> list[Path]:

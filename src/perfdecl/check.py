@@ -54,12 +54,18 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Finding]]:
     """
     files: list[Path] = []
     findings: list[Finding] = []
+    root = _root()
     for given in paths:
         if not given.exists() and not given.is_symlink():
             raise UsageError(f"path not found: {given}")
+        outside = _escapes(given, root)
+        if outside is not None:
+            findings.append(outside)
+            continue
         if given.is_dir():
-            found = sorted(_walk(given))
-            if not found:
+            refused = len(findings)
+            found = sorted(_walk(given, root, findings))
+            if not found and len(findings) == refused:
                 findings.append(Finding("Y013", Severity.ERROR,
                                         "no declarations (*.yaml) in this folder", given, 0, 0))
             files.extend(found)
@@ -71,12 +77,54 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Finding]]:
     return list(unique.values()), findings
 
 
-def _walk(folder: Path) -> Iterable[Path]:
+def _walk(folder: Path, repo: Path, findings: list[Finding]) -> Iterable[Path]:
     for root, dirs, names in os.walk(folder):
+        for name in sorted(dirs):  # os.walk does not follow links to folders
+            path = Path(root) / name
+            if not name.startswith(".") and path.is_symlink():
+                outside = _escapes(path, repo)
+                if outside is not None:
+                    findings.append(outside)
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in names:
             if name.endswith(SUFFIXES) and not name.startswith("."):
-                yield Path(root) / name
+                path = Path(root) / name
+                outside = _escapes(path, repo) if path.is_symlink() else None
+                if outside is not None:
+                    findings.append(outside)
+                else:
+                    yield path
+
+
+def _root() -> Path:
+    from .config import load_config
+
+    try:
+        return load_config().root.resolve()
+    except Exception:  # no readable configuration: the working directory is the root
+        return Path.cwd().resolve()
+
+
+def _escapes(path: Path, root: Path) -> Finding | None:
+    """A finding when `path` goes through a symbolic link that leads out of the
+    repository (a unit's folder or file linked to /etc or another checkout)."""
+    plain = Path(os.path.abspath(path))
+    try:
+        real = path.resolve(strict=False)
+    except (OSError, RuntimeError):  # a loop of links
+        return Finding("Y016", Severity.ERROR, "symbolic link loop; refused", path, 0, 0)
+    if not _through_link(plain):
+        return None
+    if real == root or root in real.parents:
+        return None
+    return Finding("Y016", Severity.ERROR,
+                   f"symbolic link to {real}, outside the repository {root}; refused",
+                   path, 0, 0, hint="copy the declaration into the repository instead of "
+                   "linking to it")
+
+
+def _through_link(path: Path) -> bool:
+    return any(p.is_symlink() for p in [path, *path.parents])
 
 
 def check(paths: Sequence[Path], *, context: bool = True) -> CheckResult:
@@ -116,12 +164,20 @@ def model_of(document: Document | None,
         return None, findings
     schema_findings, data = validate(document)
     findings.extend(schema_findings)
-    if data is None:
+    if data is None or not _identified(data):
         return None, findings
     return model.build(document, data), findings
 
 
+def _identified(data: dict[str, object]) -> bool:
+    """Whether what the schema left of a declaration still says whose it is: an invalid
+    unit id or name is cut out with a finding, and the rest cannot be placed."""
+    unit = data.get("unit")
+    return isinstance(unit, dict) and "id" in unit and "name" in unit
+
+
 def _siblings(files: list[Path], requested: set[str]) -> list[Path]:
+    root = _root()
     folders = sorted({f.parent for f in files}, key=str)
     out: list[Path] = []
     for folder in folders:
@@ -132,6 +188,7 @@ def _siblings(files: list[Path], requested: set[str]) -> list[Path]:
         for name in names:
             path = folder / name
             if (name.endswith(SUFFIXES) and not name.startswith(".")
-                    and os.path.normpath(path) not in requested and path.is_file()):
+                    and os.path.normpath(path) not in requested and path.is_file()
+                    and not (path.is_symlink() and _escapes(path, root))):
                 out.append(path)
     return out

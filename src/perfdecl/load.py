@@ -33,6 +33,15 @@ MAX_VALUES = 200_000
 """Values after alias expansion: a few hundred in a real declaration."""
 MAX_DEPTH = 40
 """Nesting levels: a declaration nests about eight deep."""
+MAX_TEXT = 20_000
+"""Characters in one text value: the longest real 测算依据 is a few hundred; 20,000 is about
+thirteen printed pages (pandoc and Typst slow down sharply on a table cell far longer)."""
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Control characters: nothing on a paper form, and DOCX (XML) cannot hold most of them."""
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""Bidirectional overrides and isolates: they make text display in another order than it
+is stored ("trojan source"), so a reviewer would read something else than was filed."""
 
 
 class YamlDecimal(Decimal):
@@ -205,6 +214,12 @@ def parse(raw: bytes, shown: Path) -> tuple[Document | None, list[Finding]]:
     if "\x00" in text:
         line, column = _line_col(raw, raw.index(b"\x00"))
         return fail("Y004", "file contains a NUL character; is it a binary file?", line, column)
+    control = _CONTROL.search(text) or _BIDI.search(text)
+    if control:
+        line = text.count("\n", 0, control.start()) + 1
+        column = control.start() - text.rfind("\n", 0, control.start())
+        return fail("Y014", _invisible(control.group()), line, column,
+                    hint="delete it; it cannot be printed on the form")
     tab = _TAB_INDENT.search(text)
     if tab:
         line = text.count("\n", 0, tab.start()) + 1
@@ -322,7 +337,21 @@ class _Plain:
             if not node.flow_style:
                 self.positions.blocks.add(path)
             return [self.convert(v, (*path, i), depth + 1) for i, v in enumerate(node.value)]
-        return resolve(node)
+        value = resolve(node)
+        if isinstance(value, str):
+            self.text(value, node, path)
+        return value
+
+    def text(self, value: str, node: Any, path: DataPath) -> None:
+        """A text value written with escapes (`"\\u202e"`) is checked as the raw file is."""
+        if len(value) > MAX_TEXT:
+            raise self.stop("Y015", f"text of {len(value):,} characters; a text may be at most "
+                            f"{MAX_TEXT:,}", node, path,
+                            "put long material in an attachment and summarise it here")
+        bad = _CONTROL.search(value) or _BIDI.search(value)
+        if bad:
+            raise self.stop("Y014", _invisible(bad.group()), node, path,
+                            "delete the escape; it cannot be printed on the form")
 
     def mapping(self, node: libyaml.MappingNode, path: DataPath, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -391,6 +420,11 @@ def _flow_too_deep(text: str) -> tuple[int, int] | None:
         elif ch in "]}":
             depth = max(0, depth - 1)
     return None
+
+
+def _invisible(char: str) -> str:
+    kind = "bidirectional control" if _BIDI.match(char) else "control"
+    return f"{kind} character U+{ord(char):04X} in the text"
 
 
 def _line_col(raw: bytes, offset: int) -> tuple[int, int]:

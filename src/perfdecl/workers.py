@@ -92,8 +92,10 @@ def export_unit(task: UnitTask) -> list[Written]:
     wanted = [fmt for fmt, wants in (
         ("docx", any("docx" in f.stale for f in work)),
         ("typst", any(not Path(f.body).is_file() for f in work))) if wants]
+    named = sorted({s for f in work for s in f.sources})
+    what = ", ".join(named[:5]) + (f" and {len(named) - 5} more" if len(named) > 5 else "")
     converted = converter.forms([f.html for f in work], wanted, [f.epoch for f in work],
-                                task.stem.rsplit("/", 1)[0]) if wanted else [{} for _ in work]
+                                what or task.stem) if wanted else [{} for _ in work]
     for form, output in zip(work, converted, strict=True):
         what = form.sources[0] if len(form.sources) == 1 else form.stem
         if "html" in form.stale:

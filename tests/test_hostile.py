@@ -1,0 +1,533 @@
+"""Hostile and broken input (issue 6): nothing crashes, nothing runs, nothing is lost.
+
+Injection: text that is markup in one of the languages a form passes through (HTML,
+Jinja, pandoc's Markdown and raw blocks, Typst, LaTeX) is built into HTML, DOCX and PDF
+and diffed with every reporter, and read back: it must appear literally, and nothing it
+names (/etc/passwd) may be read. Control characters, bidirectional overrides and very
+long texts are refused by `check` with a finding. Paths: no id, unit or layout name
+reaches outside the repository and the build folder; symbolic links out of the
+repository are refused. Faults: SIGKILL at random moments, two builds at once, an
+unwritable or full output folder, pandoc and Typst failures. Fuzzing: hypothesis, with
+HOSTILE_EXAMPLES cases per property (a few dozen here; `nox -s fuzz` runs 10,000).
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import io
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from perfdecl.load import MAX_FILE_BYTES, MAX_TEXT
+
+from .conftest import DECLARATIONS
+
+UNIT = "yangxin-ylbx"
+BASE = DECLARATIONS / "2024" / UNIT / "jihe-gongzuo.yaml"
+PASSWD = "root:x:0:0"
+
+PAYLOADS = {
+    "html": '<script>alert(1)</script><img src=x onerror=alert(2)><a href="javascript:x">a</a>',
+    "jinja": "{{ 7*7 }} {% for x in range(3) %}X{% endfor %} {# c #} {{ config }}",
+    "typst": '#read("/etc/passwd") #import "/etc/passwd": * #include "/etc/passwd" '
+             "$x^2$ #{1+1} #pagebreak() #set page(paper: \"a6\") ]",
+    "pandoc": '```{=typst}\n#read("/etc/passwd")\n``` `<w:br/>`{=openxml} ::: {.pagebreak} '
+              '<div class="pagebreak">x</div> [x]{.center} <!-- c -->',
+    "markdown": "# 标题 __粗__ *斜* [link](http://x) ![i](/etc/passwd) | a | b | > q",
+    "latex": r"\input{/etc/passwd} \begin{document} $\alpha$ \\ % comment \end{document}",
+}
+LONG = ("长文本<b>{{x}}</b>#read(\"/etc/passwd\")" * MAX_TEXT)[:MAX_TEXT]
+
+
+def run(*args: str, cwd: Path, timeout: int = 600,
+        env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environ = {**os.environ, "COLUMNS": "200", **(env or {})}
+    environ.pop("FORCE_COLOR", None)
+    return subprocess.run([sys.executable, "-m", "perfdecl", *args], cwd=cwd, text=True,
+                          capture_output=True, timeout=timeout, env=environ)
+
+
+def quoted(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def hostile(text: str, ident: str = "jihe-gongzuo") -> str:
+    """The base declaration with `text` in its name, a goal and a target."""
+    source = BASE.read_text(encoding="utf-8")
+    source = source.replace("id: jihe-gongzuo", f"id: {ident}")
+    source = source.replace("name: 稽核工作费用", f"name: {quoted('稽核' + text)}")
+    source = source.replace("          target: 全年", f"          target: {quoted(text)}")
+    source = source.replace("    - 确保全县参保人员缴纳和待遇领取正规运行\n  annual",
+                            f"    - {quoted(text)}\n  annual")
+    return source
+
+
+def make_repo(root: Path) -> Path:
+    repo = root / "repo"
+    shutil.copytree(DECLARATIONS / "2024" / UNIT, repo / "declarations" / "2024" / UNIT)
+    (repo / "perfdecl.toml").write_text("", encoding="utf-8")
+    return repo
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def html_text(page: str) -> str:
+    return htmllib.unescape(re.sub(r"<[^>]+>", "", page))
+
+
+def docx_text(path: Path) -> str:
+    xml = zipfile.ZipFile(path).read("word/document.xml").decode("utf-8")
+    return htmllib.unescape("".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml)))
+
+
+def pdf_text(path: Path) -> str:
+    return "".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+
+
+# ------------------------------------------------------------------------ injection
+
+
+@pytest.fixture(scope="module")
+def injected(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A unit holding one declaration per payload and one with the longest text allowed,
+    built in every format."""
+    repo = make_repo(tmp_path_factory.mktemp("inject"))
+    folder = repo / "declarations" / "2024" / UNIT
+    for key, text in PAYLOADS.items():
+        (folder / f"inj-{key}.yaml").write_text(hostile(text, f"inj-{key}"), encoding="utf-8")
+    long = re.sub(r"(?m)^overview: .*$", lambda _: f"overview: {quoted(LONG)}",
+                  hostile("长", "inj-long"))
+    (folder / "inj-long.yaml").write_text(long, encoding="utf-8")
+    result = run("build", cwd=repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return repo
+
+
+@pytest.mark.parametrize("key", PAYLOADS)
+def test_markup_is_shown_literally_in_every_format(injected: Path, key: str) -> None:
+    text = PAYLOADS[key]
+    stem = injected / "build" / "2024" / UNIT / f"inj-{key}"
+    page = stem.with_suffix(".html").read_text(encoding="utf-8")
+    assert text in html_text(page)
+    assert "<script" not in page and "<img" not in page
+    assert squeeze(text) in squeeze(docx_text(stem.with_suffix(".docx")))
+    pdf = stem.with_suffix(".pdf")
+    assert squeeze(text) in squeeze(pdf_text(pdf))
+    assert len(pypdf.PdfReader(pdf).pages) == len(pypdf.PdfReader(
+        injected / "build" / "2024" / UNIT / "jihe-gongzuo.pdf").pages)
+    for file in (injected / "build").rglob("*"):
+        if file.is_file() and file.suffix in (".html", ".docx", ".pdf", ".json", ".typ"):
+            data = file.read_bytes()
+            assert PASSWD.encode() not in data, file
+    combined = injected / "build" / "2024" / UNIT / f"{UNIT}-2024"
+    assert squeeze(text) in squeeze(docx_text(combined.with_suffix(".docx")))
+    assert squeeze(text) in squeeze(pdf_text(combined.with_suffix(".pdf")))
+
+
+def test_the_longest_text_allowed_is_built_whole(injected: Path) -> None:
+    stem = injected / "build" / "2024" / UNIT / "inj-long"
+    assert LONG in html_text(stem.with_suffix(".html").read_text(encoding="utf-8"))
+    assert squeeze(LONG) in squeeze(docx_text(stem.with_suffix(".docx")))
+    assert squeeze(LONG) in squeeze(pdf_text(stem.with_suffix(".pdf")))
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "json", "docx"])
+def test_markup_is_shown_literally_by_every_diff_reporter(tmp_path: Path, fmt: str) -> None:
+    from rich.console import Console
+
+    from perfdecl import api
+    from perfdecl.diff import report
+
+    old = tmp_path / "old" / "jihe-gongzuo.yaml"
+    new = tmp_path / "new" / "jihe-gongzuo.yaml"
+    old.parent.mkdir()
+    new.parent.mkdir()
+    shutil.copy(BASE, old)
+    new.write_text(hostile(" ".join(PAYLOADS.values())), encoding="utf-8")
+    result, before, after = api.diff([old, new])
+    assert result.declarations and not before.problems and not after.problems
+    if fmt == "docx":
+        api.write_redline(result, tmp_path / "redline.docx")
+        xml = zipfile.ZipFile(tmp_path / "redline.docx").read("word/document.xml")
+        assert b"<w:br/>" not in xml and PASSWD.encode() not in xml
+        shown = docx_text(tmp_path / "redline.docx")
+    elif fmt == "html":
+        page = report.to_html(result)
+        assert "<script" not in page and "<img" not in page and "<div" not in page
+        shown = html_text(page)
+    elif fmt == "json":
+        shown = "\n".join(_strings(json.loads(report.to_json(result, "old", "new"))))
+    elif fmt == "markdown":
+        text = report.to_markdown(result)
+        assert not re.search(r"(?<!\\)<(script|img|div)", text)
+        shown = re.sub(r"\\(.)", r"\1", text.replace("<br>", "\n"))
+    else:
+        console = Console(file=io.StringIO(), width=200, no_color=True, force_terminal=False)
+        report.print_text(result, console)
+        shown = console.file.getvalue()  # type: ignore[attr-defined]
+    for key, payload in PAYLOADS.items():
+        assert squeeze(payload) in squeeze(shown), key
+    assert PASSWD not in shown
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("a\x07b", "Y014"), ("a\x1b[31mred", "Y014"), ("a\x7fb", "Y014"), ("a\x85b", "Y014"),
+    ("abc\u202edcba", "Y014"), ("a\u2066b\u2069", "Y014"),
+    ("长" * (MAX_TEXT + 1), "Y015"), ("长" * (1024 * 1024 // 3), "Y015"),
+])
+def test_unprintable_and_overlong_text_is_refused(tmp_path: Path, text: str, code: str) -> None:
+    escaped = tmp_path / "escaped.yaml"
+    escaped.write_text(hostile(text), encoding="utf-8")  # json-quoted: \u escapes
+    raw = tmp_path / "raw.yaml"
+    raw.write_text(hostile(text).replace(quoted("稽核" + text), "'稽核" + text + "'"),
+                   encoding="utf-8")
+    for file in (escaped, raw):
+        result = run("check", str(file), cwd=tmp_path)
+        assert result.returncode == 1, result.stdout
+        assert f"error {code}" in result.stdout and "Traceback" not in result.stderr
+        assert re.search(rf"{file.name}:\d+:\d+: error {code}", result.stdout), result.stdout
+
+
+def test_a_file_above_the_size_limit_is_refused(tmp_path: Path) -> None:
+    file = tmp_path / "big.yaml"
+    file.write_text(hostile("x") + "# " + "x" * MAX_FILE_BYTES + "\n", encoding="utf-8")
+    result = run("check", str(file), cwd=tmp_path)
+    assert result.returncode == 1 and "error Y008" in result.stdout
+
+
+# ---------------------------------------------------------------------------- paths
+
+
+def single(root: Path) -> Path:
+    """A repository holding the base declaration alone."""
+    repo = root / "repo"
+    folder = repo / "declarations" / "2024" / UNIT
+    folder.mkdir(parents=True)
+    shutil.copy(BASE, folder / BASE.name)
+    (repo / "perfdecl.toml").write_text("", encoding="utf-8")
+    return repo
+
+
+def everything(folder: Path) -> set[Path]:
+    return {p for p in folder.rglob("*")}
+
+
+NAMES = ["../../../escaped", "/tmp/absolute", "..", "a/../../b", "CON", "nul", "aux.yaml",
+         "COM1", "a\\..\\b", "x" * 300, "a\x00b", "~root", "$HOME", "build/../../x"]
+
+
+@pytest.mark.parametrize("field", ["id", "unit.id", "layout"])
+@pytest.mark.parametrize("name", NAMES)
+def test_no_name_leads_outside_the_repository(tmp_path: Path, field: str, name: str) -> None:
+    repo = single(tmp_path)
+    file = repo / "declarations" / "2024" / UNIT / BASE.name
+    source = file.read_text(encoding="utf-8")
+    value = quoted(name)
+    source = {"id": lambda: source.replace("id: jihe-gongzuo", f"id: {value}"),
+              "unit.id": lambda: source.replace(f"  id: {UNIT}", f"  id: {value}"),
+              "layout": lambda: source.replace("layout: yangxin-2024", f"layout: {value}")}[
+        field]()
+    file.write_text(source, encoding="utf-8")
+    before = everything(tmp_path)
+    result = run("build", "--to", "html", cwd=repo)
+    assert result.returncode == 1, result.stdout
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert "error" in result.stdout
+    assert everything(tmp_path) - before <= {p for p in everything(repo / "build")}
+    assert not any(p.suffix == ".html" for p in everything(tmp_path))
+
+
+def test_a_symlink_out_of_the_repository_is_refused(tmp_path: Path) -> None:
+    repo = single(tmp_path)
+    outside = tmp_path / "outside" / "other-unit"
+    outside.mkdir(parents=True)
+    shutil.copy(BASE, outside / "linked.yaml")
+    (repo / "declarations" / "2024" / "other-unit").symlink_to(outside)
+    (repo / "declarations" / "2024" / UNIT / "passwd.yaml").symlink_to("/etc/passwd")
+    result = run("build", "--to", "html", cwd=repo)
+    assert result.returncode == 1
+    for link, target in (("other-unit", outside), (f"{UNIT}/passwd.yaml", "/etc/passwd")):
+        assert (f"declarations/2024/{link}: error Y016: symbolic link to {target}, outside "
+                f"the repository {repo}; refused") in result.stdout, result.stdout
+    assert PASSWD not in result.stdout + result.stderr
+    assert not (repo / "build" / "2024").exists()
+    direct = run("check", "declarations/2024/other-unit", cwd=repo)
+    assert direct.returncode == 1 and "error Y016" in direct.stdout
+
+
+def test_a_symlink_inside_the_repository_is_followed(tmp_path: Path) -> None:
+    repo = single(tmp_path)
+    kept = repo / "shared" / "jihe-gongzuo.yaml"
+    kept.parent.mkdir()
+    (repo / "declarations" / "2024" / UNIT / BASE.name).rename(kept)
+    (repo / "declarations" / "2024" / UNIT / BASE.name).symlink_to(kept)
+    result = run("build", "--to", "html", cwd=repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (repo / "build" / "2024" / UNIT / "jihe-gongzuo.html").is_file()
+
+
+# ---------------------------------------------------------------------------- faults
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+            if p.is_file() and ".perfdecl" not in p.parts}
+
+
+KILLS = int(os.environ.get("HOSTILE_KILLS", "10"))
+
+
+def test_sigkill_at_random_moments_loses_nothing(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path)
+    env = {"SOURCE_DATE_EPOCH": "1700000000"}
+    started = time.monotonic()
+    clean = run("build", "--out", "clean", "--jobs", "2", cwd=repo, env=env)
+    duration = time.monotonic() - started
+    assert clean.returncode == 0, clean.stderr
+    reference = outputs(repo / "clean")
+    chance = random.Random(6)
+    checked = 0
+    environ = {**os.environ, **env}
+    for _ in range(KILLS):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "perfdecl", "build", "--out", "killed", "--jobs", "2"],
+            cwd=repo, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True)
+        time.sleep(chance.uniform(0.2, duration))
+        running = process.poll() is None
+        if running:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        for name, data in outputs(repo / "killed").items():
+            if name.rsplit("/", 1)[-1].startswith("."):
+                assert name.endswith(".part"), name  # a temporary file, never a final name
+                continue
+            assert data == reference[name], f"{name} is not the complete file"
+            checked += 1
+    finished = run("build", "--out", "killed", "--jobs", "2", cwd=repo, env=env)
+    assert finished.returncode == 0, finished.stderr
+    assert outputs(repo / "killed") == reference
+    print(f"{KILLS} kills, {checked} files checked after them")
+
+
+def test_two_builds_at_once_one_waits_its_turn(tmp_path: Path) -> None:
+    import fcntl
+
+    repo = single(tmp_path)
+    state = repo / "build" / ".perfdecl"
+    state.mkdir(parents=True)
+    with open(state / "lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        result = run("build", "--to", "html", cwd=repo)
+    assert result.returncode != 0
+    assert "another perfdecl build is writing to build" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (repo / "build" / "2024").exists()
+    both = [subprocess.Popen([sys.executable, "-m", "perfdecl", "build", "--to", "html,docx"],
+                             cwd=repo, text=True, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE) for _ in range(2)]
+    results = [(p.wait(timeout=300), p.stderr.read() if p.stderr else "") for p in both]
+    assert any(code == 0 for code, _ in results), results
+    for code, err in results:
+        assert code == 0 or "another perfdecl build is writing" in err, err
+    again = run("build", "--to", "html,docx", "--out", "again", cwd=repo)
+    assert again.returncode == 0
+    assert outputs(repo / "build") == outputs(repo / "again")
+
+
+def test_an_unwritable_output_folder_is_a_clear_error(tmp_path: Path) -> None:
+    repo = single(tmp_path)
+    (repo / "build").write_text("not a folder", encoding="utf-8")
+    result = run("build", "--to", "html", cwd=repo)
+    assert result.returncode != 0
+    assert "cannot write the build into build: a file is where a folder should be" \
+        in result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    nested = run("build", "--to", "html", "--out", "build/inner", cwd=repo)
+    assert "a file is where a folder should be" in nested.stderr
+
+
+def _mount(*options: str) -> Path | None:
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        return None
+    point = Path(os.environ.get("TMPDIR", "/tmp")) / f"perfdecl-mnt-{os.getpid()}"
+    point.mkdir(exist_ok=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", ",".join(options), "tmpfs",
+                           str(point)], capture_output=True)
+    return point if done.returncode == 0 else None
+
+
+@pytest.mark.parametrize("kind", ["full", "read-only"])
+def test_a_full_or_read_only_disk_is_a_clear_error(tmp_path: Path, kind: str) -> None:
+    repo = make_repo(tmp_path)
+    point = _mount("size=1m") if kind == "full" else _mount("size=1m", "ro")
+    if point is None:
+        pytest.skip("mounting a small tmpfs needs root")
+    try:
+        result = run("build", "--out", str(point / "build"), cwd=repo)
+        reason = "the disk is full" if kind == "full" else "the file system is read-only"
+        assert result.returncode != 0
+        assert f"cannot write the build into {point / 'build'}: {reason}" in result.stderr
+        assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+        assert not list(point.rglob("*.part"))
+    finally:
+        subprocess.run(["umount", str(point)], check=False)
+        point.rmdir()
+
+
+def test_a_pandoc_failure_names_the_declarations(tmp_path: Path) -> None:
+    repo = single(tmp_path)
+    fake = tmp_path / "pandoc"
+    from perfdecl.export import pandoc
+
+    fake.write_text(f"""#!/bin/sh
+case "$1" in
+  lua) echo 'pandoc: out of memory' >&2; exit 1 ;;
+  *) exec {pandoc()} "$@" ;;
+esac
+""", encoding="utf-8")
+    fake.chmod(0o755)
+    result = run("build", "--to", "docx", cwd=repo, env={"PYPANDOC_PANDOC": str(fake)})
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert f"declarations/2024/{UNIT}/jihe-gongzuo.yaml" in result.stderr, result.stderr
+    assert "pandoc" in result.stderr
+
+
+def test_a_typst_failure_names_the_declaration() -> None:
+    from perfdecl.export import ExportError, Typesetter
+
+    with pytest.raises(ExportError, match=r"^declarations/x\.yaml: Typst failed: ."):
+        Typesetter([]).pdf("#let x = (", "t", 0, "declarations/x.yaml")
+
+
+# ---------------------------------------------------------------------------- fuzzing
+
+from hypothesis import HealthCheck, event, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from typer.testing import CliRunner  # noqa: E402
+
+EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "200"))
+"""Cases per property: `nox -s fuzz` sets 10,000."""
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize="HOSTILE_SEED" not in os.environ,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                       HealthCheck.function_scoped_fixture])
+SAMPLES = [p.read_bytes() for p in sorted(DECLARATIONS.rglob("*.yaml"))[:12]]
+
+
+@st.composite
+def mangled(draw: st.DrawFn) -> bytes:
+    """A real declaration with bytes inserted, deleted or replaced, or plain noise."""
+    if draw(st.booleans()):
+        return draw(st.binary(max_size=2000))
+    data = bytearray(draw(st.sampled_from(SAMPLES)))
+    for _ in range(draw(st.integers(1, 8))):
+        at = draw(st.integers(0, len(data)))
+        how = draw(st.sampled_from(["insert", "delete", "replace"]))
+        piece = draw(st.one_of(st.binary(min_size=1, max_size=8), st.sampled_from(
+            [b"&a", b"*a", b"<<: *a", b"[", b"{", b"\t", b"\xef\xbb\xbf", b": ", b"- ", b"\n  ",
+             b"!!python/object:os.system", b"!!binary", b"%YAML 1.1\n---\n", b"'", b'"',
+             b"\x00", b"\xff", b"\\u202e", "\u202e".encode()])))
+        if how == "insert":
+            data[at:at] = piece
+        elif how == "delete":
+            del data[at: at + len(piece)]
+        else:
+            data[at: at + len(piece)] = piece
+    return bytes(data)
+
+
+@FUZZ
+@given(raw=mangled())
+def test_fuzz_check_never_crashes(tmp_path: Path, raw: bytes) -> None:
+    from perfdecl.cli import app
+
+    file = tmp_path / "fuzz.yaml"
+    file.write_bytes(raw)
+    result = CliRunner().invoke(app, ["check", str(file)])
+    assert result.exit_code in (0, 1), (result.output, result.exception)
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        result.exception
+    assert "Traceback" not in result.output and "internal error" not in result.output
+
+
+PRINTABLE = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Co", "Cn",
+                                                                       "Zl", "Zp"),
+                                  exclude_characters="\u202a\u202b\u202c\u202d\u202e"
+                                                     "\u2066\u2067\u2068\u2069"),
+                    min_size=1, max_size=80).filter(lambda t: t.strip() == t and t.strip())
+HOSTILE_TEXT = st.one_of(PRINTABLE, st.sampled_from(list(PAYLOADS.values())),
+                         st.builds(lambda a, b: a + b, PRINTABLE,
+                                   st.sampled_from(list(PAYLOADS.values()))))
+
+
+@st.composite
+def declarations(draw: st.DrawFn) -> str:
+    """The base declaration with arbitrary texts in its text fields and an arbitrary
+    budget: schema-valid, whatever the budget rules then say."""
+    source = hostile(draw(HOSTILE_TEXT))
+    for field in ("overview", "prior_years"):
+        source = re.sub(rf"(?m)^{field}: .*$", lambda _, f=field: f"{f}: "
+                        f"{quoted(draw(HOSTILE_TEXT))}", source)
+    source = re.sub(r"(?m)^(        - name: ).*$", lambda m: m.group(1) + quoted(
+        draw(HOSTILE_TEXT)), source)
+    amount = draw(st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False))
+    return re.sub(r"(?m)^(  (?:total|multi_year_total|general_budget|    amount): ).*$",
+                  lambda m: m.group(1) + str(amount), source)
+
+
+@FUZZ
+@given(text=declarations())
+def test_fuzz_build_and_diff_never_crash(tmp_path_factory: pytest.TempPathFactory,
+                                         text: str) -> None:
+    from rich.console import Console
+
+    from perfdecl import api
+    from perfdecl.build import BuildOptions, build
+    from perfdecl.diff import report
+
+    repo = tmp_path_factory.mktemp("fuzz")
+    (repo / "perfdecl.toml").write_text("", encoding="utf-8")
+    folder = repo / "declarations" / "2024" / UNIT
+    folder.mkdir(parents=True)
+    (folder / BASE.name).write_text(text, encoding="utf-8")
+    before = os.getcwd()
+    os.chdir(repo)
+    try:
+        result = build(BuildOptions([Path("declarations")], Path("build"), ["html"], jobs=1))
+    finally:
+        os.chdir(before)
+    page = folder.parent.parent.parent / "build" / "2024" / UNIT / "jihe-gongzuo.html"
+    assert result.failed or page.is_file()
+    event("built" if page.is_file() else "refused by check")
+    changed, _old, new = api.diff([BASE, folder / BASE.name])
+    assert not new.problems or result.failed
+    report.to_markdown(changed)
+    report.to_html(changed)
+    json.loads(report.to_json(changed, "old", "new"))
+    report.print_text(changed, Console(file=io.StringIO(), width=120))
+    shutil.rmtree(repo)
