@@ -84,3 +84,12 @@ def test_real_process_prints_no_traceback_on_every_bad_file() -> None:
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert "internal error" not in result.stderr
+
+
+def test_too_many_declarations_in_one_run(perfdecl, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """The bound on declarations per run (lowered here so that the examples exceed it)."""
+    monkeypatch.setattr("perfdecl.check.MAX_DECLARATIONS", 20)
+    result = perfdecl("check", "declarations", cwd=REPO)
+    assert result.exit_code == 1
+    assert ("declarations: error Y017: 22 declarations in one run; perfdecl takes at most "
+            "20 at once") in result.stdout

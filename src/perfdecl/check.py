@@ -46,6 +46,12 @@ class CheckResult:
         return {f.file for f in self.findings if f.severity == Severity.ERROR}
 
 
+MAX_DECLARATIONS = 50_000
+"""Declarations in one run: a county's year is a few thousand; past this, one run would
+hold more in memory than a CI runner has (about 0.2 MB a declaration). Split by year or
+unit, or use `build --shard`."""
+
+
 def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Finding]]:
     """The declaration files under `paths`, in a stable order.
 
@@ -74,6 +80,11 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Finding]]:
     unique: dict[str, Path] = {}
     for f in files:
         unique.setdefault(os.path.normpath(f), f)
+    if len(unique) > MAX_DECLARATIONS:
+        return [], [*findings, Finding(
+            "Y017", Severity.ERROR, f"{len(unique):,} declarations in one run; perfdecl takes "
+            f"at most {MAX_DECLARATIONS:,} at once", paths[0], 0, 0,
+            hint="check or build a year or a unit at a time, or split a build with --shard")]
     return list(unique.values()), findings
 
 

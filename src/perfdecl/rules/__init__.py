@@ -114,6 +114,7 @@ FILE_AND_SCHEMA = [
     Rule("Y015", Severity.ERROR, "text-length", "a text value is at most 20,000 characters"),
     Rule("Y016", Severity.ERROR, "inside-repository",
          "declaration files and folders do not link outside the repository"),
+    Rule("Y017", Severity.ERROR, "declaration-count", "one run takes at most 50,000 declarations"),
     Rule("S001", Severity.ERROR, "known-field", "every field is one the schema knows"),
     Rule("S002", Severity.ERROR, "required-field", "required fields are present"),
     Rule("S003", Severity.ERROR, "field-type", "each value has the right type"),
