@@ -103,25 +103,6 @@ class Renderer:
             raise TemplateError(f"{exc.filename or name}:{exc.lineno}: template error: "
                                 f"{exc.message}") from None
 
-    def template_sources(self, kind: str, layout: str) -> list[Path]:
-        """The template files a layout is made of (itself and what it includes or
-        extends), for deciding whether a form must be rebuilt."""
-        template = self.template(kind, layout)
-        loader = self.env.loader
-        assert loader is not None and template.name is not None
-        seen: list[Path] = []
-        queue = [template.name]
-        while queue:
-            name = queue.pop()
-            source, filename, _ = loader.get_source(self.env, name)
-            path = Path(filename or name)
-            if path in seen:
-                continue
-            seen.append(path)
-            queue += re.findall(r"""{%-?\s*(?:include|extends|import|from)\s+["']([^"']+)["']""",
-                                source)
-        return seen
-
     def render(self, declaration: Declaration, unit: Sequence[Declaration],
                layout: str | None = None,
                earlier: Callable[[int], Declaration | None] | None = None) -> str:
