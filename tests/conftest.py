@@ -13,7 +13,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from perfdecl.cli import app
+from perfdecl import i18n
+
+i18n.activate("en")  # the expected outputs are English, whatever this machine's locale
+from perfdecl.cli import app  # noqa: E402  (its help is translated as it is defined)
 
 REPO = Path(__file__).resolve().parents[1]
 DECLARATIONS = REPO / "declarations"
@@ -59,6 +62,7 @@ def perfdecl(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Run]:
             result = CliRunner().invoke(app, list(args), catch_exceptions=False)
         finally:
             os.chdir(before)
+            i18n.activate("en")  # a run with --lang zh speaks Chinese for itself only
         return Run(result.exit_code, result.stdout, result.stderr)
 
     return run

@@ -422,7 +422,11 @@ def test_t003_deadline_names_another_year(tmp_path: Path) -> None:
 def test_t003_deadline_in_the_fiscal_year(tmp_path: Path) -> None:
     # annual targets name the fiscal year; long-term ones may name a later year
     data = declaration(indicators={
-        "annual": {"产出指标": {"时效指标": [{"name": "拨付时限", "target": "2023年12月底前"}]}},
+        "annual": {"产出指标": {"时效指标": [
+            {"name": "拨付时限", "target": "2023年12月底前"},
+            # deadlines without a year are in every year
+            {"name": "年底结算", "target": "12月底前"},
+            {"name": "按月发放", "target": "每月10日前"}]}},
         "long_term": {
             "产出指标": {"时效指标": [{"name": "全部完成时限", "target": "2025年底前"}]},
             "效益指标": {"社会效益指标": [{"name": "补助覆盖率", "target": "≥98%"}]},

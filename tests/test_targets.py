@@ -52,6 +52,11 @@ CASES = [
     ("2023年内", D, None, None, None, 2023),
     ("12月底前", D, None, None, None, None),
     ("2024年度", D, None, None, None, 2024),
+    # recurring deadlines, as 时效指标 write them
+    ("每月10日前", D, None, None, None, None),
+    ("每月15号前", D, None, None, None, None),
+    ("每年3月底前", D, None, None, None, None),
+    ("每季度5日前", D, None, None, None, None),
     # an operator said twice agrees; said two ways it contradicts itself
     ("≥95%以上", Q, "≥", "95", "%", None),
     ("≥95%以下", U, None, None, None, None),

@@ -1,5 +1,22 @@
-"""`python -m perfdecl`: the same as the `perfdecl` command."""
+"""`perfdecl` and `python -m perfdecl`.
 
-from .cli import main
+The language is chosen before the command line is built, because its help texts are
+translated as the commands are defined.
+"""
 
-main()
+from __future__ import annotations
+
+import sys
+
+from . import i18n
+
+
+def main() -> None:
+    i18n.activate(i18n.detect(sys.argv[1:]))
+    from .cli import main as run
+
+    run()
+
+
+if __name__ == "__main__":
+    main()

@@ -14,6 +14,7 @@ from .diff import DiffResult, compare, compare_pair
 from .diff.inputs import Side, from_paths, from_revision, parse_range
 from .errors import Finding, PerfdeclError, UsageError
 from .fmt import format_file
+from .i18n import _
 from .resources import data_dir
 from .rules import Rule, all_rules
 from .schema import KIND_TITLES, KINDS, schema_of, schema_texts
@@ -61,13 +62,14 @@ def diff(paths: Sequence[Path], rev: str | None = None, *,
         new = from_revision(new_rev, scope) if new_rev else from_paths(scope, "working tree")
         return compare(old.declarations, new.declarations, order=order), old, new
     if len(paths) != 2:
-        raise UsageError("diff takes OLD and NEW (two files or two folders), or --rev A[..B]")
+        raise UsageError(_("diff takes OLD and NEW (two files or two folders), "
+                           "or --rev A[..B]"))
     old_path, new_path = paths
     for p in paths:
         if not p.exists():
-            raise UsageError(f"path not found: {p}")
+            raise UsageError(_("path not found: {path}").format(path=p))
     if old_path.is_dir() != new_path.is_dir():
-        raise UsageError("compare a file with a file, or a folder with a folder")
+        raise UsageError(_("compare a file with a file, or a folder with a folder"))
     old, new = from_paths([old_path]), from_paths([new_path])
     if old_path.is_dir():
         return compare(old.declarations, new.declarations, order=order), old, new
@@ -100,7 +102,8 @@ def bundled_schema(kind: str) -> dict[str, Any]:
     """The schema of `kind` with the shared definitions copied in: one self-contained
     document for tools that do not follow references to other files."""
     if kind not in KINDS:
-        raise UsageError(f"unknown kind {kind!r}; kinds: {', '.join(KINDS)}")
+        raise UsageError(_("unknown kind {kind}; kinds: {kinds}").format(
+            kind=repr(kind), kinds=", ".join(KINDS)))
     common = json.loads(schema_texts()["common.json"])["$defs"]
     text = json.dumps(schema_of(kind), ensure_ascii=False)
     text = text.replace('"common.json#/$defs/', '"#/$defs/')

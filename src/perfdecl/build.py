@@ -33,6 +33,7 @@ from .atomic import write_bytes
 from .check import CheckResult, check, discover, read
 from .config import Config, load_config
 from .errors import PerfdeclError, UsageError
+from .i18n import _
 from .model import Declaration
 from .render import Renderer
 
@@ -105,9 +106,10 @@ def _digest(*parts: str) -> str:
 
 def parse_shard(text: str) -> tuple[int, int]:
     """`2/3` → (2, 3): the second of three parts."""
-    i, _, n = text.partition("/")
+    i, _slash, n = text.partition("/")
     if not (i.isdigit() and n.isdigit() and 1 <= int(i) <= int(n)):
-        raise UsageError(f"--shard takes I/N with 1 ≤ I ≤ N, such as 1/4; got {text!r}")
+        raise UsageError(_("--shard takes I/N with 1 ≤ I ≤ N, such as 1/4; got {text}")
+                         .format(text=repr(text)))
     return int(i), int(n)
 
 
@@ -128,8 +130,8 @@ def parse_formats(text: str) -> list[str]:
     formats = [f.strip() for f in text.split(",") if f.strip()]
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
-        raise UsageError(f"--to takes a comma-separated list of {', '.join(FORMATS)}; "
-                         f"got {text!r}")
+        raise UsageError(_("--to takes a comma-separated list of {formats}; got {text}")
+                         .format(formats=", ".join(FORMATS), text=repr(text)))
     return [f for f in FORMATS if f in formats]
 
 
@@ -142,7 +144,7 @@ def build(options: BuildOptions) -> BuildResult:
     """
     config = load_config()
     renderer = Renderer(config)
-    files, _ = discover(options.paths)
+    files, _problems = discover(options.paths)
     record = _Inputs(options.out)
     settings = _Inputs.settings(config, renderer, options)
     stats = _Inputs.stats(files, config.root)
@@ -167,7 +169,7 @@ def build(options: BuildOptions) -> BuildResult:
             try:
                 renderer.template(kind, options.layout)
             except PerfdeclError as exc:
-                raise UsageError(f"--layout: {exc}") from None
+                raise UsageError(_("--layout: {error}").format(error=exc)) from None
     out = options.out
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -186,15 +188,17 @@ def build(options: BuildOptions) -> BuildResult:
 
 def _write_error(out: Path, exc: OSError) -> str:
     """An unusable build folder, said plainly: which file, and why."""
-    reasons = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
-               errno.EROFS: "the file system is read-only",
-               errno.EACCES: "permission denied", errno.EPERM: "permission denied",
-               errno.EEXIST: "a file is where a folder should be",
-               errno.ENOTDIR: "a file is where a folder should be"}
+    reasons = {errno.ENOSPC: _("the disk is full"),
+               errno.EDQUOT: _("the disk quota is used up"),
+               errno.EROFS: _("the file system is read-only"),
+               errno.EACCES: _("permission denied"), errno.EPERM: _("permission denied"),
+               errno.EEXIST: _("a file is where a folder should be"),
+               errno.ENOTDIR: _("a file is where a folder should be")}
     reason = reasons.get(exc.errno or 0) or exc.strerror or str(exc)
     where = exc.filename or out
-    return (f"cannot write the build into {out}: {reason} ({where}); files already built "
-            "there are complete, and the next build finishes the rest")
+    return _("cannot write the build into {out}: {reason} ({path}); files already built "
+             "there are complete, and the next build finishes the rest").format(
+        out=out, reason=reason, path=where)
 
 
 def _remove_parts(out: Path) -> None:
@@ -397,7 +401,8 @@ def epoch_of(declarations: Sequence[Declaration]) -> int:
         try:
             return int(env)
         except ValueError:
-            raise UsageError(f"SOURCE_DATE_EPOCH must be whole seconds, not {env!r}") from None
+            raise UsageError(_("SOURCE_DATE_EPOCH must be whole seconds, not {value}")
+                             .format(value=repr(env))) from None
     stamps = []
     for d in declarations:
         day = d.filed_on.value if d.filed_on else f"{d.fiscal_year}-01-01"
@@ -531,8 +536,9 @@ def _lock(out: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise PerfdeclError(f"another perfdecl build is writing to {out}; wait for it to "
-                                "finish or build into another --out folder") from None
+            raise PerfdeclError(_("another perfdecl build is writing to {out}; wait for it to "
+                                  "finish or build into another --out folder")
+                                .format(out=out)) from None
         try:
             yield
         finally:

@@ -24,6 +24,7 @@ from pathlib import Path
 from . import __version__
 from .atomic import write_bytes
 from .errors import PerfdeclError
+from .i18n import _
 
 STATE = ".perfdecl"
 MANIFEST = "manifest.json"
@@ -118,7 +119,7 @@ def write_index(out: Path, outputs: dict[str, Output]) -> None:
         if len(parts) != 3:
             continue
         year, unit, name = parts
-        stem, _, ext = name.rpartition(".")
+        stem, _dot, ext = name.rpartition(".")
         forms[(year, unit)].setdefault(stem, {})[ext] = rel
         if rel in outputs:
             titles[(year, unit, stem)] = outputs[rel].title
@@ -166,15 +167,16 @@ def merge(shards: list[Path], out: Path) -> int:
     for shard in shards:
         record = shard / STATE / "cache.json"
         if not record.is_file():
-            raise PerfdeclError(f"{shard} is not a perfdecl build folder (no {STATE}/cache.json)")
+            raise PerfdeclError(_("{shard} is not a perfdecl build folder (no {state}/cache.json)")
+                                .format(shard=shard, state=STATE))
         outputs = json.loads(record.read_text(encoding="utf-8")).get("outputs", {})
         for rel, entry in outputs.items():
             if rel in entries and entries[rel] != entry:
-                raise PerfdeclError(f"{rel} is built differently in two shards; were they "
-                                    "built from the same commit?")
+                raise PerfdeclError(_("{path} is built differently in two shards; were they "
+                                      "built from the same commit?").format(path=rel))
             source = shard / rel
             if not source.is_file():
-                raise PerfdeclError(f"{source} is recorded but missing")
+                raise PerfdeclError(_("{path} is recorded but missing").format(path=source))
             target = out / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             if not target.is_file() or target.read_bytes() != source.read_bytes():

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import model, rules
 from .errors import Finding, Severity, UsageError
+from .i18n import _
 from .load import Document, load, parse
 from .model import Declaration
 from .schema import validate
@@ -63,7 +64,7 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Finding]]:
     root = _root()
     for given in paths:
         if not given.exists() and not given.is_symlink():
-            raise UsageError(f"path not found: {given}")
+            raise UsageError(_("path not found: {path}").format(path=given))
         outside = _escapes(given, root)
         if outside is not None:
             findings.append(outside)
@@ -73,7 +74,8 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Finding]]:
             found = sorted(_walk(given, root, findings))
             if not found and len(findings) == refused:
                 findings.append(Finding("Y013", Severity.ERROR,
-                                        "no declarations (*.yaml) in this folder", given, 0, 0))
+                                        _("no declarations (*.yaml) in this folder"), given,
+                                        0, 0))
             files.extend(found)
         else:
             files.append(given)
@@ -82,9 +84,11 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Finding]]:
         unique.setdefault(os.path.normpath(f), f)
     if len(unique) > MAX_DECLARATIONS:
         return [], [*findings, Finding(
-            "Y017", Severity.ERROR, f"{len(unique):,} declarations in one run; perfdecl takes "
-            f"at most {MAX_DECLARATIONS:,} at once", paths[0], 0, 0,
-            hint="check or build a year or a unit at a time, or split a build with --shard")]
+            "Y017", Severity.ERROR,
+            _("{count} declarations in one run; perfdecl takes at most {limit} at once").format(
+                count=f"{len(unique):,}", limit=f"{MAX_DECLARATIONS:,}"), paths[0], 0, 0,
+            hint=_("check or build a year or a unit at a time, or split a build with "
+                   "--shard"))]
     return list(unique.values()), findings
 
 
@@ -123,15 +127,16 @@ def _escapes(path: Path, root: Path) -> Finding | None:
     try:
         real = path.resolve(strict=False)
     except (OSError, RuntimeError):  # a loop of links
-        return Finding("Y016", Severity.ERROR, "symbolic link loop; refused", path, 0, 0)
+        return Finding("Y016", Severity.ERROR, _("symbolic link loop; refused"), path, 0, 0)
     if not _through_link(plain):
         return None
     if real == root or root in real.parents:
         return None
     return Finding("Y016", Severity.ERROR,
-                   f"symbolic link to {real}, outside the repository {root}; refused",
-                   path, 0, 0, hint="copy the declaration into the repository instead of "
-                   "linking to it")
+                   _("symbolic link to {target}, outside the repository {repository}; "
+                     "refused").format(target=real, repository=root),
+                   path, 0, 0, hint=_("copy the declaration into the repository instead of "
+                                      "linking to it"))
 
 
 def _through_link(path: Path) -> bool:

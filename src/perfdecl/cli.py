@@ -21,14 +21,17 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from . import __version__, api
+from . import __version__, api, i18n
 from .errors import PerfdeclError
-from .report import REPORTERS, plain_line, print_text
+from .i18n import _, ngettext
+from .report import REPORTERS, SEVERITY_WORDS, plain_line, print_text
+
+HELP = _("Compiler for budget performance-target declarations (绩效目标申报表): "
+         "YAML files in a repository, checked against the schema and the budget rules.")
 
 app = typer.Typer(
     name="perfdecl",
-    help="Compiler for budget performance-target declarations (绩效目标申报表): "
-    "YAML files in a repository, checked against the schema and the budget rules.",
+    help=HELP,
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
     rich_markup_mode="rich",
@@ -49,17 +52,22 @@ def _errors() -> Iterator[None]:
     try:
         yield
     except PerfdeclError as exc:
-        _console(stderr=True).print(f"[bold red]perfdecl: error:[/] {escape(str(exc))}")
+        _console(stderr=True).print(_error_line(escape(str(exc))))
         raise typer.Exit(exc.exit_code) from None
+
+
+def _error_line(message: str) -> str:
+    """`perfdecl: error: message`, in red, for the console (message already escaped)."""
+    return "[bold red]perfdecl: " + _("error:") + "[/] " + message
 
 
 def _paths(paths: list[Path] | None) -> list[Path]:
     if paths:
         return paths
     if not DEFAULT_FOLDER.is_dir():
-        raise api.UsageError(
+        raise api.UsageError(_(
             "no path given and no declarations/ folder here; "
-            "name the files or folders to check")
+            "name the files or folders to check"))
     return [DEFAULT_FOLDER]
 
 
@@ -69,12 +77,23 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+class Language(enum.StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+@app.callback(help=HELP)  # the app's own help: a callback's would replace it
 def _root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
+                                          help=_("Print the version and exit."))] = False,
+    lang: Annotated[Language | None, typer.Option(
+        "--lang", envvar=i18n.ENV, show_default=False, show_envvar=False,
+        help=_("The language of messages and help: zh (中文) or en. Default: Chinese "
+               "when the locale is zh_*, else English; or set PERFDECL_LANG."))] = None,
 ) -> None:
-    """perfdecl checks, builds and compares budget performance-target declarations."""
+    # perfdecl checks, builds and compares budget performance-target declarations.
+    if lang is not None and lang != i18n.current():
+        i18n.activate(lang)  # help was translated when the commands were defined
 
 
 class Format(enum.StrEnum):
@@ -87,27 +106,26 @@ class Format(enum.StrEnum):
 PathsArg = Annotated[
     list[Path] | None,
     # perfdecl reports unreadable and missing paths itself, with its own exit codes
-    typer.Argument(help="Declaration files or folders (searched for *.yaml). "
-                   "Default: declarations/", show_default=False, readable=False),
+    typer.Argument(help=_("Declaration files or folders (searched for *.yaml). "
+                          "Default: declarations/"), show_default=False, readable=False),
 ]
 
 
-@app.command()
+@app.command(help=_(
+    "Check declarations against the schema and the budget rules.\n"
+    "\n"
+    "Prints each finding as [bold]path:line:col: severity CODE: message[/], with a hint\n"
+    "where one helps, and collects the findings of all files before exiting.\n"
+    "Exit 0 without errors, 1 with errors (or warnings under --strict), 2 for wrong usage.\n"
+    "`perfdecl rules` lists every rule."))
 def check(
     paths: PathsArg = None,
     output_format: Annotated[Format, typer.Option(
-        "--format", "-f", help="text for people; json, github (workflow annotations) or "
-        "sarif for machines.")] = Format.text,
+        "--format", "-f", help=_("text for people; json, github (workflow annotations) or "
+                                 "sarif for machines."))] = Format.text,
     strict: Annotated[bool, typer.Option(
-        "--strict", help="Fail (exit 1) on warnings too, not only on errors.")] = False,
+        "--strict", help=_("Fail (exit 1) on warnings too, not only on errors."))] = False,
 ) -> None:
-    """Check declarations against the schema and the budget rules.
-
-    Prints each finding as [bold]path:line:col: severity CODE: message[/], with a hint
-    where one helps, and collects the findings of all files before exiting.
-    Exit 0 without errors, 1 with errors (or warnings under --strict), 2 for wrong usage.
-    `perfdecl rules` lists every rule.
-    """
     with _errors():
         result = api.check(_paths(paths))
     if output_format == Format.text:
@@ -117,29 +135,36 @@ def check(
     raise typer.Exit(1 if result.failed(strict=strict) else 0)
 
 
-@app.command("fmt")
+@app.command("fmt", help=_(
+    "Rewrite declarations in the canonical form.\n"
+    "\n"
+    "Keys in the schema's order, block style, two-space indentation, quotes only where\n"
+    "YAML needs them; comments are kept. Running it twice changes nothing."))
 def fmt_command(
     paths: PathsArg = None,
     check_only: Annotated[bool, typer.Option(
-        "--check", help="Change nothing; exit 1 if any file would be reformatted.")] = False,
+        "--check", help=_("Change nothing; exit 1 if any file would be reformatted."))
+    ] = False,
 ) -> None:
-    """Rewrite declarations in the canonical form.
-
-    Keys in the schema's order, block style, two-space indentation, quotes only where
-    YAML needs them; comments are kept. Running it twice changes nothing.
-    """
     console = _console()
     with _errors():
         outcome = api.format_paths(_paths(paths), write=not check_only)
     for finding in outcome.findings:
         console.print(escape(plain_line(finding)))
     for file in outcome.changed:
-        console.print(f"would reformat {escape(str(file))}" if check_only
-                      else f"reformatted {escape(str(file))}")
+        line = _("would reformat {file}") if check_only else _("reformatted {file}")
+        console.print(line.format(file=escape(str(file))))
     unchanged = len(outcome.files) - len(outcome.changed) - len(outcome.failed)
-    console.print(f"{len(outcome.changed)} {'to reformat' if check_only else 'reformatted'}, "
-                  f"{unchanged} already formatted"
-                  + (f", {len(outcome.failed)} not loadable" if outcome.failed else ""))
+    if check_only:
+        tally = _("{changed} to reformat, {unchanged} already formatted, "
+                  "{failed} not loadable") if outcome.failed else \
+            _("{changed} to reformat, {unchanged} already formatted")
+    else:
+        tally = _("{changed} reformatted, {unchanged} already formatted, "
+                  "{failed} not loadable") if outcome.failed else \
+            _("{changed} reformatted, {unchanged} already formatted")
+    console.print(tally.format(changed=len(outcome.changed), unchanged=unchanged,
+                               failed=len(outcome.failed)))
     failed = bool(outcome.failed) or (check_only and bool(outcome.changed))
     raise typer.Exit(1 if failed else 0)
 
@@ -149,44 +174,48 @@ def _progress_wanted() -> bool:
     return sys.stderr.isatty() and os.environ.get("CI", "").lower() not in ("true", "1")
 
 
-@app.command()
+@app.command(help=_(
+    "Build the official forms as HTML, DOCX and PDF, and the bundles for submission.\n"
+    "\n"
+    "Writes build/<year>/<unit>/<id>.{html,docx,pdf}, a combined DOCX and PDF per unit and\n"
+    "year (with the derived 专项资金绩效目标汇总表 where the unit has special funds),\n"
+    "build/index.html, build/manifest.json and build/<year>.zip. Invalid declarations are\n"
+    "not built: the findings of `perfdecl check` are printed and the exit code is 1.\n"
+    "Unchanged forms are not rebuilt; the same inputs give byte-identical files."))
 def build(
     paths: PathsArg = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="The build folder.")] = Path("build"),
+    out: Annotated[Path, typer.Option("--out", "-o", help=_("The build folder."))
+                   ] = Path("build"),
     to: Annotated[str, typer.Option(
-        "--to", help="Formats to produce, comma-separated: html, docx, pdf.")] = "html,docx,pdf",
+        "--to", help=_("Formats to produce, comma-separated: html, docx, pdf."))
+    ] = "html,docx,pdf",
     jobs: Annotated[int, typer.Option(
-        "--jobs", "-j", min=0, help="Forms exported at once (0: one per CPU core).")] = 0,
+        "--jobs", "-j", min=0, help=_("Forms exported at once (0: one per CPU core)."))] = 0,
     layout: Annotated[str | None, typer.Option(
-        "--layout", help="Print every form in this layout, whatever the declarations or "
-        "the configuration say (`perfdecl layouts` lists them).", show_default=False)] = None,
+        "--layout", help=_("Print every form in this layout, whatever the declarations or "
+                           "the configuration say (`perfdecl layouts` lists them)."),
+        show_default=False)] = None,
     font_path: Annotated[list[Path] | None, typer.Option(
-        "--font-path", help="A folder of fonts to use besides the system's (repeatable).",
+        "--font-path", help=_("A folder of fonts to use besides the system's (repeatable)."),
         show_default=False)] = None,
     keep_going: Annotated[bool, typer.Option(
-        "--keep-going", help="Build the valid declarations even when others have errors "
-        "(the exit code is still 1).")] = False,
+        "--keep-going", help=_("Build the valid declarations even when others have errors "
+                               "(the exit code is still 1)."))] = False,
     system_fonts: Annotated[bool, typer.Option(
-        "--system-fonts/--no-system-fonts", help="Look for fonts on the system; without, "
-        "only in --font-path folders (PDFs identical on every machine).")] = True,
+        "--system-fonts/--no-system-fonts", help=_(
+            "Look for fonts on the system; without, "
+            "only in --font-path folders (PDFs identical on every machine)."))] = True,
     shard: Annotated[str | None, typer.Option(
-        "--shard", help="Build only part I of N (whole units, the same split on every "
-        "runner), e.g. 2/4 in the third of four CI jobs; join the parts with "
-        "`perfdecl bundle --merge`.", show_default=False)] = None,
+        "--shard", help=_("Build only part I of N (whole units, the same split on every "
+                          "runner), e.g. 2/4 in the third of four CI jobs; join the parts with "
+                          "`perfdecl bundle --merge`."), show_default=False)] = None,
     watch: Annotated[bool, typer.Option(
-        "--watch", help="Keep going: rebuild what changed on every save, and serve build/ "
-        "on localhost with pages that reload themselves. Ctrl-C stops.")] = False,
+        "--watch", help=_("Keep going: rebuild what changed on every save, and serve build/ "
+                          "on localhost with pages that reload themselves. Ctrl-C stops."))
+    ] = False,
     port: Annotated[int, typer.Option(
-        "--port", help="The preview's port with --watch (0: any free one).")] = 8000,
+        "--port", help=_("The preview's port with --watch (0: any free one)."))] = 8000,
 ) -> None:
-    """Build the official forms as HTML, DOCX and PDF, and the bundles for submission.
-
-    Writes build/<year>/<unit>/<id>.{html,docx,pdf}, a combined DOCX and PDF per unit and
-    year (with the derived 专项资金绩效目标汇总表 where the unit has special funds),
-    build/index.html, build/manifest.json and build/<year>.zip. Invalid declarations are
-    not built: the findings of `perfdecl check` are printed and the exit code is 1.
-    Unchanged forms are not rebuilt; the same inputs give byte-identical files.
-    """
     from rich.progress import Progress
 
     from .build import BuildOptions, BuildResult, parse_formats, parse_shard
@@ -202,7 +231,7 @@ def build(
     def run_once() -> BuildResult:
         if _progress_wanted():
             with Progress(console=_console(stderr=True), transient=True) as bar:
-                task = bar.add_task("exporting forms", total=None)
+                task = bar.add_task(_("exporting forms"), total=None)
                 options.progress = lambda done, total: bar.update(task, completed=done,
                                                                   total=total)
                 return run_build(options)
@@ -221,18 +250,23 @@ def _report_build(result: Any, out: Path, keep_going: bool, console: Console) ->
     if result.checked.errors:
         print_text(result.checked, console)
         if not keep_going:
-            console.print("[bold red]nothing built[/]: fix the errors above, or build the "
-                          "valid declarations with --keep-going")
+            console.print(_("[bold red]nothing built[/]: fix the errors above, or build the "
+                            "valid declarations with --keep-going"))
             return
     elif result.warnings:
-        console.print(f"{result.warnings} warnings (see `perfdecl check`)")
+        console.print(_("{warnings} warnings (see `perfdecl check`)").format(
+            warnings=result.warnings))
     if result.up_to_date:
-        console.print(f"{escape(str(out))}/ is up to date: {result.declarations} declarations, "
-                      "nothing changed")
+        console.print(_("{folder}/ is up to date: {declarations} declarations, "
+                        "nothing changed").format(folder=escape(str(out)),
+                                                  declarations=result.declarations))
     else:
-        console.print(f"built {len(result.built)} of {result.declarations} declarations into "
-                      f"{escape(str(out))}/: {len(result.written)} files written, "
-                      f"{len(result.unchanged)} unchanged")
+        console.print(_("built {built} of {declarations} declarations into "
+                        "{folder}/: {written} files written, "
+                        "{unchanged} unchanged").format(
+            built=len(result.built), declarations=result.declarations,
+            folder=escape(str(out)), written=len(result.written),
+            unchanged=len(result.unchanged)))
 
 
 def _watch(options: Any, run_once: Any, port: int) -> None:
@@ -248,22 +282,23 @@ def _watch(options: Any, run_once: Any, port: int) -> None:
         try:
             _report_build(run_once(), options.out, options.keep_going, console)
         except PerfdeclError as exc:  # a broken template: say so, keep watching
-            _console(stderr=True).print(f"[bold red]perfdecl: error:[/] {escape(str(exc))}")
+            _console(stderr=True).print(_error_line(escape(str(exc))))
 
     rebuild()
     options.out.mkdir(parents=True, exist_ok=True)
     try:
         preview = Preview(options.out, port=port)
     except OSError as exc:
-        _console(stderr=True).print(f"[bold red]perfdecl: error:[/] cannot serve on port "
-                                    f"{port}: {escape(exc.strerror or str(exc))}")
+        _console(stderr=True).print(_error_line(_("cannot serve on port {port}: {reason}").format(
+            port=port, reason=escape(exc.strerror or str(exc)))))
         raise typer.Exit(2) from None
     preview.start()
-    console.print(f"serving {preview.url}  (rebuilding on save; Ctrl-C stops)")
+    console.print(_("serving {url}  (rebuilding on save; Ctrl-C stops)").format(
+        url=preview.url))
     try:
         watch_loop(rebuild, list(options.paths), Renderer(load_config()).folders, preview)
     except KeyboardInterrupt:
-        console.print("stopped")
+        console.print(_("stopped"))
     finally:
         preview.stop()
 
@@ -276,38 +311,39 @@ class DiffFormat(enum.StrEnum):
     docx = "docx"
 
 
-@app.command()
+@app.command(help=_(
+    "Show what changed between two declarations, two folders or two git revisions.\n"
+    "\n"
+    "Declarations are matched by id, indicators by category and name (renamed ones are\n"
+    "shown as renamed), lists by content (reordering is no change unless --order).\n"
+    "Amounts show the difference and percentage, targets whether they tightened, texts\n"
+    "their changed characters; changes that only move years on are counted, not listed."))
 def diff(
     paths: Annotated[list[Path] | None, typer.Argument(
-        help="OLD NEW: two declaration files or two folders. With --rev: the paths to "
-        "compare (default declarations/).", show_default=False, readable=False)] = None,
+        help=_("OLD NEW: two declaration files or two folders. With --rev: the paths to "
+               "compare (default declarations/)."), show_default=False, readable=False)
+    ] = None,
     rev: Annotated[str | None, typer.Option(
-        "--rev", help="Compare git revisions: A..B, or A against the working tree.",
+        "--rev", help=_("Compare git revisions: A..B, or A against the working tree."),
         show_default=False)] = None,
     output_format: Annotated[DiffFormat, typer.Option(
-        "--format", "-f", help="text (terminal), markdown (merge-request comment), html "
-        "(redline page), json, or docx (the new form with Word tracked changes).")
+        "--format", "-f", help=_("text (terminal), markdown (merge-request comment), html "
+                                 "(redline page), json, or docx (the new form with Word "
+                                 "tracked changes)."))
     ] = DiffFormat.text,
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Write the report to this file (needed for docx).",
+        "--out", "-o", help=_("Write the report to this file (needed for docx)."),
         show_default=False)] = None,
     exit_code: Annotated[bool, typer.Option(
-        "--exit-code", help="Exit 1 when there are differences, as `git diff --exit-code`.")
+        "--exit-code", help=_("Exit 1 when there are differences, as `git diff --exit-code`."))
     ] = False,
     order: Annotated[bool, typer.Option(
-        "--order", help="Report reordered lists too (by default order is no change).")
+        "--order", help=_("Report reordered lists too (by default order is no change)."))
     ] = False,
     textconv: Annotated[Path | None, typer.Option(
-        "--textconv", help="Print FILE as one fact per line, for git's textconv driver.",
+        "--textconv", help=_("Print FILE as one fact per line, for git's textconv driver."),
         show_default=False, readable=False)] = None,
 ) -> None:
-    """Show what changed between two declarations, two folders or two git revisions.
-
-    Declarations are matched by id, indicators by category and name (renamed ones are
-    shown as renamed), lists by content (reordering is no change unless --order).
-    Amounts show the difference and percentage, targets whether they tightened, texts
-    their changed characters; changes that only move years on are counted, not listed.
-    """
     from .diff import inputs
     from .diff import report as diff_report
 
@@ -324,7 +360,7 @@ def diff(
             _console(stderr=True).print(escape(plain_line(finding)))
         if output_format == DiffFormat.docx:
             if out is None:
-                raise api.UsageError("--format docx writes a Word file: name it with --out")
+                raise api.UsageError(_("--format docx writes a Word file: name it with --out"))
             api.write_redline(result, out)
         else:
             text = {DiffFormat.markdown: diff_report.to_markdown,
@@ -354,27 +390,26 @@ def diff(
     raise typer.Exit(1 if failed or (exit_code and result.changed) else 0)
 
 
-@app.command()
+@app.command(help=_(
+    "Set up a declarations repository: perfdecl.toml, declarations/<year>/, .gitignore,\n"
+    ".gitattributes (the diff driver), .pre-commit-config.yaml, .vscode/settings.json\n"
+    "(the schema for declarations/**/*.yaml) and CI examples for GitHub Actions and GitLab\n"
+    "CI. Existing files are never overwritten: nothing is written if any exists."))
 def init(
     folder: Annotated[Path, typer.Argument(
-        help="The folder to set up (created if missing; its parent must exist).",
+        help=_("The folder to set up (created if missing; its parent must exist)."),
         show_default=False, readable=False)] = Path("."),
     year: Annotated[int | None, typer.Option(
-        "--year", help="The fiscal year of the first declarations folder (default: this "
-        "year).", show_default=False)] = None,
+        "--year", help=_("The fiscal year of the first declarations folder (default: this "
+                         "year)."), show_default=False)] = None,
     source: Annotated[str | None, typer.Option(
-        "--source", help="perfdecl's git URL, for the pre-commit hooks and the CI "
-        "examples (default: from the installed package's metadata).",
+        "--source", help=_("perfdecl's git URL, for the pre-commit hooks and the CI "
+                           "examples (default: from the installed package's metadata)."),
         show_default=False)] = None,
     rev: Annotated[str | None, typer.Option(
-        "--rev", help="The perfdecl tag or commit the hooks and CI use (default: "
-        "v<this version>).", show_default=False)] = None,
+        "--rev", help=_("The perfdecl tag or commit the hooks and CI use (default: "
+                        "v<this version>)."), show_default=False)] = None,
 ) -> None:
-    """Set up a declarations repository: perfdecl.toml, declarations/<year>/, .gitignore,
-    .gitattributes (the diff driver), .pre-commit-config.yaml, .vscode/settings.json
-    (the schema for declarations/**/*.yaml) and CI examples for GitHub Actions and GitLab
-    CI. Existing files are never overwritten: nothing is written if any exists.
-    """
     from .scaffold import PERFDECL_GIT
     from .scaffold import init as run_init
 
@@ -382,101 +417,105 @@ def init(
     with _errors():
         result = run_init(folder, year=year, source=source, rev=rev)
     for file in result.written:
-        console.print(f"wrote {escape(str(file))}")
+        console.print(_("wrote {file}").format(file=escape(str(file))))
     if result.source == PERFDECL_GIT:
-        console.print(f"[bold]note[/]: replace {PERFDECL_GIT} in .pre-commit-config.yaml and "
-                      "the CI files with perfdecl's git URL (or run init with --source URL)")
-    console.print("next: git init; git config diff.perfdecl.textconv \"perfdecl diff "
-                  "--textconv\"; pre-commit install; perfdecl new project --unit <unit-id> "
-                  f"--year {result.year}")
+        console.print(_("[bold]note[/]: replace {placeholder} in .pre-commit-config.yaml and "
+                        "the CI files with perfdecl's git URL (or run init with --source URL)"
+                        ).format(placeholder=PERFDECL_GIT))
+    console.print(_("next: git init; git config diff.perfdecl.textconv \"perfdecl diff "
+                    "--textconv\"; pre-commit install; perfdecl new project --unit <unit-id> "
+                    "--year {year}").format(year=result.year))
 
 
-@app.command()
+@app.command(help=_(
+    "Start a declaration: a blank one of KIND, or last year's rolled forward (--from).\n"
+    "\n"
+    "[bold]perfdecl new KIND --unit U --year Y [--id ID] [--name NAME][/] writes every field\n"
+    "of the kind and the whole indicator framework, commented in Chinese; `perfdecl check`\n"
+    "lists the values still to fill. [bold]perfdecl new --from FILE --year Y[/] moves\n"
+    "year-bound values on (the period, the schedule, deadlines such as 2023年底前), keeps\n"
+    "last year's targets as the starting point and as history (近两年指标值), and removes\n"
+    "the filing date; comments are kept."))
 def new(
     kind: Annotated[str | None, typer.Argument(
-        help="The kind of blank declaration to write: project, special_fund, department or "
-        "expenditure_direction (or roll one forward with --from).",
+        help=_("The kind of blank declaration to write: project, special_fund, department or "
+               "expenditure_direction (or roll one forward with --from)."),
         show_default=False, autocompletion=lambda: list(api.KINDS))] = None,
     source: Annotated[Path | None, typer.Option(
-        "--from", help="The declaration to roll forward (last year's).", readable=False,
+        "--from", help=_("The declaration to roll forward (last year's)."), readable=False,
         show_default=False)] = None,
     year: Annotated[int | None, typer.Option(
-        "--year", help="The (new) fiscal year.", show_default=False)] = None,
+        "--year", help=_("The (new) fiscal year."), show_default=False)] = None,
     unit: Annotated[str | None, typer.Option(
-        "--unit", help="With KIND: the unit's id (the folder declarations/<year>/<unit>/).",
+        "--unit", help=_("With KIND: the unit's id (the folder declarations/<year>/<unit>/)."),
         show_default=False)] = None,
     id_: Annotated[str | None, typer.Option(
-        "--id", help="With KIND: the declaration's id (its file name); left to fill "
-        "without it.", show_default=False)] = None,
+        "--id", help=_("With KIND: the declaration's id (its file name); left to fill "
+                       "without it."), show_default=False)] = None,
     name: Annotated[str | None, typer.Option(
-        "--name", help="With KIND: the declaration's name (项目名称 …).",
+        "--name", help=_("With KIND: the declaration's name (项目名称 …)."),
         show_default=False)] = None,
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Where to write it (default: declarations/<year>/<unit>/<id>.yaml;"
-        " with --from, beside the source's year folder).", show_default=False)] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+        "--out", "-o", help=_("Where to write it (default: declarations/<year>/<unit>/<id>.yaml;"
+                              " with --from, beside the source's year folder)."),
+        show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help=_("Replace an existing file."))
+                     ] = False,
 ) -> None:
-    """Start a declaration: a blank one of KIND, or last year's rolled forward (--from).
-
-    [bold]perfdecl new KIND --unit U --year Y [--id ID] [--name NAME][/] writes every field
-    of the kind and the whole indicator framework, commented in Chinese; `perfdecl check`
-    lists the values still to fill. [bold]perfdecl new --from FILE --year Y[/] moves
-    year-bound values on (the period, the schedule, deadlines such as 2023年底前), keeps
-    last year's targets as the starting point and as history (近两年指标值), and removes
-    the filing date; comments are kept.
-    """
     with _errors():
         if (kind is None) == (source is None):
-            raise api.UsageError("name a KIND for a blank declaration, or --from FILE to roll "
-                                 "one forward (not both)")
+            raise api.UsageError(_("name a KIND for a blank declaration, or --from FILE to roll "
+                                   "one forward (not both)"))
         if year is None:
-            raise api.UsageError("--year is needed: the fiscal year of the new declaration")
+            raise api.UsageError(_("--year is needed: the fiscal year of the new declaration"))
         if source is not None:
             from .rollforward import roll_forward
 
             for label, value in (("--unit", unit), ("--id", id_), ("--name", name)):
                 if value is not None:
-                    raise api.UsageError(f"{label} is for a blank declaration (KIND), "
-                                         "not with --from")
+                    raise api.UsageError(_("{option} is for a blank declaration (KIND), "
+                                           "not with --from").format(option=label))
             if not source.is_file():
-                raise api.UsageError(f"path not found: {source}")
+                raise api.UsageError(_("path not found: {path}").format(path=source))
             written = roll_forward(source, year, out, force=force)
-            _console().print(f"wrote {escape(str(written))}: check every value before filing")
+            _console().print(_("wrote {file}: check every value before filing").format(
+                file=escape(str(written))))
             return
         from .scaffold import new_declaration
 
         assert kind is not None
         if unit is None:
-            raise api.UsageError("--unit is needed: the unit's id, e.g. --unit shigu-sbzx")
+            raise api.UsageError(_("--unit is needed: the unit's id, e.g. --unit shigu-sbzx"))
         written = new_declaration(kind, unit, year, id_=id_, name=name, out=out, force=force)
-    _console().print(f"wrote {escape(str(written))}: fill in every empty value, delete the "
-                     f"fields the form leaves blank, then run `perfdecl check "
-                     f"{escape(str(written))}`")
+    _console().print(_("wrote {file}: fill in every empty value, delete the "
+                       "fields the form leaves blank, then run `perfdecl check "
+                       "{file}`").format(file=escape(str(written))))
 
 
-@app.command()
+@app.command(help=_(
+    "Join the build folders of `perfdecl build --shard I/N` runs into one, with the index,\n"
+    "manifest and zips a single build gives (byte for byte)."))
 def bundle(
     merge: Annotated[list[Path], typer.Option(
-        "--merge", help="A shard's build folder (repeat for each shard).", readable=False)],
-    out: Annotated[Path, typer.Option("--out", "-o", help="The joined build folder.")
+        "--merge", help=_("A shard's build folder (repeat for each shard)."), readable=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help=_("The joined build folder."))
                    ] = Path("build"),
 ) -> None:
-    """Join the build folders of `perfdecl build --shard I/N` runs into one, with the index,
-    manifest and zips a single build gives (byte for byte)."""
     from .bundle import merge as merge_shards
 
     with _errors():
         for folder in merge:
             if not folder.is_dir():
-                raise api.UsageError(f"path not found: {folder}")
+                raise api.UsageError(_("path not found: {path}").format(path=folder))
         taken = merge_shards(merge, out)
-    _console().print(f"joined {len(merge)} shards ({taken} files) into {escape(str(out))}/")
+    _console().print(_("joined {shards} shards ({files} files) into {folder}/").format(
+        shards=len(merge), files=taken, folder=escape(str(out))))
 
 
-@app.command()
+@app.command(help=_(
+    "List the layouts: for each kind of form, the layouts available and where each\n"
+    "comes from (built in, or the repository's templates/ folder)."))
 def layouts() -> None:
-    """List the layouts: for each kind of form, the layouts available and where each
-    comes from (built in, or the repository's templates/ folder)."""
     from .config import load_config
     from .render import Renderer
 
@@ -487,19 +526,18 @@ def layouts() -> None:
         typer.echo(f"{x.kind:<{width}}{x.name:<18}{x.title}  ({x.source})")
 
 
-@app.command()
+@app.command(help=_(
+    "Print the JSON Schema of a kind of declaration, self-contained.\n"
+    "\n"
+    "Without KIND, lists the kinds and their schema files."))
 def schema(
     kind: Annotated[str | None, typer.Argument(
-        help="project, special_fund, department or expenditure_direction.",
+        help=_("project, special_fund, department or expenditure_direction."),
         show_default=False)] = None,
     path: Annotated[bool, typer.Option(
-        "--path", help="Print the folder holding the schema files instead "
-        "(for an editor's yaml.schemas setting).")] = False,
+        "--path", help=_("Print the folder holding the schema files instead "
+                         "(for an editor's yaml.schemas setting)."))] = False,
 ) -> None:
-    """Print the JSON Schema of a kind of declaration, self-contained.
-
-    Without KIND, lists the kinds and their schema files.
-    """
     with _errors():
         if path:
             typer.echo(str(api.schema_folder()))
@@ -510,43 +548,41 @@ def schema(
             typer.echo(json.dumps(api.bundled_schema(kind), ensure_ascii=False, indent=2))
 
 
-@app.command()
+@app.command(help=_("List every rule: code, severity, name and what it checks."))
 def rules() -> None:
-    """List every rule: code, severity, name and what it checks."""
     table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
-    for column in ("code", "severity", "name", "checks that"):
+    for column in (_("code"), _("severity"), _("name"), _("checks that")):
         table.add_column(column, overflow="fold")
     for r in api.rules():
-        table.add_row(r.code, str(r.severity), r.name, r.summary)
+        table.add_row(r.code, _(SEVERITY_WORDS[r.severity]), r.name, _(r.summary))
     Console(highlight=False, width=max(100, _console().width)).print(table)
 
 
-@app.command("import")
+@app.command("import", help=_(
+    "Read filled forms (DOCX, XLSX) into YAML declarations, one per form.\n"
+    "\n"
+    "Cells are found by their labels, whatever the table's shape; the kind and layout\n"
+    "come from each form's title. A value that had to be guessed carries a\n"
+    "[bold]# unsure:[/] comment; text no field took is listed, at the end of the file and\n"
+    "here. Then `perfdecl check` says what is missing. Exit 0 when every form was\n"
+    "imported, 1 when a file was refused or not written, 2 for wrong usage."))
 def import_forms(
     files: Annotated[list[Path], typer.Argument(
-        help="Filled forms: Word (.docx) or Excel (.xlsx) files.", show_default=False,
+        help=_("Filled forms: Word (.docx) or Excel (.xlsx) files."), show_default=False,
         readable=False)],
     kind: Annotated[str | None, typer.Option(
-        "--kind", help="Read every form as this kind (project, special_fund, department, "
-        "expenditure_direction) instead of telling it from the title.",
+        "--kind", help=_("Read every form as this kind (project, special_fund, department, "
+                         "expenditure_direction) instead of telling it from the title."),
         show_default=False)] = None,
     layout: Annotated[str | None, typer.Option(
-        "--layout", help="The layout to record, instead of telling it from the form "
-        "(`perfdecl layouts` lists them).", show_default=False)] = None,
+        "--layout", help=_("The layout to record, instead of telling it from the form "
+                           "(`perfdecl layouts` lists them)."), show_default=False)] = None,
     out: Annotated[Path, typer.Option(
-        "--out", "-o", help="The declarations folder to write into: "
-        "<out>/<year>/<unit>/<id>.yaml.")] = DEFAULT_FOLDER,
+        "--out", "-o", help=_("The declarations folder to write into: "
+                              "<out>/<year>/<unit>/<id>.yaml."))] = DEFAULT_FOLDER,
     force: Annotated[bool, typer.Option(
-        "--force", help="Replace declaration files that exist.")] = False,
+        "--force", help=_("Replace declaration files that exist."))] = False,
 ) -> None:
-    """Read filled forms (DOCX, XLSX) into YAML declarations, one per form.
-
-    Cells are found by their labels, whatever the table's shape; the kind and layout
-    come from each form's title. A value that had to be guessed carries a
-    [bold]# unsure:[/] comment; text no field took is listed, at the end of the file and
-    here. Then `perfdecl check` says what is missing. Exit 0 when every form was
-    imported, 1 when a file was refused or not written, 2 for wrong usage.
-    """
     from .importer import import_files
 
     console = _console()
@@ -556,30 +592,37 @@ def import_forms(
     for outcome in result.files:
         name = escape(str(outcome.source))
         if outcome.error:
-            _console(stderr=True).print(f"[bold red]perfdecl: error:[/] {escape(outcome.error)}")
+            _console(stderr=True).print(_error_line(escape(outcome.error)))
             continue
-        console.print(f"[bold]{name}[/]: {len(outcome.imported)} "
-                      f"form{'s' if len(outcome.imported) != 1 else ''}")
+        forms = len(outcome.imported)
+        console.print(ngettext("[bold]{file}[/]: {n} form", "[bold]{file}[/]: {n} forms",
+                               forms).format(file=name, n=forms))
         for note in outcome.notes:
-            console.print(f"  note: {escape(note)}")
+            console.print("  " + _("note: {note}").format(note=escape(note)))
         for item in outcome.imported:
             what = escape(str(item.data.get("name") or item.form.title or item.form.kind))
             doubts = len(item.draft.unsure)
             unsure += doubts
             unplaced += len(item.draft.unplaced)
             if item.skipped:
-                _console(stderr=True).print(f"  [bold red]not written[/]: {escape(item.skipped)}")
+                _console(stderr=True).print("  " + _("[bold red]not written[/]: {reason}").format(
+                    reason=escape(item.skipped)))
                 continue
             written += 1
-            console.print(f"  wrote {escape(str(item.file))}  ({what}"
-                          + (f"; {doubts} unsure" if doubts else "") + ")")
+            wrote = _("wrote {file}  ({form}; {unsure} unsure)") if doubts else \
+                _("wrote {file}  ({form})")
+            console.print("  " + wrote.format(file=escape(str(item.file)), form=what,
+                                              unsure=doubts))
             for line in item.draft.unplaced:
-                console.print(f"    not placed: {escape(line)}")
+                console.print("    " + _("not placed: {text}").format(text=escape(line)))
             for note in item.draft.notes:
-                console.print(f"    note: {escape(note)}")
-    console.print(f"{written} declarations written, {unsure} values marked unsure, "
-                  f"{unplaced} texts not placed"
-                  + (f"; now run `perfdecl check {escape(str(out))}`" if written else ""))
+                console.print("    " + _("note: {note}").format(note=escape(note)))
+    tally = _("{written} declarations written, {unsure} values marked unsure, "
+              "{unplaced} texts not placed; now run `perfdecl check {folder}`") if written else \
+        _("{written} declarations written, {unsure} values marked unsure, "
+          "{unplaced} texts not placed")
+    console.print(tally.format(written=written, unsure=unsure, unplaced=unplaced,
+                               folder=escape(str(out))))
     raise typer.Exit(1 if result.failed else 0)
 
 
@@ -588,14 +631,15 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
-        sys.stderr.write("perfdecl: interrupted\n")
+        sys.stderr.write("perfdecl: " + _("interrupted") + "\n")
         sys.exit(130)
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
     except Exception as exc:  # the last line of defence against tracebacks
-        sys.stderr.write(f"perfdecl: internal error: {type(exc).__name__}: {exc}\n"
-                         "This is a bug in perfdecl; set PERFDECL_DEBUG=1 to see the traceback.\n")
+        sys.stderr.write("perfdecl: " + _("internal error: {error_type}: {error}").format(
+            error_type=type(exc).__name__, error=exc) + "\n"
+            + _("This is a bug in perfdecl; set PERFDECL_DEBUG=1 to see the traceback.") + "\n")
         if os.environ.get("PERFDECL_DEBUG"):
             traceback.print_exc()
         sys.exit(3)

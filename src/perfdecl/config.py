@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import PerfdeclError
+from .i18n import _
 
 DEFAULT_LAYOUT = "national"
 
@@ -56,18 +57,21 @@ def _read(file: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise PerfdeclError(f"{file}: cannot read the configuration: {exc}") from None
+        raise PerfdeclError(_("{file}: cannot read the configuration: {error}")
+                            .format(file=file, error=exc)) from None
 
 
 def _parse(root: Path, source: Path, table: dict[str, Any]) -> Config:
     known = {"layout", "layouts"}
     unknown = sorted(set(table) - known)
     if unknown:
-        raise PerfdeclError(f"{source}: unknown setting {unknown[0]!r}; perfdecl knows "
-                            f"{', '.join(sorted(known))}")
+        raise PerfdeclError(_("{file}: unknown setting {setting}; perfdecl knows {known}")
+                            .format(file=source, setting=repr(unknown[0]),
+                                    known=", ".join(sorted(known))))
     layout = table.get("layout", DEFAULT_LAYOUT)
     layouts = table.get("layouts", {})
     if not isinstance(layout, str) or not isinstance(layouts, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in layouts.items()):
-        raise PerfdeclError(f"{source}: `layout` is a name and `[layouts]` maps kinds to names")
+        raise PerfdeclError(_("{file}: `layout` is a name and `[layouts]` maps kinds to names")
+                            .format(file=source))
     return Config(root, source, layout, dict(layouts))

@@ -29,6 +29,7 @@ import pypandoc
 import typst
 
 from .errors import PerfdeclError
+from .i18n import _
 from .resources import data_dir
 
 
@@ -95,7 +96,7 @@ class Converter:
                     [pandoc(), "lua", str(server), str(lua_filter()), str(reference_docx())],
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, env=env)
             except OSError as exc:
-                raise ExportError(f"pandoc could not run: {exc}") from None
+                raise ExportError(_("pandoc could not run: {error}").format(error=exc)) from None
         return self._server
 
     def _died(self, what: str) -> ExportError:
@@ -104,7 +105,8 @@ class Converter:
             self._log.seek(0)
             log = self._log.read()[-2000:]
         self._server = None
-        return ExportError(f"{what}: pandoc stopped: {log.decode('utf-8', 'replace').strip()}")
+        return ExportError(_("{form}: pandoc stopped: {log}").format(
+            form=what, log=log.decode("utf-8", "replace").strip()))
 
     def pandoc(self, html: str, formats: Sequence[str], what: str) -> dict[str, bytes]:
         """The form's HTML converted to each of `formats` (docx, typst)."""
@@ -123,7 +125,8 @@ class Converter:
                 raise self._died(what)
             data = server.stdout.read(int(header[1]))
             if header[0] != "ok":
-                raise ExportError(f"{what}: pandoc failed: {data.decode('utf-8', 'replace')}")
+                raise ExportError(_("{form}: pandoc failed: {output}").format(
+                    form=what, output=data.decode("utf-8", "replace")))
             out[fmt] = data
         return out
 
@@ -137,7 +140,7 @@ class Converter:
         mostly per document, so a unit's forms together cost a fraction of each alone.
         Returns, per form, its finished DOCX and/or its Typst body."""
         converted = self.pandoc(combine_pages(pages), formats, what)
-        out: list[dict[str, bytes]] = [{} for _ in pages]
+        out: list[dict[str, bytes]] = [{} for _page in pages]
         if "docx" in converted:
             for i, data in enumerate(split_docx(converted["docx"], len(pages))):
                 out[i]["docx"] = finish_docx(data, epochs[i])
@@ -172,7 +175,8 @@ class Typesetter:
                 pdf = self._compiler.compile(input=data,
                                              timestamp=datetime.fromtimestamp(epoch, UTC))
             except typst.TypstError as exc:
-                raise ExportError(f"{what}: Typst failed: {exc}") from None
+                raise ExportError(_("{form}: Typst failed: {error}").format(
+                    form=what, error=exc)) from None
         assert isinstance(pdf, bytes)  # one PDF, not pages of images
         return pdf
 
@@ -207,7 +211,8 @@ def split_docx(data: bytes, count: int) -> list[bytes]:
     head, body, section = _document_parts(data)
     parts = body.split(_PAGEBREAK_DOCX)
     if len(parts) != count:
-        raise ExportError(f"expected {count} forms in the converted document, found {len(parts)}")
+        raise ExportError(_("expected {count} forms in the converted document, found {found}")
+                          .format(count=count, found=len(parts)))
     return [stamp_docx(data, int(_FIXED_EPOCH),
                        (head + part + section + "</w:body></w:document>").encode("utf-8"))
             for part in parts]
@@ -217,7 +222,8 @@ def split_typst(body: str, count: int) -> list[str]:
     """The Typst of `count` forms separated by page breaks, one body per form."""
     parts = [p.strip("\n") + "\n" for p in re.split(r"\n#pagebreak\(\)\n", body)]
     if len(parts) != count:
-        raise ExportError(f"expected {count} forms in the converted document, found {len(parts)}")
+        raise ExportError(_("expected {count} forms in the converted document, found {found}")
+                          .format(count=count, found=len(parts)))
     return parts
 
 
@@ -285,8 +291,8 @@ def merge_docx(parts: Sequence[bytes], epoch: int) -> bytes:
     document), each from a new page: the combined document of a unit, without
     converting its forms again."""
     pieces = [_document_parts(data) for data in parts]
-    head, _, section = pieces[0]
-    merged = head + _PAGEBREAK_DOCX.join(body for _, body, _ in pieces) + section + \
+    head, _body, section = pieces[0]
+    merged = head + _PAGEBREAK_DOCX.join(body for _head, body, _end in pieces) + section + \
         "</w:body></w:document>"
     return stamp_docx(parts[0], epoch, merged.encode("utf-8"))
 

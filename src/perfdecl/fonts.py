@@ -13,6 +13,7 @@ from pathlib import Path
 import typst
 
 from .errors import PerfdeclError
+from .i18n import _
 
 CJK_FAMILIES = (
     "Noto Serif CJK SC",  # Debian/Ubuntu: fonts-noto-cjk
@@ -45,12 +46,12 @@ def cjk_fonts(font_paths: Sequence[Path] = (), *, system: bool = True) -> list[s
     every machine that has those folders)."""
     for folder in font_paths:
         if not folder.is_dir():
-            raise FontError(f"--font-path {folder}: not a folder")
+            raise FontError(_("--font-path {folder}: not a folder").format(folder=folder))
     available = _families(tuple(str(p) for p in font_paths), system)
     found = [f for f in CJK_FAMILIES if f in available]
     if not found:
-        raise FontError(
+        raise FontError(_(
             "no Chinese font found for the PDF. Install one: on Debian/Ubuntu "
             "`apt-get install fonts-noto-cjk`; on Windows and macOS 宋体 (SimSun, Songti SC) "
-            "is already there. Or pass --font-path DIR with a folder of .ttf/.otf/.ttc fonts.")
+            "is already there. Or pass --font-path DIR with a folder of .ttf/.otf/.ttc fonts."))
     return found

@@ -26,6 +26,7 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.representer import RoundTripRepresenter
 
 from .errors import DataPath, Finding, Severity
+from .i18n import _
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 """A real declaration is a few kilobytes; the bound leaves room for long texts."""
@@ -171,17 +172,19 @@ def load(file: Path, display: Path | None = None) -> tuple[Document | None, list
         if size > MAX_FILE_BYTES:
             return _fail(
                 shown, "Y008",
-                f"file is {size / 1024 / 1024:.1f} MB; a declaration may be at most "
-                f"{MAX_FILE_BYTES // 1024 // 1024} MB",
-                hint="is this really a declaration? split very long texts or attachments out",
+                _("file is {size} MB; a declaration may be at most {limit} MB").format(
+                    size=f"{size / 1024 / 1024:.1f}", limit=MAX_FILE_BYTES // 1024 // 1024),
+                hint=_("is this really a declaration? split very long texts or attachments "
+                       "out"),
             )
         raw = file.read_bytes()
     except PermissionError:
-        return _fail(shown, "Y011", "cannot read the file: permission denied")
+        return _fail(shown, "Y011", _("cannot read the file: permission denied"))
     except IsADirectoryError:
-        return _fail(shown, "Y011", "is a folder, not a file")
+        return _fail(shown, "Y011", _("is a folder, not a file"))
     except OSError as exc:
-        return _fail(shown, "Y011", f"cannot read the file: {exc.strerror or exc}")
+        return _fail(shown, "Y011", _("cannot read the file: {reason}").format(
+            reason=exc.strerror or exc))
     return parse(raw, shown)
 
 
@@ -195,66 +198,76 @@ def parse(raw: bytes, shown: Path) -> tuple[Document | None, list[Finding]]:
     if raw.startswith(b"\xef\xbb\xbf"):
         return fail(
             "Y005",
-            "file starts with a byte-order mark (BOM)",
-            hint="save it as UTF-8 without BOM; `perfdecl fmt` removes the mark",
+            _("file starts with a byte-order mark (BOM)"),
+            hint=_("save it as UTF-8 without BOM; `perfdecl fmt` removes the mark"),
         )
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return fail("Y004", "file is UTF-16, not UTF-8", hint="save it as UTF-8")
+        return fail("Y004", _("file is UTF-16, not UTF-8"), hint=_("save it as UTF-8"))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, column = _line_col(raw, exc.start)
         return fail(
             "Y004",
-            f"not valid UTF-8: byte 0x{raw[exc.start]:02X} cannot be decoded",
+            _("not valid UTF-8: byte {byte} cannot be decoded").format(
+                byte=f"0x{raw[exc.start]:02X}"),
             line,
             column,
-            hint="save the file as UTF-8 (a GBK file converts with `iconv -f GBK -t UTF-8`)",
+            hint=_("save the file as UTF-8 (a GBK file converts with "
+                   "`iconv -f GBK -t UTF-8`)"),
         )
     if "\x00" in text:
         line, column = _line_col(raw, raw.index(b"\x00"))
-        return fail("Y004", "file contains a NUL character; is it a binary file?", line, column)
+        return fail("Y004", _("file contains a NUL character; is it a binary file?"), line,
+                    column)
     control = _CONTROL.search(text) or _BIDI.search(text)
     if control:
         line = text.count("\n", 0, control.start()) + 1
         column = control.start() - text.rfind("\n", 0, control.start())
         return fail("Y014", _invisible(control.group()), line, column,
-                    hint="delete it; it cannot be printed on the form")
+                    hint=_("delete it; it cannot be printed on the form"))
     tab = _TAB_INDENT.search(text)
     if tab:
         line = text.count("\n", 0, tab.start()) + 1
         column = tab.end() - tab.start()
-        return fail("Y003", "tab character in indentation", line, column,
-                    hint="YAML indents with spaces only; replace the tab with spaces")
+        return fail("Y003", _("tab character in indentation"), line, column,
+                    hint=_("YAML indents with spaces only; replace the tab with spaces"))
 
     deep = _flow_too_deep(text)
     if deep:
-        return fail("Y010", f"nesting is deeper than {MAX_DEPTH} levels", *deep,
-                    hint="a declaration nests about eight levels deep; check the brackets")
+        return fail("Y010", _("nesting is deeper than {limit} levels").format(limit=MAX_DEPTH),
+                    *deep, hint=_("a declaration nests about eight levels deep; check the "
+                                  "brackets"))
     try:
         node = libyaml.compose(text, Loader=libyaml.CSafeLoader)
     except libyaml.MarkedYAMLError as exc:
-        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        problem = (exc.problem or exc.context or _("invalid YAML")).strip()
         if "end of stream" in problem and exc.context and exc.context_mark:
             line, column = _mark(exc.context_mark)
-            return fail("Y001", f"invalid YAML: {exc.context.strip()} that never ends",
-                        line, column, hint="close the quote or bracket opened here")
+            return fail("Y001", _("invalid YAML: {problem} that never ends").format(
+                problem=exc.context.strip()), line, column,
+                hint=_("close the quote or bracket opened here"))
         line, column = _mark(exc.problem_mark or exc.context_mark)
-        return fail("Y001", f"invalid YAML: {problem}", line, column,
+        return fail("Y001", _("invalid YAML: {problem}").format(problem=problem), line, column,
                     hint=_syntax_hint(problem))
     except libyaml.YAMLError as exc:
-        return fail("Y001", f"invalid YAML: {exc}")
+        return fail("Y001", _("invalid YAML: {problem}").format(problem=exc))
     except RecursionError:
-        return fail("Y010", f"nesting is too deep (a declaration nests at most {MAX_DEPTH} levels)")
+        return fail("Y010", _("nesting is too deep (a declaration nests at most {limit} "
+                              "levels)").format(limit=MAX_DEPTH))
 
     if node is None:
-        return fail("Y006", "file is empty", hint="a declaration starts with `kind:`, `id:` and "
-                    "`fiscal_year:`; `perfdecl schema` shows every field")
+        return fail("Y006", _("file is empty"), hint=_(
+            "a declaration starts with `kind:`, `id:` and `fiscal_year:`; `perfdecl schema` "
+            "shows every field"))
     if not isinstance(node, libyaml.MappingNode):
-        what = "a list" if isinstance(node, libyaml.SequenceNode) else \
-            f"a single value ({_brief(node.value)})"
-        return fail("Y007", f"a declaration is a mapping of fields, but this file holds {what}",
-                    hint="write one field per line: `kind: project`, `id: …`, …")
+        if isinstance(node, libyaml.SequenceNode):
+            message = _("a declaration is a mapping of fields, but this file holds a list")
+        else:
+            message = _("a declaration is a mapping of fields, but this file holds a single "
+                        "value ({value})").format(value=_brief(node.value))
+        return fail("Y007", message,
+                    hint=_("write one field per line: `kind: project`, `id: …`, …"))
 
     converter = _Plain(shown)
     try:
@@ -322,12 +335,14 @@ class _Plain:
     def convert(self, node: Any, path: DataPath, depth: int) -> Any:
         self.count += 1
         if self.count > MAX_VALUES:
-            raise self.stop("Y009", f"the file expands to more than {MAX_VALUES:,} values "
-                            "(aliases that repeat each other?)", node, path,
-                            "write the values out; anchors and aliases must stay small")
+            raise self.stop("Y009", _("the file expands to more than {limit} values "
+                                      "(aliases that repeat each other?)").format(
+                                          limit=f"{MAX_VALUES:,}"), node, path,
+                            _("write the values out; anchors and aliases must stay small"))
         if depth > MAX_DEPTH:
-            raise self.stop("Y010", f"nesting is deeper than {MAX_DEPTH} levels", node, path,
-                            "a declaration nests about eight levels deep; check the indentation")
+            raise self.stop("Y010", _("nesting is deeper than {limit} levels").format(
+                limit=MAX_DEPTH), node, path,
+                _("a declaration nests about eight levels deep; check the indentation"))
         self.positions.values.setdefault(path, _mark(node.start_mark))
         if isinstance(node, libyaml.MappingNode):
             if not node.flow_style:
@@ -345,13 +360,14 @@ class _Plain:
     def text(self, value: str, node: Any, path: DataPath) -> None:
         """A text value written with escapes (`"\\u202e"`) is checked as the raw file is."""
         if len(value) > MAX_TEXT:
-            raise self.stop("Y015", f"text of {len(value):,} characters; a text may be at most "
-                            f"{MAX_TEXT:,}", node, path,
-                            "put long material in an attachment and summarise it here")
+            raise self.stop("Y015", _("text of {length} characters; a text may be at most "
+                                      "{limit}").format(length=f"{len(value):,}",
+                                                        limit=f"{MAX_TEXT:,}"), node, path,
+                            _("put long material in an attachment and summarise it here"))
         bad = _CONTROL.search(value) or _BIDI.search(value)
         if bad:
             raise self.stop("Y014", _invisible(bad.group()), node, path,
-                            "delete the escape; it cannot be printed on the form")
+                            _("delete the escape; it cannot be printed on the form"))
 
     def mapping(self, node: libyaml.MappingNode, path: DataPath, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -368,16 +384,18 @@ class _Plain:
             if not isinstance(key, str):
                 shown = key_node.value if isinstance(key_node, libyaml.ScalarNode) else "[…]"
                 self.findings.append(Finding(
-                    "Y012", Severity.ERROR, f"field name {_brief(shown)} is not text",
+                    "Y012", Severity.ERROR,
+                    _("field name {name} is not text").format(name=_brief(shown)),
                     self.file, *where, path,
-                    hint="field names are words such as `name` or `产出指标`"))
+                    hint=_("field names are words such as `name` or `产出指标`")))
                 continue
             if key in seen:
                 self.findings.append(Finding(
                     "Y002", Severity.ERROR,
-                    f"duplicate key `{key}`: the same field is written twice", self.file,
-                    *where, (*path, key), hint=f"the first one is on line {seen[key][0]}; "
-                    "keep one of them"))
+                    _("duplicate key `{key}`: the same field is written twice").format(
+                        key=key), self.file, *where, (*path, key),
+                    hint=_("the first one is on line {line}; keep one of them").format(
+                        line=seen[key][0])))
                 continue
             seen[key] = where
             self.positions.keys[(*path, key)] = where
@@ -423,8 +441,10 @@ def _flow_too_deep(text: str) -> tuple[int, int] | None:
 
 
 def _invisible(char: str) -> str:
-    kind = "bidirectional control" if _BIDI.match(char) else "control"
-    return f"{kind} character U+{ord(char):04X} in the text"
+    code = f"U+{ord(char):04X}"
+    if _BIDI.match(char):
+        return _("bidirectional control character {code} in the text").format(code=code)
+    return _("control character {code} in the text").format(code=code)
 
 
 def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
@@ -442,13 +462,13 @@ def _mark(mark: Any) -> tuple[int, int]:
 
 def _syntax_hint(problem: str) -> str | None:
     if "mapping values are not allowed" in problem:
-        return "a value containing `: ` must be quoted, or the indentation is off"
+        return _("a value containing `: ` must be quoted, or the indentation is off")
     if "could not find expected ':'" in problem:
-        return "each line is `field: value`; a long text continues with more indentation"
+        return _("each line is `field: value`; a long text continues with more indentation")
     if "found character '\\t'" in problem:
-        return "YAML indents with spaces only"
+        return _("YAML indents with spaces only")
     if "found undefined alias" in problem:
-        return "an alias `*name` needs an anchor `&name` earlier in the file"
+        return _("an alias `*name` needs an anchor `&name` earlier in the file")
     return None
 
 

@@ -25,6 +25,7 @@ from . import derive
 from .config import Config
 from .errors import PerfdeclError
 from .framework import FRAMEWORK
+from .i18n import _
 from .model import Declaration, Indicator
 from .resources import data_dir
 from .targets import normalise
@@ -49,7 +50,7 @@ class Layout:
 
     @property
     def source(self) -> str:
-        return "built-in" if self.builtin else str(self.path)
+        return _("built-in") if self.builtin else str(self.path)
 
 
 class Renderer:
@@ -97,11 +98,13 @@ class Renderer:
             return self.env.get_template(name)
         except jinja2.TemplateNotFound:
             names = [x.name for x in self.layouts() if x.kind == kind]
-            raise TemplateError(f"no layout {layout!r} for {kind}; layouts for {kind}: "
-                                f"{', '.join(names) or 'none'} (see `perfdecl layouts`)") from None
+            raise TemplateError(_("no layout {layout} for {kind}; layouts for {kind}: "
+                                  "{layouts} (see `perfdecl layouts`)").format(
+                layout=repr(layout), kind=kind,
+                layouts=", ".join(names) or _("none"))) from None
         except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(f"{exc.filename or name}:{exc.lineno}: template error: "
-                                f"{exc.message}") from None
+            raise TemplateError(_("{file}:{line}: template error: {error}").format(
+                file=exc.filename or name, line=exc.lineno, error=exc.message)) from None
 
     def render(self, declaration: Declaration, unit: Sequence[Declaration],
                layout: str | None = None,
@@ -131,10 +134,12 @@ class Renderer:
         try:
             return template.render(**context)
         except jinja2.TemplateError as exc:
-            raise TemplateError(f"{_where(exc, template)}: {exc} (rendering {source})") from None
+            raise TemplateError(_("{where}: {error} (rendering {source})").format(
+                where=_where(exc, template), error=exc, source=source)) from None
         except (TypeError, ValueError, AttributeError, KeyError, ArithmeticError) as exc:
-            raise TemplateError(f"{_where(exc, template)}: {type(exc).__name__}: {exc} "
-                                f"(rendering {source})") from None
+            raise TemplateError(_("{where}: {error_type}: {error} (rendering {source})").format(
+                where=_where(exc, template), error_type=type(exc).__name__, error=exc,
+                source=source)) from None
 
 
 def _where(exc: BaseException, template: jinja2.Template) -> str:
@@ -177,7 +182,7 @@ def month(value: Any, style: str = "dot") -> str:
     """2019-01 → 2019.1 (dot) or 2019年1月 (cn); 2019 stays 2019 / 2019年."""
     if not value:
         return ""
-    year, _, mon = str(value).partition("-")
+    year, _dash, mon = str(value).partition("-")
     if style == "cn":
         return f"{year}年{int(mon)}月" if mon else f"{year}年"
     return f"{year}.{int(mon)}" if mon else year

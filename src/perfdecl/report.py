@@ -16,33 +16,51 @@ from rich.markup import escape
 from . import __version__
 from .check import CheckResult
 from .errors import Finding, Severity
+from .i18n import N_, _, ngettext
 from .rules import all_rules
+
+SEVERITY_WORDS = {Severity.ERROR: N_("error"), Severity.WARNING: N_("warning")}
 
 
 def location(f: Finding) -> str:
     return f"{f.file}:{f.line}:{f.column}" if f.line else f"{f.file}"
 
 
+def severity(f: Finding) -> str:
+    """`error` or `warning`, in the language of the messages."""
+    return _(SEVERITY_WORDS[f.severity])
+
+
+def with_hint(f: Finding) -> str:
+    """The message and its hint on one line, for annotations."""
+    return _("{message} (hint: {hint})").format(message=f.message, hint=f.hint) if f.hint \
+        else f.message
+
+
 def plain_line(f: Finding) -> str:
     """`path:line:col: severity CODE: message`, the line every reporter of text uses."""
-    return f"{location(f)}: {f.severity} {f.code}: {f.message}"
+    return f"{location(f)}: {severity(f)} {f.code}: {f.message}"
 
 
 def summary(result: CheckResult) -> str:
-    files = len(result.files)
-    noun = "file" if files == 1 else "files"
-    counts = f"{result.errors} error{'s' * (result.errors != 1)}, " \
-             f"{result.warnings} warning{'s' * (result.warnings != 1)}"
-    return f"{files} {noun} checked: {counts}"
+    files = ngettext("{n} file checked", "{n} files checked", len(result.files))
+    errors = ngettext("{n} error", "{n} errors", result.errors)
+    warnings = ngettext("{n} warning", "{n} warnings", result.warnings)
+    return _("{files}: {errors}, {warnings}").format(
+        files=files.format(n=len(result.files)), errors=errors.format(n=result.errors),
+        warnings=warnings.format(n=result.warnings))
 
 
 def print_text(result: CheckResult, console: Console) -> None:
     colour = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
     for f in result.findings:
-        console.print(f"[bold]{escape(location(f))}[/]: [{colour[f.severity]}]{f.severity}[/] "
+        console.print(f"[bold]{escape(location(f))}[/]: [{colour[f.severity]}]{severity(f)}[/] "
                       f"[dim]{f.code}[/]: {escape(f.message)}", soft_wrap=True, highlight=False)
         if f.hint:
-            console.print(f"    [cyan]hint:[/] {escape(f.hint)}", soft_wrap=True, highlight=False)
+            # the label in colour, where the language puts it: `hint: …`, `提示：…`
+            label, _at, rest = _("hint: {hint}").partition("{hint}")
+            console.print(f"    [cyan]{escape(label.rstrip())}[/]{' ' * label.endswith(' ')}"
+                          f"{escape(f.hint)}{escape(rest)}", soft_wrap=True, highlight=False)
     style = "bold red" if result.errors else ("yellow" if result.warnings else "bold green")
     console.print(f"[{style}]{escape(summary(result))}[/]", soft_wrap=True, highlight=False)
 
@@ -79,7 +97,7 @@ def to_github(result: CheckResult) -> str:
         if f.line:
             props += [f"line={f.line}", f"col={f.column}"]
         props.append(f"title={_gh_escape(f.code, prop=True)}")
-        message = f.message + (f" (hint: {f.hint})" if f.hint else "")
+        message = with_hint(f)
         level = "error" if f.severity == Severity.ERROR else "warning"
         lines.append(f"::{level} {','.join(props)}::{_gh_escape(message)}")
     lines.append(summary(result))
@@ -90,7 +108,7 @@ def to_sarif(result: CheckResult) -> str:
     """SARIF 2.1.0, for code-scanning dashboards."""
     known = all_rules()
     used = sorted({f.code for f in result.findings})
-    rules_meta = [{"id": r.code, "name": r.name, "shortDescription": {"text": r.summary},
+    rules_meta = [{"id": r.code, "name": r.name, "shortDescription": {"text": _(r.summary)},
                    "defaultConfiguration": {"level": str(r.severity)}}
                   for r in known if r.code in used]
     results: list[dict[str, Any]] = []
@@ -99,7 +117,7 @@ def to_sarif(result: CheckResult) -> str:
         physical: dict[str, Any] = {"artifactLocation": {"uri": f.file.as_posix()}}
         if region:
             physical["region"] = region
-        text = f.message + (f" (hint: {f.hint})" if f.hint else "")
+        text = with_hint(f)
         results.append({"ruleId": f.code, "level": str(f.severity), "message": {"text": text},
                         "locations": [{"physicalLocation": physical}]})
     doc = {

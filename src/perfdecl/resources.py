@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .i18n import _
+
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -16,4 +18,5 @@ def data_dir(name: str) -> Path:
     for candidate in (_PACKAGE / name, _PACKAGE.parent.parent / name):
         if candidate.is_dir():
             return candidate
-    raise FileNotFoundError(f"perfdecl's {name}/ folder is missing from this installation")
+    raise FileNotFoundError(_("perfdecl's {name}/ folder is missing from this installation")
+                            .format(name=name))

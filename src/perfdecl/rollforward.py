@@ -22,6 +22,7 @@ from .atomic import write_text
 from .check import read
 from .errors import PerfdeclError, UsageError
 from .fmt import canonical
+from .i18n import _
 from .load import yaml
 from .targets import TargetKind, parse
 
@@ -35,7 +36,8 @@ def target_path(source: Path, year: int, unit: str, id_: str) -> Path:
     year_dir = source.parent.parent
     if re.fullmatch(r"\d{4}", year_dir.name):
         return year_dir.parent / str(year) / unit / f"{id_}.yaml"
-    raise UsageError(f"{source} is not in a <year>/<unit>/ folder: name the new file with --out")
+    raise UsageError(_("{file} is not in a <year>/<unit>/ folder: name the new file with --out"
+                       ).format(file=source))
 
 
 def roll_forward(source: Path, year: int, out: Path | None = None, *,
@@ -45,16 +47,19 @@ def roll_forward(source: Path, year: int, out: Path | None = None, *,
     errors = [f for f in findings if f.severity == "error"]
     if declaration is None or errors:
         first = errors[0] if errors else findings[0]
-        raise PerfdeclError(f"{first.file}:{first.line}:{first.column}: {first.message} "
-                            "(fix the declaration before rolling it forward)")
+        raise PerfdeclError(_("{location}: {message} (fix the declaration before rolling it "
+                              "forward)").format(
+            location=f"{first.file}:{first.line}:{first.column}", message=first.message))
     shift = year - declaration.fiscal_year
     if shift <= 0:
-        raise UsageError(f"--year {year} is not after the declaration's year "
-                         f"{declaration.fiscal_year}")
+        raise UsageError(_("--year {year} is not after the declaration's year "
+                           "{declared_year}").format(year=year,
+                                                     declared_year=declaration.fiscal_year))
     tree = yaml().load(declaration.document.text)
     target = out or target_path(source, year, declaration.unit_id, declaration.id)
     if target.exists() and not force:
-        raise PerfdeclError(f"{target} exists already; edit it, or pass --force to replace it")
+        raise PerfdeclError(_("{file} exists already; edit it, or pass --force to replace it"
+                              ).format(file=target))
 
     old_year = declaration.fiscal_year
     tree["fiscal_year"] = year

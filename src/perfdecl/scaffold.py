@@ -24,6 +24,7 @@ from . import __version__
 from .atomic import write_text
 from .errors import PerfdeclError, UsageError
 from .framework import FRAMEWORK
+from .i18n import _
 from .resources import data_dir
 from .schema import KINDS, schema_texts
 
@@ -83,9 +84,10 @@ def init(folder: Path, *, year: int | None = None, source: str | None = None,
     _check_year(year)
     parent = folder.absolute().parent
     if not parent.is_dir():
-        raise UsageError(f"folder not found: {parent} (create it first, or name another folder)")
+        raise UsageError(_("folder not found: {folder} (create it first, or name another "
+                           "folder)").format(folder=parent))
     if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{folder} is a file, not a folder")
+        raise UsageError(_("{path} is a file, not a folder").format(path=folder))
     source = source or perfdecl_source()
     values = {
         "YEAR": str(year),
@@ -100,8 +102,8 @@ def init(folder: Path, *, year: int | None = None, source: str | None = None,
     existing = [target for _, target in plan if target.exists()]
     if existing:
         names = ", ".join(str(t) for t in existing)
-        raise PerfdeclError(f"not overwriting what exists already: {names} "
-                            "(move it away, or init another folder)")
+        raise PerfdeclError(_("not overwriting what exists already: {paths} "
+                              "(move it away, or init another folder)").format(paths=names))
     for template, target in plan:
         text = template.read_text(encoding="utf-8")
         for key, value in values.items():
@@ -113,7 +115,8 @@ def init(folder: Path, *, year: int | None = None, source: str | None = None,
 
 def _check_year(year: int) -> None:
     if not 2000 <= year <= 2100:
-        raise UsageError(f"--year {year}: a fiscal year is a four-digit year, 2000 to 2100")
+        raise UsageError(_("--year {year}: a fiscal year is a four-digit year, 2000 to 2100"
+                           ).format(year=year))
 
 
 # ---------------------------------------------------------------------------- schema
@@ -268,7 +271,8 @@ def skeleton(kind: str, unit: str, year: int, *, id_: str | None = None,
              schema_ref: str = "") -> str:
     """The YAML text of a blank declaration of `kind`, every field commented in Chinese."""
     if kind not in KINDS:
-        raise UsageError(f"unknown kind {kind!r}; kinds: {', '.join(KINDS)}")
+        raise UsageError(_("unknown kind {kind}; kinds: {kinds}").format(
+            kind=repr(kind), kinds=", ".join(KINDS)))
     schemas = _schemas()
     top = schemas[f"{kind}.json"]
     writer = _Writer(schemas)
@@ -319,12 +323,14 @@ def new_declaration(kind: str, unit: str, year: int, *, id_: str | None = None,
     from .config import load_config
 
     if kind not in KINDS:
-        raise UsageError(f"unknown kind {kind!r}; kinds: {', '.join(KINDS)}")
+        raise UsageError(_("unknown kind {kind}; kinds: {kinds}").format(
+            kind=repr(kind), kinds=", ".join(KINDS)))
     _check_year(year)
     for label, value in (("--unit", unit), ("--id", id_)):
         if value is not None and not SLUG.fullmatch(value):
-            raise UsageError(f"{label} {value!r}: an id is lower-case letters, digits and "
-                             "single hyphens, e.g. shigu-sbzx")
+            raise UsageError(_("{option} {value}: an id is lower-case letters, digits and "
+                               "single hyphens, e.g. shigu-sbzx").format(option=label,
+                                                                         value=repr(value)))
     config = load_config()
     if out is None:
         file_name = f"{id_ or 'new-' + kind.replace('_', '-')}.yaml"
@@ -332,7 +338,8 @@ def new_declaration(kind: str, unit: str, year: int, *, id_: str | None = None,
         with contextlib.suppress(ValueError):  # elsewhere: the absolute path
             out = out.relative_to(Path.cwd().resolve())
     if out.exists() and not force:
-        raise PerfdeclError(f"{out} exists already; edit it, or pass --force to replace it")
+        raise PerfdeclError(_("{file} exists already; edit it, or pass --force to replace it"
+                              ).format(file=out))
     out.parent.mkdir(parents=True, exist_ok=True)
     text = skeleton(kind, unit, year, id_=id_, name=name, layout=config.layout_for(kind),
                     schema_ref=_schema_ref(out, config.root))

@@ -23,6 +23,7 @@ from referencing import Registry, Resource
 
 from .errors import DataPath, Finding, Severity
 from .framework import ALIASES, LEVEL1, level1_of
+from .i18n import N_, _
 from .load import Document
 from .resources import data_dir
 
@@ -135,10 +136,11 @@ def field_label(nav: SchemaNav, path: DataPath) -> str:
     """`funding.total` (资金总额): how a message names a field."""
     names = [p for p in path if isinstance(p, str)]
     if not names:
-        return "the declaration"
+        return _("the declaration")
     title = nav.title(path)
     name = names[-1]
-    return f"`{name}` ({title})" if title and title != name else f"`{name}`"
+    return _("`{name}` ({title})").format(name=name, title=title) if title and title != name \
+        else f"`{name}`"
 
 
 def validate(doc: Document) -> tuple[list[Finding], dict[str, Any] | None]:
@@ -169,15 +171,16 @@ def validate(doc: Document) -> tuple[list[Finding], dict[str, Any] | None]:
 def _kind_finding(doc: Document, kind: Any) -> Finding:
     if kind is None:
         line, column = doc.insertion_position(("kind",), ["kind"])
-        message = "missing field `kind` (表格种类)"
+        message = _("missing field `{name}` ({title})").format(name="kind", title="表格种类")
     else:
         line, column = doc.position(("kind",))
-        message = f"unknown kind {_show(kind)}"
-    hint = f"kind is one of: {', '.join(KINDS)}"
+        message = _("unknown kind {value}").format(value=_show(kind))
+    hint = _("kind is one of: {kinds}").format(kinds=", ".join(KINDS))
     if isinstance(kind, str):
         close = difflib.get_close_matches(kind, KINDS, n=1, cutoff=0.6)
         if close:
-            hint = f"did you mean `{close[0]}`? ({hint})"
+            hint = _("did you mean `{suggestion}`? ({hint})").format(suggestion=close[0],
+                                                                     hint=hint)
     return Finding("S004" if kind is not None else "S002", Severity.ERROR, message, doc.file,
                    line, column, ("kind",), hint)
 
@@ -207,58 +210,82 @@ def _explain(doc: Document, nav: SchemaNav,
             close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
             if close:
                 title = nav.title((*path, close[0]))
-                hint = f"did you mean `{close[0]}`" + (f" ({title})" if title else "") + "?"
+                hint = _("did you mean `{suggestion}` ({title})?").format(
+                    suggestion=close[0], title=title) if title else \
+                    _("did you mean `{suggestion}`?").format(suggestion=close[0])
             else:
-                hint = "fields here: " + ", ".join(allowed)
-            yield out("S001", f"unknown field `{name}`", at=at, hint=hint, key=True,
-                      cut=(path, name))
+                hint = _("fields here: {fields}").format(fields=", ".join(allowed))
+            yield out("S001", _("unknown field `{name}`").format(name=name), at=at, hint=hint,
+                      key=True, cut=(path, name))
         return
     if v == "required":
         missing = error.message.split("'")[1] if "'" in error.message else str(error.validator_value)
         title = nav.title((*path, missing))
-        where = f" in {label}" if path else ""
-        what = f"`{missing}`" + (f" ({title})" if title else "")
         line, column = doc.insertion_position((*path, missing), nav.properties(path))
-        finding = Finding("S002", Severity.ERROR, f"missing field {what}{where}", doc.file,
-                          line, column, (*path, missing))
+        finding = Finding("S002", Severity.ERROR, _missing_message(missing, title, label, path),
+                          doc.file, line, column, (*path, missing))
         yield finding, (path, None)
         return
     if v == "type":
-        yield out("S003", _type_message(label, value, error.validator_value),
-                  hint=_type_hint(value, error.validator_value))
+        hint = _type_hint(value, error.validator_value)
+        if value is None and "enum" in error.schema:  # an empty choice: say the choices
+            hint = _("one of: {options}").format(options=", ".join(map(str, error.schema["enum"])))
+        yield out("S003", _type_message(label, value, error.validator_value), hint=hint)
         return
     if v in ("minLength", "minItems", "minProperties") and not value:
-        yield out("S004", f"{label} is empty",
-                  hint="leave the field out when the form leaves it blank", key=True)
+        yield out("S004", _("{field} is empty").format(field=label),
+                  hint=_("leave the field out when the form leaves it blank"), key=True)
         return
     if v == "enum":
+        if value is None and "type" in error.schema:
+            return  # reported once, as empty, by the type error beside this one
         options = [str(o) for o in error.validator_value]
-        hint = "one of: " + ", ".join(options)
+        hint = _("one of: {options}").format(options=", ".join(options))
         close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.3)
         if close:
-            hint = f"did you mean `{close[0]}`? ({hint})"
-        yield out("S004", f"{label}: {_show(value)} is not one of the allowed values", hint=hint)
+            hint = _("did you mean `{suggestion}`? ({hint})").format(suggestion=close[0],
+                                                                     hint=hint)
+        yield out("S004", _("{field}: {value} is not one of the allowed values").format(
+            field=label, value=_show(value)), hint=hint)
         return
     if v == "pattern":
-        reason = error.schema.get("patternErrorMessage") or f"must match {error.validator_value}"
-        yield out("S004", f"{label}: {_show(value)} is not valid: {reason}")
+        reason = error.schema.get("patternErrorMessage") or \
+            _("must match {pattern}").format(pattern=error.validator_value)
+        yield out("S004", _("{field}: {value} is not valid: {reason}").format(
+            field=label, value=_show(value), reason=reason))
         return
     if v == "format":
-        yield out("S004", f"{label}: {_show(value)} is not a real date",
-                  hint="write it as 2019-05-21 (year-month-day)")
+        yield out("S004", _("{field}: {value} is not a real date").format(
+            field=label, value=_show(value)), hint=_("write it as 2019-05-21 (year-month-day)"))
         return
     if v in ("minimum", "maximum"):
-        word = "below the minimum" if v == "minimum" else "above the maximum"
-        yield out("S004", f"{label}: {_show(value)} is {word} {error.validator_value}")
+        message = _("{field}: {value} is below the minimum {limit}") if v == "minimum" else \
+            _("{field}: {value} is above the maximum {limit}")
+        yield out("S004", message.format(field=label, value=_show(value),
+                                         limit=error.validator_value))
         return
     if v == "maxLength":
-        yield out("S004", f"{label} is longer than {error.validator_value} characters")
+        yield out("S004", _("{field} is longer than {limit} characters").format(
+            field=label, limit=error.validator_value))
         return
     if v == "not":  # only file-name slugs use `not`: the Windows device names
-        yield out("S004", f"{label}: {_show(value)} is a reserved device name on Windows",
-                  hint="choose another name; it is used as a file name")
+        yield out("S004", _("{field}: {value} is a reserved device name on Windows").format(
+            field=label, value=_show(value)), hint=_("choose another name; it is used as a file name"))
         return
-    yield out("S005", f"{label}: {error.message}")
+    # TRANSLATORS: {problem} is jsonschema's own message, in English
+    yield out("S005", _("{field}: {problem}").format(field=label, problem=error.message))
+
+
+def _missing_message(name: str, title: str | None, parent: str, path: DataPath) -> str:
+    """`missing field `name` (title) in parent`, as one sentence for each case."""
+    if path:
+        if title:
+            return _("missing field `{name}` ({title}) in {parent}").format(
+                name=name, title=title, parent=parent)
+        return _("missing field `{name}` in {parent}").format(name=name, parent=parent)
+    if title:
+        return _("missing field `{name}` ({title})").format(name=name, title=title)
+    return _("missing field `{name}`").format(name=name)
 
 
 def _in_indicator_tree(path: DataPath) -> bool:
@@ -270,61 +297,75 @@ def _category_message(path: DataPath, name: str, allowed: list[str]) -> tuple[st
     if len(path) == 2:  # an unknown level-1 name
         owner = level1_of(name)
         if owner:
-            return (f"`{name}` is a level-2 indicator (二级指标), not a level-1 one",
-                    f"put it under `{owner}`")
+            return (_("`{name}` is a level-2 indicator (二级指标), not a level-1 one").format(
+                        name=name),
+                    _("put it under `{level1}`").format(level1=owner))
         close = difflib.get_close_matches(name, LEVEL1, n=1, cutoff=0.4)
-        return (f"`{name}` is not a level-1 indicator (一级指标) of the framework",
-                f"did you mean `{close[0]}`?" if close else "level 1 is one of: " + ", ".join(LEVEL1))
+        return (_("`{name}` is not a level-1 indicator (一级指标) of the framework").format(
+                    name=name),
+                _("did you mean `{suggestion}`?").format(suggestion=close[0]) if close
+                else _("level 1 is one of: {names}").format(names=", ".join(LEVEL1)))
     parent = str(path[2])
     if name in ALIASES and ALIASES[name] in allowed:
-        return (f"`{name}` is the form's wording, not the framework's name",
-                f"write `{ALIASES[name]}`; the layout prints the form's own wording")
+        return (_("`{name}` is the form's wording, not the framework's name").format(name=name),
+                _("write `{framework_name}`; the layout prints the form's own wording").format(
+                    framework_name=ALIASES[name]))
     owner = level1_of(name)
     if owner and owner != parent:
-        return (f"`{name}` does not belong under `{parent}`", f"it is a level-2 indicator of `{owner}`")
+        return (_("`{name}` does not belong under `{parent}`").format(name=name, parent=parent),
+                _("it is a level-2 indicator of `{level1}`").format(level1=owner))
     close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.4)
-    return (f"`{name}` is not a level-2 indicator (二级指标) of `{parent}`",
-            f"did you mean `{close[0]}`?" if close else "level 2 here is one of: " + ", ".join(allowed))
+    return (_("`{name}` is not a level-2 indicator (二级指标) of `{parent}`").format(
+                name=name, parent=parent),
+            _("did you mean `{suggestion}`?").format(suggestion=close[0]) if close
+            else _("level 2 here is one of: {names}").format(names=", ".join(allowed)))
 
 
-_TYPE_WORDS = {"string": "text", "number": "a number", "integer": "a whole number",
-               "object": "a set of fields", "array": "a list", "boolean": "true or false"}
+_TYPE_WORDS = {"string": N_("text"), "number": N_("a number"), "integer": N_("a whole number"),
+               "object": N_("a set of fields"), "array": N_("a list"),
+               "boolean": N_("true or false")}
+"""What a JSON Schema type is called in messages (translated where shown)."""
 
 
 def _kind_of(value: Any) -> str:
     if value is None:
-        return "nothing"
+        return _("nothing")
     if isinstance(value, bool):
-        return "true/false"
+        return _("true/false")
     if isinstance(value, int | Decimal):
-        return "a number"
+        return _("a number")
     if isinstance(value, str):
-        return "text"
+        return _("text")
     if isinstance(value, list):
-        return "a list"
-    return "a set of fields"
+        return _("a list")
+    return _("a set of fields")
 
 
 def _type_message(label: str, value: Any, expected: Any) -> str:
     if value is None:
-        return f"{label} is empty"
+        return _("{field} is empty").format(field=label)
     wanted = expected if isinstance(expected, list) else [expected]
-    words = " or ".join(_TYPE_WORDS.get(str(w), str(w)) for w in wanted)
-    return f"{label} must be {words}, not {_kind_of(value)} ({_show(value)})"
+    names = [_(_TYPE_WORDS[str(w)]) if str(w) in _TYPE_WORDS else str(w) for w in wanted]
+    words = functools.reduce(
+        lambda either, other: _("{either} or {other}").format(either=either, other=other),
+        names) if names else ""
+    return _("{field} must be {expected}, not {actual} ({value})").format(
+        field=label, expected=words, actual=_kind_of(value), value=_show(value))
 
 
 def _type_hint(value: Any, expected: Any) -> str | None:
     wanted = expected if isinstance(expected, list) else [expected]
     if value is None:
-        return "fill it in, or leave the field out when the form leaves it blank"
+        return _("fill it in, or leave the field out when the form leaves it blank")
     if "string" in wanted and isinstance(value, int | Decimal) and not isinstance(value, bool):
-        return f"put it in quotes: '{value}'"
+        return _("put it in quotes: '{value}'").format(value=value)
     if ("number" in wanted or "integer" in wanted) and isinstance(value, str):
         digits = "".join(ch for ch in value if ch.isdigit() or ch == ".")
         if digits:
-            return f"write the bare number: {digits} (amounts are in 万元)"
+            return _("write the bare number: {number} (amounts are in 万元)").format(
+                number=digits)
     if "array" in wanted and not isinstance(value, list):
-        return "write a list: each item on its own line, starting with `- `"
+        return _("write a list: each item on its own line, starting with `- `")
     return None
 
 

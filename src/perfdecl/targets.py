@@ -5,6 +5,7 @@
     ≤160元/人/天     quantity: operator ≤, number 160, unit 元/人/天
     30-320元         range: 30 to 320, unit 元
     2023年底前       deadline: year 2023 (12月底前: a deadline without a year)
+    每月10日前       deadline: recurring, without a year (每季度末前, 每年3月底前)
     按时, 有所提升    text: qualitative
     预计平均2083元/人/月   unparsed: figures mixed with words
 
@@ -64,8 +65,9 @@ _UNIT = r"[^\d\s≥≤<>=~～\-—–]*"
 _QUANTITY = re.compile(rf"^(?P<number>{_NUMBER})\s*(?P<unit>{_UNIT})$")
 _RANGE = re.compile(rf"^(?P<low>{_NUMBER})\s*(?P<lunit>{_UNIT}?)\s*[-~～—–至到]\s*"
                     rf"(?P<high>{_NUMBER})\s*(?P<unit>{_UNIT})$")
-_DEADLINE = re.compile(r"^(?:(?P<year>\d{4})\s*年度?)?(?:(?P<month>\d{1,2})\s*月份?)?"
-                       r"(?:\d{1,2}\s*日)?(?:年?底|年?末|年中|上半年|下半年|初)?"
+_DEADLINE = re.compile(r"^(?P<every>每(?:年|季度?|月|周|半年))?"
+                       r"(?:(?P<year>\d{4})\s*年度?)?(?:(?P<month>\d{1,2})\s*月份?)?"
+                       r"(?P<day>\d{1,2}\s*[日号])?(?:年?底|年?末|年中|上半年|下半年|初)?"
                        r"(?:前|之前|以前|内|完成)?$")
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})\s*年")
 
@@ -86,7 +88,8 @@ def parse(value: str | int | Decimal) -> Target:
         value if isinstance(value, str) else str(value)
     text = normalise(raw).replace(" ", "")
     deadline = _DEADLINE.match(text)
-    if deadline and (deadline.group("year") or deadline.group("month")):
+    if deadline and (deadline.group("year") or deadline.group("month")
+                     or (deadline.group("every") and deadline.group("day"))):
         year = deadline.group("year")
         return Target(raw, TargetKind.DEADLINE, year=int(year) if year else None)
     operator = None

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import export
 from .atomic import write_bytes
+from .i18n import _
 
 
 @dataclass
@@ -93,9 +94,11 @@ def export_unit(task: UnitTask) -> list[Written]:
         ("docx", any("docx" in f.stale for f in work)),
         ("typst", any(not Path(f.body).is_file() for f in work))) if wants]
     named = sorted({s for f in work for s in f.sources})
-    what = ", ".join(named[:5]) + (f" and {len(named) - 5} more" if len(named) > 5 else "")
+    what = _("{names} and {count} more").format(names=", ".join(named[:5]),
+                                                 count=len(named) - 5) \
+        if len(named) > 5 else ", ".join(named)
     converted = converter.forms([f.html for f in work], wanted, [f.epoch for f in work],
-                                what or task.stem) if wanted else [{} for _ in work]
+                                what or task.stem) if wanted else [{} for _form in work]
     for form, output in zip(work, converted, strict=True):
         what = form.sources[0] if len(form.sources) == 1 else form.stem
         if "html" in form.stale:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from ..i18n import _
 from ..model import Declaration
 from ..schema import navigator
 from ..targets import Target, TargetKind, parse
@@ -339,7 +340,11 @@ def amount_change(where: tuple[str, ...], key: str, old: Decimal, new: Decimal) 
     delta = new - old
     percent = (delta / old * 100).quantize(Decimal("0.1")) if old else None
     sign = "+" if delta > 0 else ""
-    note = f"{sign}{show(delta)} 万元" + (f" ({sign}{percent}%)" if percent is not None else "")
+    if percent is None:
+        note = _("{difference} 万元").format(difference=f"{sign}{show(delta)}")
+    else:
+        note = _("{difference} 万元 ({percent}%)").format(difference=f"{sign}{show(delta)}",
+                                                        percent=f"{sign}{percent}")
     return Change(where, key, CHANGED, show(old), show(new), note, delta=delta, percent=percent)
 
 
@@ -353,14 +358,18 @@ def inline(old: str, new: str) -> tuple[Segment, ...]:
 
 def text_change(where: tuple[str, ...], key: str, old: str, new: str) -> Change:
     shift = year_shift(old, new)
-    note = f"years moved on by {shift}" if shift else None
+    note = _years_moved(shift) if shift else None
     return Change(where, key, CHANGED, old, new, note, inline(old, new), years=shift)
+
+
+def _years_moved(shift: int) -> str:
+    return _("years moved on by {years}").format(years=shift)
 
 
 def target_change(where: tuple[str, ...], key: str, old: str, new: str) -> Change:
     shift = year_shift(old, new)
     if shift:
-        return Change(where, key, CHANGED, old, new, f"years moved on by {shift}",
+        return Change(where, key, CHANGED, old, new, _years_moved(shift),
                       inline(old, new), years=shift)
     before, after = parse(old), parse(new)
     qualitative = before.kind == after.kind == TargetKind.TEXT  # figures read better whole
@@ -372,27 +381,29 @@ def judge(old: Target, new: Target) -> str | None:
     """What a target change means: tightened, loosened, or which part changed."""
     if old.kind != new.kind:
         if new.is_quantitative and not old.is_quantitative:
-            return "now measurable"
+            return _("now measurable")
         if old.is_quantitative and not new.is_quantitative:
-            return "no longer measurable"
+            return _("no longer measurable")
         return None
     if old.kind == TargetKind.DEADLINE and old.year and new.year:
-        return "deadline later" if new.year > old.year else "deadline earlier"
+        return _("deadline later") if new.year > old.year else _("deadline earlier")
     if old.kind != TargetKind.QUANTITY:
         return None
-    notes = []
-    if old.operator != new.operator:
-        notes.append(f"operator {old.operator} → {new.operator}")
-    if (old.unit or "") != (new.unit or ""):
-        notes.append(f"unit {old.unit or '—'} → {new.unit or '—'}")
-    if notes:
-        return "; ".join(notes)
+    operator = _("operator {old} → {new}").format(old=old.operator, new=new.operator) \
+        if old.operator != new.operator else None
+    unit = _("unit {old} → {new}").format(old=old.unit or "—", new=new.unit or "—") \
+        if (old.unit or "") != (new.unit or "") else None
+    if operator and unit:
+        return _("{operator_change}; {unit_change}").format(operator_change=operator,
+                                                            unit_change=unit)
+    if operator or unit:
+        return operator or unit
     assert old.number is not None and new.number is not None
     if old.number == new.number:
         return None
     higher = new.number > old.number
     if old.operator in ("≥", ">"):
-        return "tightened" if higher else "loosened"
+        return _("tightened") if higher else _("loosened")
     if old.operator in ("≤", "<"):
-        return "loosened" if higher else "tightened"
-    return "raised" if higher else "lowered"
+        return _("loosened") if higher else _("tightened")
+    return _("raised") if higher else _("lowered")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..check import SUFFIXES, discover, read, read_bytes
 from ..errors import Finding, Severity, UsageError
+from ..i18n import _
 from ..model import Declaration
 
 
@@ -46,10 +47,11 @@ def _git(args: Sequence[str], cwd: Path) -> bytes:
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, timeout=120,
                               check=False)
     except OSError as exc:
-        raise UsageError(f"git is needed for --rev: {exc}") from None
+        raise UsageError(_("git is needed for --rev: {error}").format(error=exc)) from None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", errors="replace").strip().splitlines()
-        raise UsageError(f"git {' '.join(args[:2])}: {message[-1] if message else 'failed'}")
+        raise UsageError(_("git {command}: {error}").format(
+            command=" ".join(args[:2]), error=message[-1] if message else _("failed")))
     return done.stdout
 
 
@@ -67,7 +69,8 @@ def from_revision(revision: str, paths: Sequence[Path]) -> Side:
         try:
             scoped.append((cwd / p).resolve().relative_to(root.resolve()).as_posix())
         except ValueError:
-            raise UsageError(f"{p} is outside the git repository {root}") from None
+            raise UsageError(_("{path} is outside the git repository {root}")
+                             .format(path=p, root=root)) from None
     listing = _git(["ls-tree", "-r", "-z", "--name-only", revision, "--", *scoped], root)
     side = Side(revision)
     for name in sorted(n for n in listing.decode("utf-8").split("\0") if n):
@@ -81,8 +84,8 @@ def from_revision(revision: str, paths: Sequence[Path]) -> Side:
 def parse_range(text: str) -> tuple[str, str | None]:
     """`A..B` → (A, B); `A` → (A, None), meaning A against the working tree."""
     if ".." in text:
-        old, _, new = text.partition("..")
+        old, _dots, new = text.partition("..")
         if not old or not new or new.startswith("."):
-            raise UsageError(f"--rev takes A..B or A, not {text!r}")
+            raise UsageError(_("--rev takes A..B or A, not {text}").format(text=repr(text)))
         return old, new
     return text, None

@@ -22,6 +22,7 @@ from .. import export, model
 from ..build import epoch_of
 from ..check import check
 from ..config import load_config
+from ..i18n import _
 from ..model import Declaration
 from ..render import Renderer
 from ..schema import navigator
@@ -146,7 +147,7 @@ class Merger:
             return {k: self.merge(old.get(k), new.get(k), (*path, k)) for k in keys}
         if isinstance(old, list) and isinstance(new, list):
             name = next((p for p in reversed(path) if isinstance(p, str)), "")
-            pairs, gone, _ = match(old, new, identity(name))
+            pairs, gone, _fresh = match(old, new, identity(name))
             partner = {id(b): a for a, b in pairs}
             merged = [self.merge(partner[id(b)], b, (*path, 0)) if id(b) in partner
                       else self.mark(b, ADDED) for b in new]
@@ -211,5 +212,6 @@ def redline_docx(result: DiffResult) -> bytes:
             '{% extends "_base.html.j2" %}{% block form %}<p>{{ text }}</p>{% endblock %}'
         ).render(text="没有变化（no changes）"))
     epoch = int(datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp())
-    return export.to_docx(export.combine_pages(pages), epoch, "the tracked-changes document")
+    return export.to_docx(export.combine_pages(pages), epoch,
+                          _("the tracked-changes document"))
 

@@ -16,15 +16,23 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
+from ..i18n import N_, _, ngettext
 from .engine import ADDED, CHANGED, MOVED, REMOVED, RENAMED, REORDERED, Change, DiffResult
 from .text import Segment
 
 SIGN = {"added": "+", "removed": "-", "changed": "~", "unchanged": "="}
 
+KIND_WORDS = {ADDED: N_("added"), REMOVED: N_("removed"), RENAMED: N_("renamed"),
+              MOVED: N_("moved"), REORDERED: N_("reordered")}
+"""What a change that is not a new value is called, where it needs a word (HTML)."""
+
 
 def summary(result: DiffResult) -> str:
-    parts = [f"{result.count(s)} {s}" for s in ("changed", "added", "removed", "unchanged")]
-    return f"{len(result.declarations)} declarations: " + ", ".join(parts)
+    return _("{n} declarations: {changed} changed, {added} added, {removed} removed, "
+             "{unchanged} unchanged").format(
+        n=len(result.declarations), changed=result.count("changed"),
+        added=result.count("added"), removed=result.count("removed"),
+        unchanged=result.count("unchanged"))
 
 
 def note_text(change: Change) -> str:
@@ -46,7 +54,9 @@ def _years(changes: list[Change]) -> str | None:
         return None
     moves = sorted({c.years for c in shifted if c.years})
     by = "/".join(f"{m:+d}" for m in moves)
-    return f"{len(shifted)} change{'s' * (len(shifted) != 1)} only move years on ({by} year)"
+    return ngettext("{n} change only move years on ({by} year)",
+                    "{n} changes only move years on ({by} year)",
+                    len(shifted)).format(n=len(shifted), by=by)
 
 
 # ---------------------------------------------------------------------------- terminal
@@ -65,39 +75,46 @@ def print_text(result: DiffResult, console: Console) -> None:
             console.print(Text("    ") + _text_line(change, colour), soft_wrap=True)
         years = _years(d.changes)
         if years:
-            console.print(f"    [dim]({escape(years)})[/]", soft_wrap=True, highlight=False)
+            console.print(f"    [dim]{escape(_('({note})').format(note=years))}[/]",
+                          soft_wrap=True, highlight=False)
     console.print(summary(result), soft_wrap=True, highlight=False)
 
 
 def _text_line(change: Change, colour: bool) -> Text:
     line = Text()
+    # "{label}: {change}": the label, then what changed (a value, or a run of segments)
+    labelled = _("{label}: {change}")
     if change.kind == ADDED:
-        line.append(f"+ {change.label}: ", style="green" if colour else "")
-        line.append(change.new or "", style="green" if colour else "")
+        line.append("+ " + labelled.format(label=change.label, change=change.new or ""),
+                    style="green" if colour else "")
     elif change.kind == REMOVED:
-        line.append(f"- {change.label}: ", style="red" if colour else "")
-        line.append(change.old or "", style="red" if colour else "")
+        line.append("- " + labelled.format(label=change.label, change=change.old or ""),
+                    style="red" if colour else "")
     elif change.kind == RENAMED:
-        line.append(f"renamed {change.label} (was {change.old})")
+        line.append(_("renamed {label} (was {old_name})").format(label=change.label,
+                                                                 old_name=change.old))
     elif change.kind == MOVED:
-        line.append(f"moved {change.label}: {change.old} → {change.new}")
+        line.append(_("moved {label}: {old_place} → {new_place}").format(
+            label=change.label, old_place=change.old, new_place=change.new))
     elif change.kind == REORDERED:
-        line.append(f"reordered {change.label}: {change.old} → {change.new}")
+        line.append(_("reordered {label}: {old_order} → {new_order}").format(
+            label=change.label, old_order=change.old, new_order=change.new))
+    elif change.delta is not None or not change.segments:
+        line.append(labelled.format(label=change.label, change=f"{change.old} → {change.new}"))
     else:
-        line.append(f"{change.label}: ")
-        if change.delta is not None or not change.segments:
-            line.append(f"{change.old} → {change.new}")
-        else:
-            for s in change.segments:
-                if s.op == "equal":
-                    line.append(s.text)
-                elif colour:
-                    line.append(s.text, style="red strike" if s.op == "delete" else "green")
-                else:
-                    line.append(f"[-{s.text}-]" if s.op == "delete" else f"{{+{s.text}+}}")
+        before, _sep, after = labelled.partition("{change}")
+        line.append(before.format(label=change.label))
+        for s in change.segments:
+            if s.op == "equal":
+                line.append(s.text)
+            elif colour:
+                line.append(s.text, style="red strike" if s.op == "delete" else "green")
+            else:
+                line.append(f"[-{s.text}-]" if s.op == "delete" else f"{{+{s.text}+}}")
+        line.append(after.format(label=change.label))
     note = note_text(change)
     if note:
-        line.append(f"  ({note})", style="dim" if colour else "")
+        line.append("  " + _("({note})").format(note=note), style="dim" if colour else "")
     return line
 
 
@@ -176,7 +193,7 @@ def to_html(result: DiffResult) -> str:
                               lambda t: f"<ins>{e(t)}</ins>", e)
             else:
                 body = f"<del>{e(c.old or '')}</del> <ins>{e(c.new or '')}</ins>"
-            note = note_text(c) or ("" if c.kind == CHANGED else c.kind)
+            note = note_text(c) or ("" if c.kind == CHANGED else _(KIND_WORDS[c.kind]))
             out.append(f"<tr><td>{e(c.label)}</td><td>{body}</td>"
                        f'<td class="note">{e(note)}</td></tr>')
         out.append("</table>")

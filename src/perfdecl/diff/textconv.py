@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..check import read
+from ..i18n import _
 from ..schema import KINDS, SchemaNav, navigator
 from .engine import identity, show
 
@@ -21,7 +22,7 @@ def facts(path: Path) -> str:
     is, after one line saying why, so git still shows something."""
     declaration, findings = read(path)
     if declaration is None:
-        reason = findings[0].message if findings else "not a declaration"
+        reason = findings[0].message if findings else _("not a declaration")
         try:
             raw = path.read_text(encoding="utf-8", errors="replace")
         except OSError:

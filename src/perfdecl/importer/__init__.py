@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PerfdeclError, UsageError
+from ..i18n import _
 from . import labels as L
 from .forms import DERIVED, KINDS, Draft, Form, find_forms, read_form
 from .safety import ImportRefused, inspect
@@ -74,11 +75,12 @@ def read_file(path: Path, kind: str | None = None, layout: str | None = None
     """The declarations in the forms of one file (nothing written), and notes about the
     file. Raises ImportRefused for a file that is not a form (or is hostile)."""
     if kind is not None and kind not in KINDS:
-        raise UsageError(f"unknown kind {kind!r}; kinds: {', '.join(KINDS)}")
+        raise UsageError(_("unknown kind {kind}; kinds: {kinds}")
+                         .format(kind=repr(kind), kinds=", ".join(KINDS)))
     parts = read_parts(path)
     forms, notes = find_forms(parts, kind, layout)
     if not forms and not notes:
-        notes.append("no form found in the file")
+        notes.append(_("no form found in the file"))
     drafts: list[Imported] = []
     summaries: list[tuple[Form, Draft, list[dict[str, Any]]]] = []
     for form in forms:
@@ -141,7 +143,8 @@ def _from_summary(path: Path, form: Form, summary: Draft, lines: list[dict[str, 
             draft.unplaced = []
             out.append(Imported(path, form, draft))
     if summary.unplaced:
-        notes.extend(f"fund summary: not placed: {u}" for u in summary.unplaced)
+        notes.extend(_("fund summary: not placed: {text}").format(text=u)
+                     for u in summary.unplaced)
     return out
 
 
@@ -181,7 +184,7 @@ def _share(path: Path, drafts: list[Imported]) -> None:
 def _resolve_history(d: Draft) -> None:
     """前年 and 上年 become years, now that the fiscal year is known."""
     year = d.data.get("fiscal_year")
-    for path, _ in d.history_offsets:
+    for path, _offset in d.history_offsets:
         node: Any = d.data
         for part in path:
             node = node[part]
@@ -203,10 +206,11 @@ def import_files(files: list[Path], kind: str | None = None, layout: str | None 
     the others are still imported; an existing declaration file is not replaced
     without `force`."""
     if kind is not None and kind not in KINDS:
-        raise UsageError(f"unknown kind {kind!r}; kinds: {', '.join(KINDS)}")
+        raise UsageError(_("unknown kind {kind}; kinds: {kinds}")
+                         .format(kind=repr(kind), kinds=", ".join(KINDS)))
     for f in files:
         if not f.exists():
-            raise UsageError(f"path not found: {f}")
+            raise UsageError(_("path not found: {path}").format(path=f))
     if layout is not None:
         _check_layout(layout, kind)
     existing = Existing.scan(out)
@@ -222,8 +226,9 @@ def import_files(files: list[Path], kind: str | None = None, layout: str | None 
             continue
         outcome.notes = notes
         if not found:
-            outcome.error = f"{source}: no form found" + (f" ({'; '.join(notes)})" if notes
-                                                          else "")
+            outcome.error = _("{source}: no form found ({notes})").format(
+                source=source, notes="; ".join(notes)) if notes else \
+                _("{source}: no form found").format(source=source)
             continue
         several = len(found) > 1
         for n, item in enumerate(found, start=1):
@@ -241,7 +246,8 @@ def import_files(files: list[Path], kind: str | None = None, layout: str | None 
             outcome.imported.append(item)
             if write:
                 if item.file.exists() and not force:
-                    item.skipped = f"{item.file} exists: not replaced (use --force)"
+                    item.skipped = _("{file} exists: not replaced (use --force)").format(
+                        file=item.file)
                     continue
                 from ..atomic import write_text
 
@@ -288,5 +294,10 @@ def _check_layout(layout: str, kind: str | None) -> None:
         return
     names = {x.name for x in known if kind is None or x.kind == kind}
     if layout not in names:
-        raise UsageError(f"unknown layout {layout!r}" + (f" for {kind}" if kind else "") +
-                         f"; layouts: {', '.join(sorted(names))} (see `perfdecl layouts`)")
+        listed = ", ".join(sorted(names))
+        if kind:
+            raise UsageError(_("unknown layout {layout} for {kind}; layouts: {layouts} "
+                               "(see `perfdecl layouts`)").format(
+                layout=repr(layout), kind=kind, layouts=listed))
+        raise UsageError(_("unknown layout {layout}; layouts: {layouts} "
+                           "(see `perfdecl layouts`)").format(layout=repr(layout), layouts=listed))

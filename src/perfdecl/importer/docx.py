@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..i18n import _
 from .grid import WIDE, Cell, Part, Row
 from .safety import MAX_ROWS, ImportRefused
 
@@ -40,12 +41,13 @@ def read(path: Path) -> Part:
     try:
         document = docx.Document(str(path))
     except PackageNotFoundError:
-        raise ImportRefused(f"{path}: not a Word document") from None
+        raise ImportRefused(_("{path}: not a Word document").format(path=path)) from None
     except (ValueError, KeyError, AttributeError, TypeError) as exc:
-        raise ImportRefused(f"{path}: cannot read it as a Word document: {exc}") from None
+        raise ImportRefused(_("{path}: cannot read it as a Word document: {error}")
+                            .format(path=path, error=exc)) from None
     except Exception as exc:  # lxml's XMLSyntaxError and friends
-        raise ImportRefused(f"{path}: cannot read it as a Word document: "
-                            f"{type(exc).__name__}: {exc}") from None
+        raise ImportRefused(_("{path}: cannot read it as a Word document: {error}").format(
+            path=path, error=f"{type(exc).__name__}: {exc}")) from None
     part = Part(path.name)
     reader = _Reader(part)
     reader.blocks(document.element.body)
@@ -83,11 +85,13 @@ class _Reader:
         number = self.tables
         trs = [tr for tr in _children(tbl, "tr")]
         if len(trs) > MAX_TABLE_ROWS:
-            raise ImportRefused(f"table {number} has {len(trs):,} rows; a form has about 60 "
-                                f"(at most {MAX_TABLE_ROWS:,} are read)")
+            raise ImportRefused(_("table {number} has {rows} rows; a form has about 60 "
+                                  "(at most {limit} are read)").format(
+                number=number, rows=f"{len(trs):,}", limit=f"{MAX_TABLE_ROWS:,}"))
         self.rows += len(trs)
         if self.rows > MAX_ROWS:
-            raise ImportRefused(f"more than {MAX_ROWS:,} table rows; a form has about 60")
+            raise ImportRefused(_("more than {limit} table rows; a form has about 60")
+                                .format(limit=f"{MAX_ROWS:,}"))
         above: dict[int, Cell] = {}  # grid column → the cell that may continue down
         for r, tr in enumerate(trs, start=1):
             index = len(self.part.rows)

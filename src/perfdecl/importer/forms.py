@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..framework import FRAMEWORK, level1_of
+from ..i18n import _
 from . import labels as L
 from .grid import Cell, Part, Row
 from .specs import (
@@ -111,8 +112,8 @@ def find_forms(parts: Iterable[Part], kind: str | None = None,
                     forms.append(Form(kind, layout, "", part.rows, where=part.name,
                                       detected=False))
                 else:
-                    notes.append(f"{part.name}: no form title (such as 项目绩效目标申报表) "
-                                 "found; name the kind with --kind")
+                    notes.append(_("{part}: no form title (such as 项目绩效目标申报表) "
+                                   "found; name the kind with --kind").format(part=part.name))
             continue
         bounds = []
         for n, (i, found, text) in enumerate(starts):
@@ -606,9 +607,9 @@ class _Reader:
                 self.done.add(j)
                 self.mark(*self.rows[j].cells)
                 n += any(c.text.strip() for c in self.rows[j].cells)
-            self.draft.notes.append(
-                f"项目支出情况 ({n} projects) is derived from the unit's project declarations: "
-                "import their own forms (附2-1)")
+            self.draft.notes.append(_(
+                "项目支出情况 ({count} projects) is derived from the unit's project declarations: "
+                "import their own forms (附2-1)").format(count=n))
 
     def yangxin_funding(self) -> None:
         """附2-2's 总体资金情况: 当年金额 and the 近两年收支金额 of two earlier years."""
@@ -641,7 +642,7 @@ class _Reader:
                 label = next(((c, k) for c, k in keys if k in names or k == "合计"), None)
                 if label is None:
                     break
-                for _, k in keys:
+                for _cell, k in keys:
                     if "支出构成" in k:
                         group = "spending"
                     elif "收入构成" in k:
@@ -661,7 +662,7 @@ class _Reader:
                         figures.setdefault(year, {})[names[label[1]]] = money.value
                 j += 1
             history = []
-            for year in [None, *sorted(y for _, y in year_cols)]:
+            for year in [None, *sorted(y for _c, y in year_cols)]:
                 values = dict(figures.get(year, {}))
                 t = totals.get(year, {})
                 total = t.get("income", t.get("spending"))
@@ -678,9 +679,9 @@ class _Reader:
             if history:
                 self.draft.data.setdefault("funding", {})["history"] = history
             if year_cols:
-                last = max(y for _, y in year_cols)
+                last = max(y for _c, y in year_cols)
                 self.draft.year_hint = (last + 1, f"its 近两年收支金额 are "
-                                        f"{'、'.join(str(y) for _, y in year_cols)}")
+                                        f"{'、'.join(str(y) for _c, y in year_cols)}")
             return
 
     def yangxin_goals(self) -> None:
@@ -855,7 +856,7 @@ class _Reader:
             if found is not None:
                 marks.append((match.start(), match.end(), found))
         out = []
-        for n, (_, b, found) in enumerate(marks):
+        for n, (_a, b, found) in enumerate(marks):
             end = marks[n + 1][0] if n + 1 < len(marks) else len(text)
             value = text[b:end]
             assert found is not None
@@ -889,7 +890,7 @@ class _Reader:
     def labelled(self) -> None:
         """Every field found by its label."""
         person = None
-        for found, text, _, row in self.facts():
+        for found, text, _cell, row in self.facts():
             if found.type == "unit-of-money":
                 continue
             if found.type == "person":
@@ -917,7 +918,7 @@ class _Reader:
 
     def parse(self, path: str, found: Field, text: str, row: Row) -> Any:
         d = self.draft
-        kind, _, arg = found.type.partition(":")
+        kind, _colon, arg = found.type.partition(":")
         if kind in ("text", "person", "unit"):
             value = L.clean(text)
             if kind == "unit":

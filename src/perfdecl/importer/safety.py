@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import PerfdeclError
+from ..i18n import _
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """A filled form is tens of kilobytes; scanned pictures in it may make it megabytes."""
@@ -61,91 +62,103 @@ def inspect(path: Path) -> Container:
         with path.open("rb") as f:
             head = f.read(8)
     except IsADirectoryError:
-        raise ImportRefused(f"{path}: is a folder, not a file") from None
+        raise ImportRefused(_("{path}: is a folder, not a file").format(path=path)) from None
     except OSError as exc:
-        raise ImportRefused(f"{path}: cannot read the file: {exc.strerror or exc}") from None
+        raise ImportRefused(_("{path}: cannot read the file: {error}").format(
+            path=path, error=exc.strerror or exc)) from None
     if size == 0:
-        raise ImportRefused(f"{path}: the file is empty")
+        raise ImportRefused(_("{path}: the file is empty").format(path=path))
     if size > MAX_FILE_BYTES:
-        raise ImportRefused(f"{path}: the file is {size / 1024 / 1024:.0f} MB; a form is at most "
-                            f"{MAX_FILE_BYTES // 1024 // 1024} MB")
+        raise ImportRefused(_("{path}: the file is {size} MB; a form is at most {limit} MB")
+                            .format(path=path, size=f"{size / 1024 / 1024:.0f}",
+                                    limit=MAX_FILE_BYTES // 1024 // 1024))
     if head.startswith(_OLE):
-        raise ImportRefused(
-            f"{path}: an old Word or Excel file (.doc, .xls; or a password-protected "
+        raise ImportRefused(_(
+            "{path}: an old Word or Excel file (.doc, .xls; or a password-protected "
             "document): open it in Word, WPS or Excel and save it as .docx or .xlsx")
+            .format(path=path))
     if head.startswith(b"%PDF"):
-        raise ImportRefused(f"{path}: a PDF; perfdecl import reads Word (.docx) and Excel "
-                            "(.xlsx) files")
+        raise ImportRefused(_("{path}: a PDF; perfdecl import reads Word (.docx) and Excel "
+                              "(.xlsx) files").format(path=path))
     if head.startswith(b"{\\rtf"):
-        raise ImportRefused(f"{path}: an RTF file: open it in Word and save it as .docx")
+        raise ImportRefused(_("{path}: an RTF file: open it in Word and save it as .docx")
+                            .format(path=path))
     if not head.startswith(b"PK"):
-        raise ImportRefused(f"{path}: not a Word (.docx) or Excel (.xlsx) file")
+        raise ImportRefused(_("{path}: not a Word (.docx) or Excel (.xlsx) file")
+                            .format(path=path))
     try:
         with zipfile.ZipFile(path) as archive:
             kind = _check_archive(path, archive)
     except zipfile.BadZipFile as exc:
-        raise ImportRefused(f"{path}: a damaged zip file ({exc}); open and save it again "
-                            "in Word or Excel") from None
+        raise ImportRefused(_("{path}: a damaged zip file ({error}); open and save it again "
+                              "in Word or Excel").format(path=path, error=exc)) from None
     except (OSError, EOFError, RuntimeError, NotImplementedError, ValueError) as exc:
-        raise ImportRefused(f"{path}: cannot unpack the file: {exc}") from None
+        raise ImportRefused(_("{path}: cannot unpack the file: {error}")
+                            .format(path=path, error=exc)) from None
     return Container(path, kind)
 
 
 def _check_archive(path: Path, archive: zipfile.ZipFile) -> str:
     entries = archive.infolist()
     if len(entries) > MAX_ENTRIES:
-        raise ImportRefused(f"{path}: the file has {len(entries):,} parts; a document has "
-                            f"a few dozen (at most {MAX_ENTRIES:,} are read)")
+        raise ImportRefused(_("{path}: the file has {parts} parts; a document has "
+                              "a few dozen (at most {limit} are read)").format(
+            path=path, parts=f"{len(entries):,}", limit=f"{MAX_ENTRIES:,}"))
     total = 0
     for entry in entries:
         if entry.file_size > MAX_PART_BYTES:
-            raise ImportRefused(
-                f"{path}: part {entry.filename} unpacks to {entry.file_size / 1024 / 1024:,.0f}"
-                f" MB (at most {MAX_PART_BYTES // 1024 // 1024} MB): refused as a zip bomb")
+            raise ImportRefused(_(
+                "{path}: part {part} unpacks to {size} MB (at most {limit} MB): refused as a "
+                "zip bomb").format(path=path, part=entry.filename,
+                                   size=f"{entry.file_size / 1024 / 1024:,.0f}",
+                                   limit=MAX_PART_BYTES // 1024 // 1024))
         total += entry.file_size
         if total > MAX_TOTAL_BYTES:
-            raise ImportRefused(
-                f"{path}: the parts unpack to more than {MAX_TOTAL_BYTES // 1024 // 1024} MB: "
-                "refused as a zip bomb")
+            raise ImportRefused(_(
+                "{path}: the parts unpack to more than {limit} MB: refused as a zip bomb")
+                .format(path=path, limit=MAX_TOTAL_BYTES // 1024 // 1024))
         if entry.flag_bits & 0x1:
-            raise ImportRefused(f"{path}: the file is encrypted: save it without a password")
+            raise ImportRefused(_("{path}: the file is encrypted: save it without a password")
+                                .format(path=path))
     names = {e.filename for e in entries}
     if "[Content_Types].xml" not in names:
-        raise ImportRefused(f"{path}: a zip file, but not a Word (.docx) or Excel (.xlsx) "
-                            "document (it has no [Content_Types].xml)")
+        raise ImportRefused(_("{path}: a zip file, but not a Word (.docx) or Excel (.xlsx) "
+                              "document (it has no [Content_Types].xml)").format(path=path))
     rows = cells = 0
     for entry in entries:
         if not _is_xml(entry.filename):
             continue
         text = _read_xml(path, archive, entry)
         if _DTD.search(text):
-            raise ImportRefused(
-                f"{path}: part {entry.filename} declares a DTD or entities (<!DOCTYPE, "
+            raise ImportRefused(_(
+                "{path}: part {part} declares a DTD or entities (<!DOCTYPE, "
                 "<!ENTITY); Word and Excel never write them, and they can expand without "
-                "bound or read other files: refused")
+                "bound or read other files: refused").format(path=path, part=entry.filename))
         if entry.filename.startswith(("word/", "xl/worksheets/")):
             rows += len(_ROW.findall(text))
             if entry.filename.startswith("xl/"):
                 cells += len(_CELL.findall(text))
         if rows > MAX_ROWS:
-            raise ImportRefused(f"{path}: more than {MAX_ROWS:,} table rows; a form has "
-                                "about 60: is this a data export rather than a form?")
+            raise ImportRefused(_("{path}: more than {limit} table rows; a form has "
+                                  "about 60: is this a data export rather than a form?")
+                                .format(path=path, limit=f"{MAX_ROWS:,}"))
         if cells > MAX_CELLS:
-            raise ImportRefused(f"{path}: more than {MAX_CELLS:,} cells; a form has a few "
-                                "hundred: is this a data export rather than a form?")
+            raise ImportRefused(_("{path}: more than {limit} cells; a form has a few "
+                                  "hundred: is this a data export rather than a form?")
+                                .format(path=path, limit=f"{MAX_CELLS:,}"))
     types = _read_xml(path, archive, archive.getinfo("[Content_Types].xml"))
     if "wordprocessingml.document.main+xml" in types:
         return "docx"
     if "spreadsheetml.sheet.main+xml" in types:
         return "xlsx"
     if "ms-word.document.macroEnabled" in types or "ms-excel.sheet.macroEnabled" in types:
-        raise ImportRefused(f"{path}: a document with macros (.docm, .xlsm): save it as "
-                            ".docx or .xlsx")
+        raise ImportRefused(_("{path}: a document with macros (.docm, .xlsm): save it as "
+                              ".docx or .xlsx").format(path=path))
     if "presentationml" in types:
-        raise ImportRefused(f"{path}: a PowerPoint file; perfdecl import reads Word (.docx) "
-                            "and Excel (.xlsx) files")
-    raise ImportRefused(f"{path}: an Office Open XML file, but neither a Word (.docx) nor "
-                        "an Excel (.xlsx) document")
+        raise ImportRefused(_("{path}: a PowerPoint file; perfdecl import reads Word (.docx) "
+                              "and Excel (.xlsx) files").format(path=path))
+    raise ImportRefused(_("{path}: an Office Open XML file, but neither a Word (.docx) nor "
+                          "an Excel (.xlsx) document").format(path=path))
 
 
 _ROW = re.compile(r"<(?:\w+:)?(?:tr|row)[\s>/]")
@@ -167,8 +180,9 @@ def _read_xml(path: Path, archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> s
                 break
             read += len(chunk)
             if read > MAX_PART_BYTES:  # (zipfile stops at the declared size; belt and braces)
-                raise ImportRefused(f"{path}: part {entry.filename} is larger than its "
-                                    "directory says: refused as a zip bomb")
+                raise ImportRefused(_("{path}: part {part} is larger than its "
+                                      "directory says: refused as a zip bomb")
+                                    .format(path=path, part=entry.filename))
             chunks.append(chunk)
     return _decode(b"".join(chunks))
 

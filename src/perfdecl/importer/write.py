@@ -22,6 +22,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ..errors import PerfdeclError
 from ..fmt import canonical
+from ..i18n import _
 from ..load import YamlDate, YamlDecimal, load, parse, yaml
 from .labels import norm
 
@@ -50,7 +51,7 @@ class Existing:
                     continue
                 path = Path(root) / name
                 found.files.add(os.path.normpath(path))
-                document, _ = load(path)
+                document, _findings = load(path)
                 if document is None:
                     continue
                 data = document.data
@@ -168,7 +169,8 @@ def render(data: dict[str, Any], unsure: dict[Path_, str], header: Iterable[str]
     yaml().dump(tree, out)
     document, findings = parse(out.getvalue().encode("utf-8"), Path("import.yaml"))
     if document is None:  # our own output always loads; a failure here is a bug
-        raise PerfdeclError(f"imported declaration does not load: {findings[0].message}")
+        raise PerfdeclError(_("imported declaration does not load: {error}")
+                            .format(error=findings[0].message))
     text = canonical(yaml().load(document.text))
     head = "".join(f"# {line}\n" if not line.startswith("#") else f"{line}\n"
                    for line in header)

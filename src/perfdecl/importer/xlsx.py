@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..i18n import _
 from .grid import Cell, Part, Row
 from .safety import MAX_ROWS, ImportRefused
 
@@ -27,10 +28,11 @@ def read(path: Path) -> list[Part]:
     try:
         workbook = openpyxl.load_workbook(str(path), data_only=True, keep_links=False)
     except (KeyError, ValueError, TypeError, AttributeError, IndexError) as exc:
-        raise ImportRefused(f"{path}: cannot read it as an Excel workbook: {exc}") from None
+        raise ImportRefused(_("{path}: cannot read it as an Excel workbook: {error}")
+                            .format(path=path, error=exc)) from None
     except Exception as exc:  # the XML parser's own errors
-        raise ImportRefused(f"{path}: cannot read it as an Excel workbook: "
-                            f"{type(exc).__name__}: {exc}") from None
+        raise ImportRefused(_("{path}: cannot read it as an Excel workbook: {error}").format(
+            path=path, error=f"{type(exc).__name__}: {exc}")) from None
     parts = []
     for sheet_number, ws in enumerate(workbook.worksheets, start=1):
         if ws.sheet_state != "visible":
@@ -42,7 +44,8 @@ def read(path: Path) -> list[Part]:
 def _sheet(ws: Any, number: int) -> Part:
     part = Part(f"sheet {number} ({ws.title})")
     if ws.max_row > MAX_ROWS:
-        raise ImportRefused(f"sheet {ws.title!r} has {ws.max_row:,} rows; a form has about 60")
+        raise ImportRefused(_("sheet {sheet} has {rows} rows; a form has about 60")
+                            .format(sheet=repr(ws.title), rows=f"{ws.max_row:,}"))
     width = min(ws.max_column, MAX_SHEET_COLUMNS)
     merged: dict[tuple[int, int], tuple[int, int, int, int]] = {}
     for rng in ws.merged_cells.ranges:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..errors import DataPath, Finding, Severity
+from ..i18n import N_
 from ..model import Declaration
 from ..schema import navigator
 
@@ -96,32 +97,34 @@ def run(declarations: list[Declaration]) -> Iterator[Finding]:
 
 
 FILE_AND_SCHEMA = [
-    Rule("Y001", Severity.ERROR, "yaml-syntax", "the file is valid YAML"),
-    Rule("Y002", Severity.ERROR, "duplicate-key", "no field is written twice in one mapping"),
-    Rule("Y003", Severity.ERROR, "tab-indent", "indentation uses spaces, not tabs"),
-    Rule("Y004", Severity.ERROR, "encoding", "the file is UTF-8 text"),
-    Rule("Y005", Severity.ERROR, "bom", "the file has no byte-order mark"),
-    Rule("Y006", Severity.ERROR, "empty", "the file is not empty"),
-    Rule("Y007", Severity.ERROR, "top-level-mapping", "the top level is a mapping of fields"),
-    Rule("Y008", Severity.ERROR, "file-size", "the file is at most 8 MB"),
-    Rule("Y009", Severity.ERROR, "alias-expansion", "aliases expand to at most 200,000 values"),
-    Rule("Y010", Severity.ERROR, "nesting-depth", "nesting is at most 40 levels deep"),
-    Rule("Y011", Severity.ERROR, "readable", "the file can be read"),
-    Rule("Y012", Severity.ERROR, "text-keys", "field names are text"),
-    Rule("Y013", Severity.ERROR, "declarations-found", "a folder holds declarations (*.yaml)"),
+    Rule("Y001", Severity.ERROR, "yaml-syntax", N_("the file is valid YAML")),
+    Rule("Y002", Severity.ERROR, "duplicate-key", N_("no field is written twice in one mapping")),
+    Rule("Y003", Severity.ERROR, "tab-indent", N_("indentation uses spaces, not tabs")),
+    Rule("Y004", Severity.ERROR, "encoding", N_("the file is UTF-8 text")),
+    Rule("Y005", Severity.ERROR, "bom", N_("the file has no byte-order mark")),
+    Rule("Y006", Severity.ERROR, "empty", N_("the file is not empty")),
+    Rule("Y007", Severity.ERROR, "top-level-mapping", N_("the top level is a mapping of fields")),
+    Rule("Y008", Severity.ERROR, "file-size", N_("the file is at most 8 MB")),
+    Rule("Y009", Severity.ERROR, "alias-expansion",
+         N_("aliases expand to at most 200,000 values")),
+    Rule("Y010", Severity.ERROR, "nesting-depth", N_("nesting is at most 40 levels deep")),
+    Rule("Y011", Severity.ERROR, "readable", N_("the file can be read")),
+    Rule("Y012", Severity.ERROR, "text-keys", N_("field names are text")),
+    Rule("Y013", Severity.ERROR, "declarations-found", N_("a folder holds declarations (*.yaml)")),
     Rule("Y014", Severity.ERROR, "printable-text",
-         "no control or bidirectional-override characters (they cannot be printed)"),
-    Rule("Y015", Severity.ERROR, "text-length", "a text value is at most 20,000 characters"),
+         N_("no control or bidirectional-override characters (they cannot be printed)")),
+    Rule("Y015", Severity.ERROR, "text-length", N_("a text value is at most 20,000 characters")),
     Rule("Y016", Severity.ERROR, "inside-repository",
-         "declaration files and folders do not link outside the repository"),
-    Rule("Y017", Severity.ERROR, "declaration-count", "one run takes at most 50,000 declarations"),
-    Rule("S001", Severity.ERROR, "known-field", "every field is one the schema knows"),
-    Rule("S002", Severity.ERROR, "required-field", "required fields are present"),
-    Rule("S003", Severity.ERROR, "field-type", "each value has the right type"),
-    Rule("S004", Severity.ERROR, "field-value", "each value is allowed (enum, pattern, range)"),
-    Rule("S005", Severity.ERROR, "schema", "any other schema constraint"),
+         N_("declaration files and folders do not link outside the repository")),
+    Rule("Y017", Severity.ERROR, "declaration-count",
+         N_("one run takes at most 50,000 declarations")),
+    Rule("S001", Severity.ERROR, "known-field", N_("every field is one the schema knows")),
+    Rule("S002", Severity.ERROR, "required-field", N_("required fields are present")),
+    Rule("S003", Severity.ERROR, "field-type", N_("each value has the right type")),
+    Rule("S004", Severity.ERROR, "field-value", N_("each value is allowed (enum, pattern, range)")),
+    Rule("S005", Severity.ERROR, "schema", N_("any other schema constraint")),
     Rule("I001", Severity.ERROR, "indicator-category",
-         "level-2 indicator categories sit under their level-1 category"),
+         N_("level-2 indicator categories sit under their level-1 category")),
 ]
 """Codes given while loading and validating: listed with the rules, checked elsewhere."""
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from ..errors import Severity
+from ..i18n import N_, _
 from ..model import Amounts, Declaration
 from . import Hit, amount, rule
 
@@ -18,83 +19,102 @@ def _all_amounts(d: Declaration) -> Iterator[Amounts]:
         yield from d.funding.history
 
 
-def _year(a: Amounts) -> str:
-    return f" for {a.year}" if a.year else ""
-
-
 @rule("A001", E, "sources-add-up",
-      "资金来源 (财政拨款, 自有资金, 其他资金) add up to 资金总额; 一般公共预算 + 政府性基金 to 财政拨款")
+      N_("资金来源 (财政拨款, 自有资金, 其他资金) add up to 资金总额; "
+         "一般公共预算 + 政府性基金 to 财政拨款"))
 def sources_add_up(d: Declaration) -> Iterator[Hit]:
     for a in _all_amounts(d):
         parts = [x for x in (a.general_budget, a.government_fund) if x is not None]
         if a.fiscal is not None and parts and sum(parts, Decimal(0)) != a.fiscal:
+            if a.year:
+                message = _("一般公共预算 + 政府性基金 = {sum} 万元, "
+                            "but 财政拨款 for {year} is {stated} 万元")
+            else:
+                message = _("一般公共预算 + 政府性基金 = {sum} 万元, but 财政拨款 is {stated} 万元")
             yield Hit((*a.path, "fiscal"),
-                      f"一般公共预算 + 政府性基金 = {amount(sum(parts, Decimal(0)))} 万元, "
-                      f"but 财政拨款{_year(a)} is {amount(a.fiscal)} 万元")
+                      message.format(sum=amount(sum(parts, Decimal(0))), year=a.year,
+                                     stated=amount(a.fiscal)))
         fiscal = a.fiscal if a.fiscal is not None else (sum(parts, Decimal(0)) if parts else None)
         sources = [x for x in (fiscal, a.own, a.other) if x is not None]
         if a.total is not None and sources and sum(sources, Decimal(0)) != a.total:
+            if a.year:
+                message = _("the sources add up to {sum} 万元, "
+                            "but 资金总额 for {year} is {stated} 万元")
+            else:
+                message = _("the sources add up to {sum} 万元, but 资金总额 is {stated} 万元")
             yield Hit((*a.path, "total"),
-                      f"the sources add up to {amount(sum(sources, Decimal(0)))} 万元, "
-                      f"but 资金总额{_year(a)} is {amount(a.total)} 万元",
-                      hint="财政拨款 + 自有资金 + 其他资金 must equal 资金总额")
+                      message.format(sum=amount(sum(sources, Decimal(0))), year=a.year,
+                                     stated=amount(a.total)),
+                      hint=_("财政拨款 + 自有资金 + 其他资金 must equal 资金总额"))
         if a.prior_year_balance is not None and fiscal is not None and a.prior_year_balance > fiscal:
             yield Hit((*a.path, "prior_year_balance"),
-                      f"使用上年度财政拨款结余 {amount(a.prior_year_balance)} 万元 is more than "
-                      f"the 财政拨款 {amount(fiscal)} 万元 it is part of")
+                      _("使用上年度财政拨款结余 {balance} 万元 is more than "
+                        "the 财政拨款 {fiscal} 万元 it is part of").format(
+                          balance=amount(a.prior_year_balance), fiscal=amount(fiscal)))
 
 
-@rule("A002", E, "nature-adds-up", "基本支出 + 项目支出 add up to 资金总额")
+@rule("A002", E, "nature-adds-up", N_("基本支出 + 项目支出 add up to 资金总额"))
 def nature_adds_up(d: Declaration) -> Iterator[Hit]:
     for a in _all_amounts(d):
         parts = [x for x in (a.basic, a.project) if x is not None]
         if a.total is not None and parts and sum(parts, Decimal(0)) != a.total:
+            if a.year:
+                message = _("基本支出 + 项目支出 = {sum} 万元, "
+                            "but 资金总额 for {year} is {stated} 万元")
+            else:
+                message = _("基本支出 + 项目支出 = {sum} 万元, but 资金总额 is {stated} 万元")
             yield Hit((*a.path, "project" if a.project is not None else "basic"),
-                      f"基本支出 + 项目支出 = {amount(sum(parts, Decimal(0)))} 万元, "
-                      f"but 资金总额{_year(a)} is {amount(a.total)} 万元")
+                      message.format(sum=amount(sum(parts, Decimal(0))), year=a.year,
+                                     stated=amount(a.total)))
 
 
-@rule("A003", E, "expenses-add-up", "支出明细 add up to the amount they explain (资金总额)")
+@rule("A003", E, "expenses-add-up", N_("支出明细 add up to the amount they explain (资金总额)"))
 def expenses_add_up(d: Declaration) -> Iterator[Hit]:
     if d.expenses and d.amount is not None and d.expenses.sum != d.amount:
         yield Hit(d.expenses.path,
-                  f"the expense lines add up to {amount(d.expenses.sum)} 万元, "
-                  f"but the declaration asks for {amount(d.amount)} 万元", key=True)
+                  _("the expense lines add up to {sum} 万元, "
+                    "but the declaration asks for {asked} 万元").format(
+                      sum=amount(d.expenses.sum), asked=amount(d.amount)), key=True)
 
 
-@rule("A004", E, "stated-total", "a 合计 written on the form equals the sum of the expense lines")
+@rule("A004", E, "stated-total",
+      N_("a 合计 written on the form equals the sum of the expense lines"))
 def stated_total(d: Declaration) -> Iterator[Hit]:
     e = d.expenses
     if e and e.total is not None and e.total != e.sum:
         yield Hit((*e.path, "total"),
-                  f"合计 says {amount(e.total)} 万元, but the expense lines add up to "
-                  f"{amount(e.sum)} 万元",
-                  hint="leave `total` out: perfdecl computes the 合计")
+                  _("合计 says {stated} 万元, but the expense lines add up to "
+                    "{sum} 万元").format(stated=amount(e.total), sum=amount(e.sum)),
+                  hint=_("leave `total` out: perfdecl computes the 合计"))
 
 
-@rule("A005", E, "multi-year-total", "项目总预算 (whole period) is never below the annual amount")
+@rule("A005", E, "multi-year-total",
+      N_("项目总预算 (whole period) is never below the annual amount"))
 def multi_year_total(d: Declaration) -> Iterator[Hit]:
     a = d.funding.current if d.funding else None
     if a and a.multi_year_total is not None and a.total is not None and a.multi_year_total < a.total:
         yield Hit((*a.path, "multi_year_total"),
-                  f"项目总预算 {amount(a.multi_year_total)} 万元 is below this year's "
-                  f"{amount(a.total)} 万元")
+                  _("项目总预算 {multi_year_total} 万元 is below this year's "
+                    "{annual} 万元").format(multi_year_total=amount(a.multi_year_total),
+                                            annual=amount(a.total)))
 
 
-@rule("A006", W, "approximate-amount", "amounts are exact, not 约 (approximately)")
+@rule("A006", W, "approximate-amount", N_("amounts are exact, not 约 (approximately)"))
 def approximate_amount(d: Declaration) -> Iterator[Hit]:
     if not d.expenses:
         return
     for line in d.expenses.items:
         if line.approximate:
             yield Hit((*line.path, "approximate"),
-                      f"expense {line.item.value} is given as about {amount(line.amount)} 万元",
-                      hint="a budget amount is exact: give the figure the 测算依据 computes")
+                      _("expense {item} is given as about {amount} 万元").format(
+                          item=line.item.value, amount=amount(line.amount)),
+                      hint=_("a budget amount is exact: give the figure the 测算依据 computes"))
     if d.expenses.total_approximate:
-        yield Hit((*d.expenses.path, "total_approximate"), "合计 is given as an approximate figure")
+        yield Hit((*d.expenses.path, "total_approximate"),
+                  _("合计 is given as an approximate figure"))
 
 
-@rule("A007", E, "amount-precision", "amounts in 万元 have at most four decimal places")
+@rule("A007", E, "amount-precision", N_("amounts in 万元 have at most four decimal places"))
 def amount_precision(d: Declaration) -> Iterator[Hit]:
     money: list[tuple[tuple[str | int, ...], Decimal | None]] = []
     for a in _all_amounts(d):
@@ -109,17 +129,20 @@ def amount_precision(d: Declaration) -> Iterator[Hit]:
     for path, value in money:
         # normalize(): 36.50000 is 36.5, written with zeros; the message names 36.5
         if value is not None and -value.normalize().as_tuple().exponent > 4:  # type: ignore[operator]
-            yield Hit(path, f"{amount(value)} has more than four decimal places (万元)",
-                      hint="万元 with four decimals is exact to the yuan")
+            yield Hit(path, _("{amount} has more than four decimal places (万元)").format(
+                          amount=amount(value)),
+                      hint=_("万元 with four decimals is exact to the yuan"))
 
 
-@rule("A008", E, "amount-missing", "a declaration states the amount it asks for (资金总额)")
+@rule("A008", E, "amount-missing", N_("a declaration states the amount it asks for (资金总额)"))
 def amount_missing(d: Declaration) -> Iterator[Hit]:
     written = d.document.data.get("funding")
     if isinstance(written, dict) and "total" in written:
         return  # written but invalid: the schema finding says why
     if d.funding is None and written is None:
-        yield Hit(("funding",), "no amount: `funding.total` (资金总额) is missing", missing=True)
+        yield Hit(("funding",), _("no amount: `funding.total` (资金总额) is missing"),
+                  missing=True)
     elif d.funding is not None and d.funding.current.total is None:
         yield Hit((*d.funding.path, "total"),
-                  "no amount for this year: `funding.total` (资金总额) is missing", missing=True)
+                  _("no amount for this year: `funding.total` (资金总额) is missing"),
+                  missing=True)

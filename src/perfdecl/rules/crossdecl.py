@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..errors import Severity
+from ..i18n import N_, _
 from ..model import Declaration, Text
 from ..targets import normalise
 from . import Hit, amount, rule, set_rule
@@ -27,7 +28,7 @@ def _ordered(ds: Iterable[Declaration]) -> list[Declaration]:
     return sorted(ds, key=lambda d: (d.order is None, d.order or 0, d.id, str(d.file)))
 
 
-@set_rule("X001", E, "unique-id", "an id is used once per fiscal year")
+@set_rule("X001", E, "unique-id", N_("an id is used once per fiscal year"))
 def unique_id(declarations: list[Declaration]) -> Iterator[Hit]:
     groups: dict[tuple[int, str], list[Declaration]] = defaultdict(list)
     for d in declarations:
@@ -36,29 +37,37 @@ def unique_id(declarations: list[Declaration]) -> Iterator[Hit]:
         if len(ds) > 1:
             for d in ds:
                 others = ", ".join(str(o.file) for o in ds if o is not d)
-                yield Hit(("id",), f"id {id_} is used twice in {year}: also in {others}",
-                          declaration=d, hint="ids stay unique in a year: the diff matches by id")
+                yield Hit(("id",), _("id {id} is used twice in {year}: also in {files}")
+                          .format(id=id_, year=year, files=others), declaration=d,
+                          hint=_("ids stay unique in a year: the diff matches by id"))
+
+
+_SAME_TASK = N_("schedule task {text} is the same as in {file}")
+_SAME_EXPENSE = N_("expense {text} is the same as in {file}")
+_SAME_BASIS = N_("测算依据 {text} is the same as in {file}")
+_SAME_GOAL = N_("goal {text} is the same as in {file}")
 
 
 def _copyable(d: Declaration) -> Iterator[tuple[str, Text]]:
+    """Each text that may be copied, with the message (untranslated) for a copy of it."""
     for row in d.schedule:
         if row.task:
-            yield "schedule task", row.task
+            yield _SAME_TASK, row.task
     if d.expenses:
         for line in d.expenses.items:
             if line.summary:
-                yield "expense", line.summary
-            yield "expense", line.item
+                yield _SAME_EXPENSE, line.summary
+            yield _SAME_EXPENSE, line.item
             if line.basis:
-                yield "测算依据", line.basis
+                yield _SAME_BASIS, line.basis
     if d.goals:
         for goal in (*d.goals.long_term, *d.goals.annual):
-            yield "goal", goal
+            yield _SAME_GOAL, goal
 
 
 @set_rule("X002", W, "not-copied",
-          "schedule rows, expense lines and goals are not copied from another declaration of "
-          "the unit")
+          N_("schedule rows, expense lines and goals are not copied from another declaration "
+             "of the unit"))
 def not_copied(declarations: list[Declaration]) -> Iterator[Hit]:
     groups: dict[tuple[int, str, str], list[Declaration]] = defaultdict(list)
     for d in declarations:
@@ -71,19 +80,20 @@ def not_copied(declarations: list[Declaration]) -> Iterator[Hit]:
                 if len(key) >= 4:
                     seen[key].append((d, what, text))
         for key, places in seen.items():
-            owners = {id(d) for d, _, _ in places}
-            names = {normalise(d.name.value) for d, _, _ in places}
+            owners = {id(d) for d, _what, _text in places}
+            names = {normalise(d.name.value) for d, _what, _text in places}
             if len(owners) < 2 or len(names) < 2:
                 continue  # one declaration, or the same undertaking on two forms
-            origin = next((d for d, _, _ in places if key in normalise(d.name.value)),
+            origin = next((d for d, _what, _text in places if key in normalise(d.name.value)),
                           places[0][0])
             reported: set[int] = set()
             for d, what, text in places:
                 if d is origin or id(d) in reported:
                     continue
                 reported.add(id(d))
-                yield Hit(text.path, f"{what} {text.value} is the same as in {origin.file}",
-                          declaration=d, hint="copied from another declaration? write this one's own")
+                yield Hit(text.path, _(what).format(text=text.value, file=origin.file),
+                          declaration=d,
+                          hint=_("copied from another declaration? write this one's own"))
 
 
 def _sum(values: list[Decimal | None]) -> Decimal | None:
@@ -97,8 +107,8 @@ def _fund_key(d: Declaration) -> str:
 
 
 @set_rule("X003", E, "special-fund-amount",
-          "the special fund's amount stated by its expenditure directions agrees with theirs "
-          "and with the special fund's own declaration")
+          N_("the special fund's amount stated by its expenditure directions agrees with theirs "
+             "and with the special fund's own declaration"))
 def special_fund_amount(declarations: list[Declaration]) -> Iterator[Hit]:
     for ds in _by_unit(declarations).values():
         directions: dict[str, list[Declaration]] = defaultdict(list)
@@ -116,35 +126,40 @@ def special_fund_amount(declarations: list[Declaration]) -> Iterator[Hit]:
                 if stated is None or not complete or stated == total:
                     continue
                 yield Hit((*m.special_fund.path, "amount"),  # type: ignore[union-attr]
-                          f"所属专项 is stated as {amount(stated)} 万元, but its expenditure "
-                          f"directions add up to {amount(total)} 万元 ({parts})", declaration=m)
+                          _("所属专项 is stated as {stated} 万元, but its expenditure "
+                            "directions add up to {total} 万元 ({parts})").format(
+                              stated=amount(stated), total=amount(total), parts=parts),
+                          declaration=m)
             fund = funds.get(key)
             if fund is not None and fund.amount is not None and complete and fund.amount != total:
                 yield Hit(("funding", "total"),
-                          f"资金总额 is {amount(fund.amount)} 万元, but the special fund's "
-                          f"expenditure directions add up to {amount(total)} 万元 ({parts})",
+                          _("资金总额 is {stated} 万元, but the special fund's "
+                            "expenditure directions add up to {total} 万元 ({parts})").format(
+                              stated=amount(fund.amount), total=amount(total), parts=parts),
                           declaration=fund)
 
 
 @set_rule("X004", W, "same-supervisor",
-          "the unit's declarations name the same supervising department (主管部门)")
+          N_("the unit's declarations name the same supervising department (主管部门)"))
 def same_supervisor(declarations: list[Declaration]) -> Iterator[Hit]:
     for ds in _by_unit(declarations).values():
         named = [d for d in ds if d.supervising_department]
         counts = Counter(normalise(d.supervising_department.value) for d in named)  # type: ignore[union-attr]
         if len(counts) < 2:
             continue
-        usual, _ = counts.most_common(1)[0]
+        usual = counts.most_common(1)[0][0]  # not `_`: that is the translation
         for d in named:
             dept = d.supervising_department
             assert dept is not None
             if normalise(dept.value) != usual:
-                yield Hit(dept.path, f"主管部门 is {dept.value}, but the unit's other "
-                          f"declarations say {usual}", declaration=d)
+                yield Hit(dept.path,
+                          _("主管部门 is {department}, but the unit's other declarations "
+                            "say {usual}").format(department=dept.value, usual=usual),
+                          declaration=d)
 
 
 @set_rule("X005", W, "department-projects",
-          "a department's 项目支出 equals the unit's project (or special fund) declarations")
+          N_("a department's 项目支出 equals the unit's project (or special fund) declarations"))
 def department_projects(declarations: list[Declaration]) -> Iterator[Hit]:
     for ds in _by_unit(declarations).values():
         for dept in (d for d in ds if d.kind == "department"):
@@ -154,7 +169,9 @@ def department_projects(declarations: list[Declaration]) -> Iterator[Hit]:
             projects = [d for d in ds if d.kind == "project"]
             if projects:
                 figures = [p.amount for p in projects]
-                what = "project declarations"
+                # TRANSLATORS: English says "declarations" whatever {count} is, even 1.
+                mismatch = _("项目支出 is {stated} 万元, but the unit's {count} project "
+                             "declarations add up to {total} 万元")
             else:
                 per_fund: dict[str, Decimal | None] = {}
                 for d in ds:
@@ -167,25 +184,29 @@ def department_projects(declarations: list[Declaration]) -> Iterator[Hit]:
                         values = [m.amount for m in members]
                         per_fund[_fund_key(d)] = _sum(values)
                 figures = list(per_fund.values())
-                what = "special funds"
+                mismatch = _("项目支出 is {stated} 万元, but the unit's {count} special funds "
+                             "add up to {total} 万元")
             total = _sum(figures) if figures else None
             if total is not None and total != stated:
                 yield Hit(("funding", "project"),
-                          f"项目支出 is {amount(stated)} 万元, but the unit's {len(figures)} {what} "
-                          f"add up to {amount(total)} 万元", declaration=dept)
+                          mismatch.format(stated=amount(stated), count=len(figures),
+                                          total=amount(total)), declaration=dept)
 
 
-@rule("P001", W, "file-location", "a file lives at <fiscal_year>/<unit.id>/<id>.yaml")
+@rule("P001", W, "file-location", N_("a file lives at <fiscal_year>/<unit.id>/<id>.yaml"))
 def file_location(d: Declaration) -> Iterator[Hit]:
     file = Path(d.file)
     if file.stem != d.id:
-        yield Hit(("id",), f"the id is {d.id}, but the file is named {file.name}",
-                  hint=f"name the file {d.id}{file.suffix}")
+        yield Hit(("id",), _("the id is {id}, but the file is named {file_name}")
+                  .format(id=d.id, file_name=file.name),
+                  hint=_("name the file {file_name}").format(file_name=f"{d.id}{file.suffix}"))
     unit_dir, year_dir = file.parent, file.parent.parent
     if year_dir.name.isdigit() and len(year_dir.name) == 4:
         if year_dir.name != str(d.fiscal_year):
             yield Hit(("fiscal_year",),
-                      f"the fiscal year is {d.fiscal_year}, but the file is in {year_dir.name}/")
+                      _("the fiscal year is {year}, but the file is in {folder}/").format(
+                          year=d.fiscal_year, folder=year_dir.name))
         if unit_dir.name != d.unit_id:
             yield Hit(("unit", "id"),
-                      f"the unit is {d.unit_id}, but the file is in {unit_dir.name}/")
+                      _("the unit is {unit}, but the file is in {folder}/").format(
+                          unit=d.unit_id, folder=unit_dir.name))

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from ..errors import Severity
 from ..framework import REQUIRED_LEVEL1, is_cost
+from ..i18n import N_, _
 from ..model import Declaration
 from ..targets import TargetKind, is_time_like, normalise
 from . import Hit, rule
@@ -14,91 +15,101 @@ from . import Hit, rule
 E, W = Severity.ERROR, Severity.WARNING
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_LEVEL1_HINTS = {"产出指标": N_("state what the money buys: 数量, 质量, 时效"),
+                 "效益指标": N_("state what it achieves: 社会效益, 经济效益 …"),
+                 "满意度指标": N_("state whom it serves: 服务对象满意度 ≥90% …")}
+"""What to add when a level-1 category has no indicator."""
 
 
 @rule("I002", W, "categories-present",
-      "at least one indicator under each of 产出指标, 效益指标 and 满意度指标")
+      N_("at least one indicator under each of 产出指标, 效益指标 and 满意度指标"))
 def categories_present(d: Declaration) -> Iterator[Hit]:
     term = "annual" if "annual" in d.indicators else "long_term"
     if not d.indicators:
-        yield Hit(("indicators",), "no performance indicators (绩效指标) at all", missing=True,
-                  hint="add `indicators.annual` with 产出指标, 效益指标 and 满意度指标")
+        yield Hit(("indicators",), _("no performance indicators (绩效指标) at all"), missing=True,
+                  hint=_("add `indicators.annual` with 产出指标, 效益指标 and 满意度指标"))
         return
     present = {ind.level1 for ind in d.indicators[term]}
     for level1 in REQUIRED_LEVEL1:
         if level1 not in present:
-            yield Hit(("indicators", term), f"no indicator under {level1}", key=True,
-                      hint={"产出指标": "state what the money buys: 数量, 质量, 时效",
-                            "效益指标": "state what it achieves: 社会效益, 经济效益 …",
-                            "满意度指标": "state whom it serves: 服务对象满意度 ≥90% …"}[level1])
+            yield Hit(("indicators", term),
+                      _("no indicator under {level1}").format(level1=level1), key=True,
+                      hint=_(_LEVEL1_HINTS[level1]))
 
 
-@rule("I003", W, "target-present", "every indicator has a target value (指标值)")
+@rule("I003", W, "target-present", N_("every indicator has a target value (指标值)"))
 def target_present(d: Declaration) -> Iterator[Hit]:
     for ind in d.all_indicators():
         if ind.target is None:
-            yield Hit(ind.name.path, f"indicator {ind.name.value} has no target value (指标值)")
+            yield Hit(ind.name.path, _("indicator {name} has no target value (指标值)")
+                      .format(name=ind.name.value))
 
 
 @rule("I004", W, "target-measurable",
-      "a target with figures reads as operator, number and unit (≥1500人), nothing else")
+      N_("a target with figures reads as operator, number and unit (≥1500人), nothing else"))
 def target_measurable(d: Declaration) -> Iterator[Hit]:
     for ind in d.all_indicators():
         t = ind.target
         if t and t.kind == TargetKind.UNPARSED:
             yield Hit((*ind.path, "target"),
-                      f"target {t.text} mixes words with figures",
-                      hint="write one measurable value such as ≥900人 or ≤46元/人/月, "
-                           "and move the words into the indicator's name")
+                      _("target {target} mixes words with figures").format(target=t.text),
+                      hint=_("write one measurable value such as ≥900人 or ≤46元/人/月, "
+                             "and move the words into the indicator's name"))
 
 
-@rule("I005", W, "target-unit", "a quantitative target has a unit, not a description")
+@rule("I005", W, "target-unit", N_("a quantitative target has a unit, not a description"))
 def target_unit(d: Declaration) -> Iterator[Hit]:
     for ind in d.all_indicators():
         t = ind.target
         if not t or t.kind not in (TargetKind.QUANTITY, TargetKind.RANGE):
             continue
         if t.unit is None:
-            yield Hit((*ind.path, "target"), f"target {t.text} has no unit",
-                      hint="add the unit: 人, 户, %, 元, 万元 …")
+            yield Hit((*ind.path, "target"),
+                      _("target {target} has no unit").format(target=t.text),
+                      hint=_("add the unit: 人, 户, %, 元, 万元 …"))
         elif len(_CJK.findall(t.unit)) > 4:
             yield Hit((*ind.path, "target"),
-                      f"target {t.text}: the unit {t.unit} reads like a description",
-                      hint="keep the unit short (人, 名) and put the description in the name")
+                      _("target {target}: the unit {unit} reads like a description").format(
+                          target=t.text, unit=t.unit),
+                      hint=_("keep the unit short (人, 名) and put the description in the name"))
 
 
-@rule("I006", W, "cost-upper-bound", "cost targets (成本指标) carry an upper bound (≤)")
+@rule("I006", W, "cost-upper-bound", N_("cost targets (成本指标) carry an upper bound (≤)"))
 def cost_upper_bound(d: Declaration) -> Iterator[Hit]:
     for ind in d.all_indicators():
         t = ind.target
         if t and t.is_quantitative and is_cost(ind.level1, ind.level2) and not t.has_upper_bound:
             yield Hit((*ind.path, "target"),
-                      f"cost target {t.text} has no upper bound",
-                      hint=f"a cost is a ceiling: write ≤{normalise(t.text).lstrip('=≥>')}")
+                      _("cost target {target} has no upper bound").format(target=t.text),
+                      hint=_("a cost is a ceiling: write ≤{bound}").format(
+                          bound=normalise(t.text).lstrip("=≥>")))
 
 
-@rule("I007", W, "time-target-placement", "time targets (按时, 当年, 2023年底前) sit under 时效指标")
+@rule("I007", W, "time-target-placement",
+      N_("time targets (按时, 当年, 2023年底前) sit under 时效指标"))
 def time_target_placement(d: Declaration) -> Iterator[Hit]:
     for ind in d.all_indicators():
         if ind.target and is_time_like(ind.target) and ind.level2 != "时效指标":
             yield Hit((*ind.path, "target"),
-                      f"the time target {ind.target.text} sits under {ind.level2}",
-                      hint="time targets belong under 产出指标 › 时效指标")
+                      _("the time target {target} sits under {level2}").format(
+                          target=ind.target.text, level2=ind.level2),
+                      hint=_("time targets belong under 产出指标 › 时效指标"))
 
 
-@rule("I008", W, "target-not-name", "a target says how much, it does not repeat the indicator")
+@rule("I008", W, "target-not-name",
+      N_("a target says how much, it does not repeat the indicator"))
 def target_not_name(d: Declaration) -> Iterator[Hit]:
     for ind in d.all_indicators():
         if ind.target and normalise(ind.target.text) == normalise(ind.name.value):
-            yield Hit((*ind.path, "target"), "the target repeats the indicator's name",
-                      hint="state the level to reach, e.g. ≥95% or a date")
+            yield Hit((*ind.path, "target"), _("the target repeats the indicator's name"),
+                      hint=_("state the level to reach, e.g. ≥95% or a date"))
 
 
-@rule("I009", W, "one-framework", "成本指标 is either level 1 or under 产出指标, not both")
+@rule("I009", W, "one-framework", N_("成本指标 is either level 1 or under 产出指标, not both"))
 def one_framework(d: Declaration) -> Iterator[Hit]:
     for indicators in d.indicators.values():
         old = [i for i in indicators if i.level1 == "产出指标" and i.level2 == "成本指标"]
         new = [i for i in indicators if i.level1 == "成本指标"]
         if old and new:
-            yield Hit(old[0].path[:4], "成本指标 appears both as level 1 and under 产出指标",
-                      hint="use one generation of the framework in a declaration", key=True)
+            yield Hit(old[0].path[:4], _("成本指标 appears both as level 1 and under 产出指标"),
+                      hint=_("use one generation of the framework in a declaration"), key=True)

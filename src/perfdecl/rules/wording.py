@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..errors import DataPath, Severity
+from ..i18n import N_, _
 from ..model import Declaration
 from ..targets import normalise
 from . import Hit, rule
@@ -27,6 +28,15 @@ _PLACEHOLDER_WHOLE = {"…", "……", "...", "/", "-", "—", "——", "待定
 _DOUBLED = re.compile(r"的的(?!确)|是是|和和|在在|了了(?!之)")
 
 
+_NOT_UNIT = {
+    "project": N_("the name {name} is the unit's name, not the project's"),
+    "special_fund": N_("the name {name} is the unit's name, not the special_fund's"),
+    "expenditure_direction":
+        N_("the name {name} is the unit's name, not the expenditure_direction's"),
+}
+"""W005's message for each kind of declaration (a department's name may be its unit's)."""
+
+
 def _strings(node: Any, path: DataPath = ()) -> Iterator[tuple[DataPath, str]]:
     if isinstance(node, dict):
         for k, v in node.items():
@@ -38,7 +48,7 @@ def _strings(node: Any, path: DataPath = ()) -> Iterator[tuple[DataPath, str]]:
         yield path, node
 
 
-@rule("W001", W, "vague-target", "targets are specific (not 有所提升, 进一步提高, 明显改善 …)")
+@rule("W001", W, "vague-target", N_("targets are specific (not 有所提升, 进一步提高, 明显改善 …)"))
 def vague_target(d: Declaration) -> Iterator[Hit]:
     for ind in d.all_indicators():
         if ind.target is None:
@@ -46,74 +56,80 @@ def vague_target(d: Declaration) -> Iterator[Hit]:
         text = normalise(ind.target.text)
         phrase = next((p for p in VAGUE if p in text), None)
         if phrase or text in VAGUE_WHOLE:
+            message = (_("vague target {target} ({phrase})") if phrase and phrase != text
+                       else _("vague target {target}"))
             yield Hit((*ind.path, "target"),
-                      f"vague target {ind.target.text}"
-                      + (f" ({phrase})" if phrase and phrase != text else ""),
-                      hint="say how much: a number (≥5%, ≥1500人) or a graded statement")
+                      message.format(target=ind.target.text, phrase=phrase),
+                      hint=_("say how much: a number (≥5%, ≥1500人) or a graded statement"))
 
 
-@rule("W002", E, "leftover", "no placeholders left in (**, XX, 20XX, ……, 待定)")
+@rule("W002", E, "leftover", N_("no placeholders left in (**, XX, 20XX, ……, 待定)"))
 def leftover(d: Declaration) -> Iterator[Hit]:
     for path, text in _strings(d.data):
         match = _LEFTOVER.search(text)
         if match:
-            yield Hit(path, f"placeholder {match.group(0)} left in the text")
+            yield Hit(path, _("placeholder {placeholder} left in the text")
+                      .format(placeholder=match.group(0)))
         elif text.strip() in _PLACEHOLDER_WHOLE:
-            yield Hit(path, f"placeholder {text.strip()} instead of a value",
-                      hint="leave the field out when there is nothing to say")
+            yield Hit(path, _("placeholder {placeholder} instead of a value")
+                      .format(placeholder=text.strip()),
+                      hint=_("leave the field out when there is nothing to say"))
 
 
-@rule("W003", W, "goal-truncated", "goals are whole sentences, not fragments")
+@rule("W003", W, "goal-truncated", N_("goals are whole sentences, not fragments"))
 def goal_truncated(d: Declaration) -> Iterator[Hit]:
     if not d.goals:
         return
     for goal in (*d.goals.long_term, *d.goals.annual):
         if len(re.sub(r"[\W_]", "", goal.value)) < 4:
-            yield Hit(goal.path, f"the goal {goal.value} looks cut off",
-                      hint="a goal says what the money achieves, in a sentence")
+            yield Hit(goal.path, _("the goal {goal} looks cut off").format(goal=goal.value),
+                      hint=_("a goal says what the money achieves, in a sentence"))
 
 
-@rule("W004", W, "doubled-word", "no doubled characters such as 的的")
+@rule("W004", W, "doubled-word", N_("no doubled characters such as 的的"))
 def doubled_word(d: Declaration) -> Iterator[Hit]:
     for path, text in _strings(d.data):
         match = _DOUBLED.search(text)
         if match:
-            yield Hit(path, f"{match.group(0)} looks like a typo")
+            yield Hit(path, _("{doubled} looks like a typo").format(doubled=match.group(0)))
 
 
-@rule("W005", E, "name-not-unit", "the project's name is not the unit's name")
+@rule("W005", E, "name-not-unit", N_("the project's name is not the unit's name"))
 def name_not_unit(d: Declaration) -> Iterator[Hit]:
     if d.kind != "department" and normalise(d.name.value) == normalise(d.unit_name):
-        yield Hit(d.name.path, f"the name {d.name.value} is the unit's name, not the {d.kind}'s",
-                  hint="write the project's own name (项目名称)")
+        message = _(_NOT_UNIT[d.kind]) if d.kind in _NOT_UNIT else \
+            _("the name {name} is the unit's name, not the {kind}'s")
+        yield Hit(d.name.path, message.format(name=d.name.value, kind=d.kind),
+                  hint=_("write the project's own name (项目名称)"))
 
 
-@rule("W006", W, "goals-present", "annual and long-term goals (绩效目标) are stated")
+@rule("W006", W, "goals-present", N_("annual and long-term goals (绩效目标) are stated"))
 def goals_present(d: Declaration) -> Iterator[Hit]:
     if d.kind == "department":
         if not d.goals and "key_tasks" not in d.data:
-            yield Hit(("goals",), "no goals and no key tasks (年度重点工作)", missing=True)
+            yield Hit(("goals",), _("no goals and no key tasks (年度重点工作)"), missing=True)
         return
     goals = d.goals
     if goals is None or not goals.annual:
-        yield Hit(("goals", "annual") if goals else ("goals",), "no annual goal (年度目标)",
-                  missing=True, hint="say what this year's money achieves")
+        yield Hit(("goals", "annual") if goals else ("goals",), _("no annual goal (年度目标)"),
+                  missing=True, hint=_("say what this year's money achieves"))
     if goals is None or not goals.long_term:
         yield Hit(("goals", "long_term") if goals else ("goals",),
-                  "no long-term goal (长期/中期/实施期目标)", missing=True)
+                  _("no long-term goal (长期/中期/实施期目标)"), missing=True)
 
 
-@rule("W007", W, "basis-computes", "测算依据 shows the calculation (quantities × unit prices)")
+@rule("W007", W, "basis-computes",
+      N_("测算依据 shows the calculation (quantities × unit prices)"))
 def basis_computes(d: Declaration) -> Iterator[Hit]:
     e = d.expenses
     if e is None:
         return
     bases = [line.basis for line in e.items if line.basis] + ([e.basis] if e.basis else [])
     if not bases:
-        yield Hit(e.path, "the expense lines have no 测算依据", key=True,
-                  hint="show how each amount is computed, e.g. 1200人×100元/人=12万元")
+        yield Hit(e.path, _("the expense lines have no 测算依据"), key=True,
+                  hint=_("show how each amount is computed, e.g. 1200人×100元/人=12万元"))
         return
     for basis in bases:
         if not any(ch.isdigit() for ch in normalise(basis.value)):
-            yield Hit(basis.path, "测算依据 shows no calculation",
-                      hint="give quantities and unit prices, e.g. 1200人×100元/人=12万元")
+            yield Hit(basis.path, _("测算依据 shows no calculation"),
+                      hint=_("give quantities and unit prices, e.g. 1200人×100元/人=12万元"))

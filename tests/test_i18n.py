@@ -1,0 +1,232 @@
+"""perfdecl speaks English or Chinese: every message has both, and the language follows
+--lang, PERFDECL_LANG and the locale.
+
+The catalog test reads the code's messages the way scripts/messages.py does; the source
+test finds messages written outside `_()`, which the catalog could not know of; the
+command-line tests run the real `perfdecl` in Chinese over the bad and the seed
+declarations and every command's help, and look for English left in what they print.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from perfdecl import i18n
+
+from .conftest import REPO
+
+sys.path.insert(0, str(REPO / "scripts"))
+import messages  # scripts/messages.py: the catalog's own tool
+
+PACKAGE = REPO / "src" / "perfdecl"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+# -- the catalog ------------------------------------------------------------------------
+
+def test_every_message_has_a_chinese_translation_with_the_same_placeholders() -> None:
+    assert messages.problems(messages.read_catalog()) == []
+
+
+def test_the_compiled_catalog_is_the_po_file_compiled() -> None:
+    assert messages.MO.read_bytes() == messages.mo_bytes(messages.read_catalog()), \
+        "run `python scripts/messages.py` to compile the catalog"
+
+
+def test_the_catalog_covers_what_the_command_line_prints_of_click_and_typer() -> None:
+    ids = {m.id if isinstance(m.id, str) else m.id[0] for m in messages.read_catalog()}
+    assert {"Usage:", "Options", "Arguments", "Commands", "Show this message and exit.",
+            "Missing argument", "No such option {name!r}."} <= ids
+
+
+# -- the code ----------------------------------------------------------------------------
+
+MESSAGE_CALLS = {
+    # callee name → (positions, keywords) of the arguments that are messages
+    "Hit": ((1, 2), ("message", "hint")),
+    "Finding": ((2, 7), ("message", "hint")),
+    "echo": ((0,), ("message",)),
+    "print": ((0,), ()),
+    "write": ((0,), ()),
+    "Option": ((), ("help",)),
+    "Argument": ((), ("help",)),
+    "command": ((), ("help",)),
+    "callback": ((), ("help",)),
+    "Typer": ((), ("help",)),
+}
+ERROR_NAMES = re.compile(r"(Error|Exception)$")
+NOT_WORDS = re.compile(
+    r"`[^`]*`"              # code: field names, commands
+    r"|\[/?[a-z ]*\]"       # rich markup
+    r"|--?[a-z][a-z-]*"     # options
+    r"|\bperfdecl\b"
+    r"|[\w./-]+\.(?:yaml|json|toml|docx|xlsx|pdf|html|zip)\b"
+    r"|\b(?:HTML|DOCX|PDF|XLSX|YAML|JSON|SARIF|CI|UTF|MB|KB|GB)\b"
+    r"|\b[A-Z]\d{3}\b")     # rule codes
+ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def _literal_text(node: ast.expr) -> str | None:
+    """The constant text of a str literal or an f-string (its values left out)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value for v in node.values
+                       if isinstance(v, ast.Constant) and isinstance(v.value, str))
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _literal_text(node.left), _literal_text(node.right)
+        if left is not None or right is not None:
+            return (left or "") + " " + (right or "")
+    return None
+
+
+def _untranslated(node: ast.expr) -> str | None:
+    text = _literal_text(node)
+    if text is None:
+        return None
+    words = ENGLISH_WORD.findall(NOT_WORDS.sub(" ", text))
+    return text if words else None
+
+
+def _callee(call: ast.Call) -> str:
+    f = call.func
+    return f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
+
+
+def _messages_outside_the_catalog() -> list[str]:
+    found = []
+    for file in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(file.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = _callee(node)
+            where = f"{file.relative_to(REPO)}:{node.lineno}"
+            if name in ("_", "N_", "ngettext"):
+                for arg in node.args[: 2 if name == "ngettext" else 1]:
+                    if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+                        found.append(f"{where}: {name}() of something else than a literal")
+                continue
+            positions, keywords = MESSAGE_CALLS.get(name, ((0,), ()) if ERROR_NAMES.search(name)
+                                                    else ((), ()))
+            args = [node.args[i] for i in positions if i < len(node.args)]
+            args += [k.value for k in node.keywords if k.arg in keywords]
+            for arg in args:
+                text = _untranslated(arg)
+                if text is not None:
+                    found.append(f"{where}: {text!r}")
+    return found
+
+
+def test_every_message_in_the_code_goes_through_the_catalog() -> None:
+    """A finding, an error, a line printed or a help text written as a bare English
+    string would print in English whatever the language."""
+    assert _messages_outside_the_catalog() == []
+
+
+def test_every_command_takes_its_help_from_the_catalog() -> None:
+    """typer would take a docstring as the help, and a docstring is never translated."""
+    tree = ast.parse((PACKAGE / "cli.py").read_text(encoding="utf-8"))
+    undocumented = []
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        for deco in node.decorator_list:
+            call = deco if isinstance(deco, ast.Call) else None
+            name = _callee(call) if call else (deco.attr if isinstance(deco, ast.Attribute)
+                                                else "")
+            if name in ("command", "callback") and not (
+                    call and any(k.arg == "help" for k in call.keywords)):
+                undocumented.append(node.name)
+    assert undocumented == []
+
+
+# -- choosing the language ---------------------------------------------------------------
+
+@pytest.mark.parametrize(("argv", "environ", "expected"), [
+    ([], {}, "en"),
+    ([], {"LANG": "zh_CN.UTF-8"}, "zh"),
+    ([], {"LANG": "en_US.UTF-8"}, "en"),
+    ([], {"LC_ALL": "zh_CN.UTF-8", "LANG": "en_US.UTF-8"}, "zh"),
+    ([], {"LANGUAGE": "en_GB:zh_CN", "LANG": "zh_CN.UTF-8"}, "en"),
+    ([], {"PERFDECL_LANG": "zh", "LANG": "en_US.UTF-8"}, "zh"),
+    (["--lang", "en", "check"], {"LANG": "zh_CN.UTF-8"}, "en"),
+    (["--lang=zh", "check"], {}, "zh"),
+    (["check", "--lang", "zh"], {}, "en"),  # after the command it is not perfdecl's option
+    (["--lang", "fr"], {"LANG": "zh_CN.UTF-8"}, "zh"),  # click refuses fr itself
+])
+def test_the_language_comes_from_the_option_then_the_environment(
+        argv: list[str], environ: dict[str, str], expected: str) -> None:
+    assert i18n.detect(argv, environ) == expected
+
+
+def _perfdecl(*args: str, lang_env: dict[str, str] | None = None,
+              cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "PERFDECL_LANG")}
+    env.update(lang_env or {}, COLUMNS="200", NO_COLOR="1")
+    return subprocess.run([sys.executable, "-m", "perfdecl", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_the_locale_chooses_chinese_and_the_option_overrides_it() -> None:
+    bad = "tests/bad/unknown-key.yaml"
+    zh = _perfdecl("check", bad, lang_env={"LANG": "zh_CN.UTF-8"})
+    en = _perfdecl("--lang", "en", "check", bad, lang_env={"LANG": "zh_CN.UTF-8"})
+    plain = _perfdecl("check", bad, lang_env={"LANG": "C.UTF-8"})
+    assert zh.returncode == en.returncode == plain.returncode == 1
+    assert "错误 S001" in zh.stdout and "未知字段" in zh.stdout, zh.stdout
+    assert "error S001: unknown field" in en.stdout
+    assert en.stdout == plain.stdout
+
+
+# -- what the command line prints in Chinese ---------------------------------------------
+
+ALLOWED = re.compile(
+    r"`[^`]*`|'[^']*'|\"[^\"]*\"|“[^”]*”|「[^」]*」"  # quoted: code, values from the file
+    r"|[\w./-]+\.(?:yaml|yml|json|toml|docx|xlsx|pdf|html|zip)\b|tests/\S+"
+    r"|--?[a-z][a-z-]*|\b[A-Z]\d{3}\b|\bperfdecl\b"
+    r"|\b(?:HTML|DOCX|PDF|XLSX|YAML|JSON|SARIF|UTF|BOM|CI|MB|NUL|Tab|GBK|Word|Excel|Typst"
+    r"|pandoc|git|Ctrl|C)\b"
+    r"|\b[a-z_]+(?:\.[a-z_\d\[\]]+)+\b")  # data paths such as funding.current.total
+
+
+def _english_left(line: str) -> list[str]:
+    return ENGLISH_WORD.findall(ALLOWED.sub(" ", line))
+
+
+@pytest.mark.parametrize("folder", ["tests/bad", "tests/seeds"])
+def test_findings_read_in_chinese(folder: str) -> None:
+    run = _perfdecl("--lang", "zh", "check", folder)
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    lines = [line for line in run.stdout.splitlines() if line.strip()]
+    assert len(lines) > 30
+    english = {line: words for line in lines if (words := _english_left(
+        line.split(": ", 1)[1] if line.startswith(("tests/", "/")) else line))}
+    assert english == {}
+    assert all(CJK.search(line) for line in lines)
+
+
+def _commands() -> list[str]:
+    from perfdecl.cli import app
+
+    return sorted(c.name or c.callback.__name__ for c in app.registered_commands
+                  if c.callback is not None)
+
+
+@pytest.mark.parametrize("command", ["", *_commands()])
+def test_help_reads_in_chinese(command: str) -> None:
+    run = _perfdecl("--lang", "zh", *([command] if command else []), "--help")
+    assert run.returncode == 0, run.stderr
+    assert "用法" in run.stdout and "选项" in run.stdout
+    prose = [line for line in run.stdout.splitlines()
+             if len(_english_left(line.replace("│", " "))) > 1]
+    assert prose == []
