@@ -1,7 +1,7 @@
 """The message catalog: `python scripts/messages.py` after changing any message.
 
-Extracts every message from perfdecl's code (`_()`, `N_()`, `ngettext()`) and from click's
-and typer's (the words of `--help` and of usage errors) into locale/perfdecl.pot, merges
+Extracts every message from perfdecl's code (`_()`, `N_()`, `ngettext()`) and from
+typer's (the words of `--help`) into locale/perfdecl.pot, merges
 them into the Chinese catalog locale/zh_CN/LC_MESSAGES/perfdecl.po (a new message comes
 in untranslated, a removed one goes) and compiles perfdecl.mo from it. Then translate
 what is new in the .po and run it again.
@@ -40,19 +40,19 @@ PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\([a-z_]+\)s")
 
 
 def _sources() -> Iterator[tuple[Path, str]]:
-    """perfdecl's own code, then the libraries whose words its command line prints."""
+    """perfdecl's own code, then typer's, whose help panels (Options, Commands, Error …)
+    are perfdecl's help too. (Its usage line and usage errors are translated in
+    perfdecl/usage.py: typer writes those in English, outside gettext.)"""
     yield PACKAGE, "perfdecl"
-    import click
     import typer
 
-    for module in (click, typer):
-        assert module.__file__ is not None
-        yield Path(module.__file__).parent, module.__name__
+    assert typer.__file__ is not None
+    yield Path(typer.__file__).parent, "typer"
 
 
 HEADER = """\
-# Chinese (简体中文) messages of perfdecl: its own and those of click and typer that its
-# command line prints. Made by scripts/messages.py; translate the empty msgstr entries."""
+# Chinese (简体中文) messages of perfdecl: its own and those of typer that its command
+# line prints. Made by scripts/messages.py; translate the empty msgstr entries."""
 
 
 def _catalog(**kw: object) -> Catalog:

@@ -25,12 +25,14 @@ from . import __version__, api, i18n
 from .errors import PerfdeclError
 from .i18n import _, ngettext
 from .report import REPORTERS, SEVERITY_WORDS, plain_line, print_text
+from .usage import Command, Group
 
 HELP = _("Compiler for budget performance-target declarations (绩效目标申报表): "
          "YAML files in a repository, checked against the schema and the budget rules.")
 
 app = typer.Typer(
     name="perfdecl",
+    cls=Group,
     help=HELP,
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -58,7 +60,7 @@ def _errors() -> Iterator[None]:
 
 def _error_line(message: str) -> str:
     """`perfdecl: error: message`, in red, for the console (message already escaped)."""
-    return "[bold red]perfdecl: " + _("error:") + "[/] " + message
+    return _("[bold red]perfdecl: error:[/] {message}").format(message=message)
 
 
 def _paths(paths: list[Path] | None) -> list[Path]:
@@ -111,7 +113,7 @@ PathsArg = Annotated[
 ]
 
 
-@app.command(help=_(
+@app.command(cls=Command, help=_(
     "Check declarations against the schema and the budget rules.\n"
     "\n"
     "Prints each finding as [bold]path:line:col: severity CODE: message[/], with a hint\n"
@@ -135,7 +137,7 @@ def check(
     raise typer.Exit(1 if result.failed(strict=strict) else 0)
 
 
-@app.command("fmt", help=_(
+@app.command("fmt", cls=Command, help=_(
     "Rewrite declarations in the canonical form.\n"
     "\n"
     "Keys in the schema's order, block style, two-space indentation, quotes only where\n"
@@ -174,7 +176,7 @@ def _progress_wanted() -> bool:
     return sys.stderr.isatty() and os.environ.get("CI", "").lower() not in ("true", "1")
 
 
-@app.command(help=_(
+@app.command(cls=Command, help=_(
     "Build the official forms as HTML, DOCX and PDF, and the bundles for submission.\n"
     "\n"
     "Writes build/<year>/<unit>/<id>.{html,docx,pdf}, a combined DOCX and PDF per unit and\n"
@@ -207,7 +209,7 @@ def build(
             "only in --font-path folders (PDFs identical on every machine)."))] = True,
     shard: Annotated[str | None, typer.Option(
         "--shard", help=_("Build only part I of N (whole units, the same split on every "
-                          "runner), e.g. 2/4 in the third of four CI jobs; join the parts with "
+                          "runner), e.g. 2/4 in the second of four CI jobs; join the parts with "
                           "`perfdecl bundle --merge`."), show_default=False)] = None,
     watch: Annotated[bool, typer.Option(
         "--watch", help=_("Keep going: rebuild what changed on every save, and serve build/ "
@@ -311,7 +313,7 @@ class DiffFormat(enum.StrEnum):
     docx = "docx"
 
 
-@app.command(help=_(
+@app.command(cls=Command, help=_(
     "Show what changed between two declarations, two folders or two git revisions.\n"
     "\n"
     "Declarations are matched by id, indicators by category and name (renamed ones are\n"
@@ -390,7 +392,7 @@ def diff(
     raise typer.Exit(1 if failed or (exit_code and result.changed) else 0)
 
 
-@app.command(help=_(
+@app.command(cls=Command, help=_(
     "Set up a declarations repository: perfdecl.toml, declarations/<year>/, .gitignore,\n"
     ".gitattributes (the diff driver), .pre-commit-config.yaml, .vscode/settings.json\n"
     "(the schema for declarations/**/*.yaml) and CI examples for GitHub Actions and GitLab\n"
@@ -427,7 +429,7 @@ def init(
                     "--year {year}").format(year=result.year))
 
 
-@app.command(help=_(
+@app.command(cls=Command, help=_(
     "Start a declaration: a blank one of KIND, or last year's rolled forward (--from).\n"
     "\n"
     "[bold]perfdecl new KIND --unit U --year Y [--id ID] [--name NAME][/] writes every field\n"
@@ -492,7 +494,7 @@ def new(
                        "{file}`").format(file=escape(str(written))))
 
 
-@app.command(help=_(
+@app.command(cls=Command, help=_(
     "Join the build folders of `perfdecl build --shard I/N` runs into one, with the index,\n"
     "manifest and zips a single build gives (byte for byte)."))
 def bundle(
@@ -512,7 +514,7 @@ def bundle(
         shards=len(merge), files=taken, folder=escape(str(out))))
 
 
-@app.command(help=_(
+@app.command(cls=Command, help=_(
     "List the layouts: for each kind of form, the layouts available and where each\n"
     "comes from (built in, or the repository's templates/ folder)."))
 def layouts() -> None:
@@ -526,7 +528,7 @@ def layouts() -> None:
         typer.echo(f"{x.kind:<{width}}{x.name:<18}{x.title}  ({x.source})")
 
 
-@app.command(help=_(
+@app.command(cls=Command, help=_(
     "Print the JSON Schema of a kind of declaration, self-contained.\n"
     "\n"
     "Without KIND, lists the kinds and their schema files."))
@@ -548,7 +550,7 @@ def schema(
             typer.echo(json.dumps(api.bundled_schema(kind), ensure_ascii=False, indent=2))
 
 
-@app.command(help=_("List every rule: code, severity, name and what it checks."))
+@app.command(cls=Command, help=_("List every rule: code, severity, name and what it checks."))
 def rules() -> None:
     table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
     for column in (_("code"), _("severity"), _("name"), _("checks that")):
@@ -558,7 +560,7 @@ def rules() -> None:
     Console(highlight=False, width=max(100, _console().width)).print(table)
 
 
-@app.command("import", help=_(
+@app.command("import", cls=Command, help=_(
     "Read filled forms (DOCX, XLSX) into YAML declarations, one per form.\n"
     "\n"
     "Cells are found by their labels, whatever the table's shape; the kind and layout\n"

@@ -26,7 +26,7 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.representer import RoundTripRepresenter
 
 from .errors import DataPath, Finding, Severity
-from .i18n import _
+from .i18n import N_, _
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 """A real declaration is a few kilobytes; the bound leaves room for long texts."""
@@ -244,12 +244,13 @@ def parse(raw: bytes, shown: Path) -> tuple[Document | None, list[Finding]]:
         problem = (exc.problem or exc.context or _("invalid YAML")).strip()
         if "end of stream" in problem and exc.context and exc.context_mark:
             line, column = _mark(exc.context_mark)
+            context = exc.context.strip()
             return fail("Y001", _("invalid YAML: {problem} that never ends").format(
-                problem=exc.context.strip()), line, column,
+                problem=_(context)), line, column,
                 hint=_("close the quote or bracket opened here"))
         line, column = _mark(exc.problem_mark or exc.context_mark)
-        return fail("Y001", _("invalid YAML: {problem}").format(problem=problem), line, column,
-                    hint=_syntax_hint(problem))
+        return fail("Y001", _("invalid YAML: {problem}").format(problem=_(problem)), line,
+                    column, hint=_syntax_hint(problem))
     except libyaml.YAMLError as exc:
         return fail("Y001", _("invalid YAML: {problem}").format(problem=exc))
     except RecursionError:
@@ -458,6 +459,36 @@ def _mark(mark: Any) -> tuple[int, int]:
     if mark is None:
         return (1, 1)
     return (mark.line + 1, mark.column + 1)
+
+
+LIBYAML_WORDS = (
+    # libyaml's own words for what went wrong, translated where they are shown; a
+    # problem not listed here is shown as libyaml says it
+    N_("could not find expected ':'"),
+    N_("mapping values are not allowed in this context"),
+    N_("block sequence entries are not allowed in this context"),
+    N_("found character that cannot start any token"),
+    N_("found unknown escape character"),
+    N_("found unexpected end of stream"),
+    N_("found undefined alias"),
+    N_("found a tab character that violates indentation"),
+    N_("found a tab character where an indentation space is expected"),
+    N_("did not find expected key"),
+    N_("did not find expected '-' indicator"),
+    N_("did not find expected ',' or ']'"),
+    N_("did not find expected ',' or '}'"),
+    N_("did not find expected node content"),
+    N_("did not find expected alphabetic or numeric character"),
+    N_("did not find expected <document start>"),
+    N_("but found another document"),
+    N_("while scanning a quoted scalar"),
+    N_("while scanning a block scalar"),
+    N_("while scanning a simple key"),
+    N_("while parsing a flow sequence"),
+    N_("while parsing a flow mapping"),
+    N_("while parsing a block mapping"),
+    N_("while parsing a block collection"),
+)
 
 
 def _syntax_hint(problem: str) -> str | None:

@@ -227,10 +227,11 @@ def _explain(doc: Document, nav: SchemaNav,
         yield finding, (path, None)
         return
     if v == "type":
-        hint = _type_hint(value, error.validator_value)
+        advice = _type_hint(value, error.validator_value)
         if value is None and "enum" in error.schema:  # an empty choice: say the choices
-            hint = _("one of: {options}").format(options=", ".join(map(str, error.schema["enum"])))
-        yield out("S003", _type_message(label, value, error.validator_value), hint=hint)
+            advice = _("one of: {options}").format(
+                options=", ".join(map(str, error.schema["enum"])))
+        yield out("S003", _type_message(label, value, error.validator_value), hint=advice)
         return
     if v in ("minLength", "minItems", "minProperties") and not value:
         yield out("S004", _("{field} is empty").format(field=label),

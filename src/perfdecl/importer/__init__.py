@@ -137,9 +137,9 @@ def _from_summary(path: Path, form: Form, summary: Draft, lines: list[dict[str, 
             goals = {k: entry[k] for k in ("long_term", "annual") if entry[k]}
             if goals:
                 draft.data["goals"] = goals
-            draft.unsure[("kind",)] = (
-                f"read from the fund summary, {entry['row']}: it gives only 名称, 金额 and the "
-                "goals; import the form of its own if there is one")
+            draft.unsure[("kind",)] = _(
+                "read from the fund summary, {row}: it gives only 名称, 金额 and the goals; "
+                "import the form of its own if there is one").format(row=entry["row"])
             draft.unplaced = []
             out.append(Imported(path, form, draft))
     if summary.unplaced:
@@ -160,25 +160,27 @@ def _share(path: Path, drafts: list[Imported]) -> None:
         d = item.draft
         if "fiscal_year" not in d.data:
             if d.year_hint is not None:
-                d.put("fiscal_year", d.year_hint[0], f"the form prints no year; {d.year_hint[1]}")
+                d.put("fiscal_year", d.year_hint[0], _("the form prints no year; {how}")
+                      .format(how=d.year_hint[1]))
             elif years:
                 year = years.most_common(1)[0][0]
-                d.put("fiscal_year", year, "the form prints no year; the other forms of the "
-                      "file are of this year")
+                d.put("fiscal_year", year, _("the form prints no year; the other forms of "
+                                             "the file are of this year"))
             elif file_years:
-                d.put("fiscal_year", max(file_years), "the form prints no year; taken from the "
-                      "file's name")
+                d.put("fiscal_year", max(file_years), _("the form prints no year; taken "
+                                                        "from the file's name"))
         _resolve_history(d)
         unit = d.data.get("unit") if isinstance(d.data.get("unit"), dict) else None
         if unit is None or not unit.get("name"):
             if item.form.kind == "department" and d.data.get("name"):
                 d.put("unit.name", d.data["name"])
             elif department is not None:
-                d.put("unit.name", department.data["name"], "the form does not name its unit; "
-                      "taken from the department form (部门名称) of the same file")
+                d.put("unit.name", department.data["name"], _(
+                    "the form does not name its unit; taken from the department form (部门名称) "
+                    "of the same file"))
             elif units:
-                d.put("unit.name", units.most_common(1)[0][0], "the form does not name its "
-                      "unit; taken from the other forms of the file")
+                d.put("unit.name", units.most_common(1)[0][0], _(
+                    "the form does not name its unit; taken from the other forms of the file"))
 
 
 def _resolve_history(d: Draft) -> None:
@@ -193,8 +195,8 @@ def _resolve_history(d: Draft) -> None:
                 h["year"] = year + h["year"]
         else:
             node.pop("history", None)
-            d.unplaced.append(f"{'.'.join(map(str, path))}: 近两年指标值 without a fiscal year "
-                              "to count back from")
+            d.unplaced.append(_("{field}: 近两年指标值 without a fiscal year to count back "
+                                "from").format(field=".".join(map(str, path))))
     d.history_offsets = []
 
 
@@ -240,7 +242,7 @@ def import_files(files: list[Path], kind: str | None = None, layout: str | None 
                 header.insert(0, modeline)
             footer = []
             if item.draft.unplaced:
-                footer.append("Not placed (text of the form that no field took):")
+                footer.append(_("Not placed (text of the form that no field took):"))
                 footer.extend(f"  {u}" for u in item.draft.unplaced)
             item.text = render(item.data, item.draft.unsure, header, footer)
             outcome.imported.append(item)
@@ -278,10 +280,11 @@ def _place(item: Imported, namer: Namer, out: Path, order: int | None) -> None:
 def _header(item: Imported, index: int | None) -> list[str]:
     form = item.form
     what = " ".join(x for x in (form.number, L.squeeze(form.title) or form.kind) if x)
-    place = f"form {index}, " if index else ""
-    return [f"Imported by `perfdecl import` from {item.source.name} ({place}{what}; "
-            f"starts at {form.where}).",
-            "Check every value marked `unsure:`, then run `perfdecl check`."]
+    imported = _("Imported by `perfdecl import` from {file} (form {index}, {form}; starts at "
+                 "{where}).") if index else \
+        _("Imported by `perfdecl import` from {file} ({form}; starts at {where}).")
+    return [imported.format(file=item.source.name, index=index, form=what, where=form.where),
+            _("Check every value marked `unsure:`, then run `perfdecl check`.")]
 
 
 def _check_layout(layout: str, kind: str | None) -> None:

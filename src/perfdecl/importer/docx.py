@@ -78,7 +78,8 @@ class _Reader:
         text = paragraph_text(p)
         index = len(self.part.rows)
         cell = Cell(text, 0, WIDE, index)
-        self.part.rows.append(Row([cell], None, index, f"paragraph {self.paragraphs}"))
+        where = _("paragraph {number}").format(number=self.paragraphs)
+        self.part.rows.append(Row([cell], None, index, where))
 
     def table(self, tbl: Any) -> None:
         self.tables += 1
@@ -93,6 +94,7 @@ class _Reader:
             raise ImportRefused(_("more than {limit} table rows; a form has about 60")
                                 .format(limit=f"{MAX_ROWS:,}"))
         above: dict[int, Cell] = {}  # grid column → the cell that may continue down
+        row_label = _("table {table}, row {row}")  # (where a value was read)
         for r, tr in enumerate(trs, start=1):
             index = len(self.part.rows)
             col = _int(tr.find(f"{W}trPr/{W}gridBefore"), 0)
@@ -117,7 +119,8 @@ class _Reader:
                 current[col] = cell
                 col += span
             above = current
-            self.part.rows.append(Row(cells, number, index, f"table {number}, row {r}"))
+            self.part.rows.append(Row(cells, number, index,
+                                      row_label.format(table=number, row=r)))
 
 
 def _children(parent: Any, name: str) -> list[Any]:

@@ -217,7 +217,8 @@ class Draft:
 
     def doubt(self, dotted: str | Path_, why: str) -> None:
         path: Path_ = tuple(dotted.split(".")) if isinstance(dotted, str) else dotted
-        self.unsure[path] = why if path not in self.unsure else f"{self.unsure[path]}; {why}"
+        self.unsure[path] = why if path not in self.unsure else \
+            _("{reason}; {another_reason}").format(reason=self.unsure[path], another_reason=why)
 
 
 # ---------------------------------------------------------------------- the reader
@@ -267,7 +268,8 @@ class _Reader:
         shown = re.sub(r"[\s\u3000]+", " ", text).strip()
         if len(shown) > 60:
             shown = shown[:57] + "…"
-        self.draft.unplaced.append(f"{row.where}: “{shown}”" + (f" ({why})" if why else ""))
+        line = _("{where}: “{text}” ({why})") if why else _("{where}: “{text}”")
+        self.draft.unplaced.append(line.format(where=row.where, text=shown, why=why))
 
     def own_text(self, row: Row) -> str:
         """The text of the cells that start on `row` (not the labels merged down)."""
@@ -409,13 +411,14 @@ class _Reader:
                 continue  # the …… row
             if not values.get("name") and not values.get("target"):
                 self.note_unplaced(row, " ".join(v for v in values.values() if v),
-                                   "an indicator row without 指标内容 and 指标值")
+                                   _("an indicator row without 指标内容 and 指标值"))
                 continue
             level1, level2 = self.level(l1, l2)
             if level1 is None or level2 is None:
                 self.note_unplaced(row, " ".join(v for v in values.values() if v),
-                                   f"indicator under {l1 or '?'} › {l2 or '?'}, "
-                                   "not a category of the framework")
+                                   _("indicator under {level1} › {level2}, not a category "
+                                     "of the framework").format(level1=l1 or "?",
+                                                                level2=l2 or "?"))
                 continue
             key = (level1, level2)
             index = count.get(key, 0)
@@ -434,7 +437,7 @@ class _Reader:
                         item["standard"] = near[0]
                     else:
                         self.draft.doubt((*path, "standard"),
-                                         "not one of 计划标准, 行业标准, 历史标准, 其他标准")
+                                         _("not one of 计划标准, 行业标准, 历史标准, 其他标准"))
             if values.get("note"):
                 item["note"] = values["note"]
             history = [(int(role.split(":")[1]), values[role]) for role in values
@@ -448,7 +451,7 @@ class _Reader:
             bucket.append(item)
             if "name" not in item:
                 self.note_unplaced(row, " ".join(v for v in values.values() if v),
-                                   "an indicator without 指标内容 (name)")
+                                   _("an indicator without 指标内容 (name)"))
 
     def level(self, l1: str, l2: str) -> tuple[str | None, str | None]:
         name = LEVEL2_ALIASES.get(l2, l2)
@@ -494,15 +497,16 @@ class _Reader:
                     m = L.month(raw)
                     if m is None:
                         item[r] = raw
-                        self.draft.doubt(("schedule", index, r), f"{raw!r} is not a month "
-                                         "(2019-01)")
+                        self.draft.doubt(("schedule", index, r),
+                                         _("{text} is not a month (2019-01)")
+                                         .format(text=repr(raw)))
                     else:
                         item[r] = m
                 if not item:
                     continue
                 if not task:
                     self.note_unplaced(row, self.own_text(row),
-                                       "a schedule row without 实施内容 (task)")
+                                       _("a schedule row without 实施内容 (task)"))
                 out.append(item)
             if out and "schedule" not in self.draft.data:
                 self.draft.data["schedule"] = out
@@ -550,8 +554,10 @@ class _Reader:
                 if values.get("basis"):
                     line["basis"] = values["basis"]
                 if "item" not in line or "amount" not in line:
-                    self.note_unplaced(row, self.own_text(row), "an expense line without "
-                                       + ("支出明细 (item)" if "item" not in line else "金额"))
+                    self.note_unplaced(row, self.own_text(row),
+                                       _("an expense line without 支出明细 (item)")
+                                       if "item" not in line else
+                                       _("an expense line without 金额"))
                 lines.append(line)
             if not lines:
                 continue
@@ -564,7 +570,8 @@ class _Reader:
                 if printed.value != total or None in amounts:
                     expenses["total"] = printed.value
                     self.draft.doubt(("expenses", "total"),
-                                     f"the form's 合计; its lines add up to {L_plain(total)}")
+                                     _("the form's 合计; its lines add up to {total}")
+                                     .format(total=L_plain(total)))
                 if printed.approximate and not approximate_lines:
                     expenses["total_approximate"] = True
             return
@@ -589,7 +596,7 @@ class _Reader:
                         if c is not None and L.clean(c.text) and not L.is_blank(c.text)}
                 if item:
                     if "task" not in item:
-                        self.note_unplaced(row, self.own_text(row), "a task without 事项")
+                        self.note_unplaced(row, self.own_text(row), _("a task without 事项"))
                     out.append({k: item[k] for k in ("task", "responsible", "goal") if k in item})
             if out:
                 self.draft.data["key_tasks"] = out
@@ -672,16 +679,16 @@ class _Reader:
                     for k, v in values.items():
                         self.draft.put(("funding", k), v)
                     if "income" in t and "spending" in t and t["income"] != t["spending"]:
-                        self.draft.doubt(("funding", "total"), f"支出构成 合计 says "
-                                         f"{L_plain(t['spending'])}")
+                        self.draft.doubt(("funding", "total"), _("支出构成 合计 says {total}")
+                                         .format(total=L_plain(t["spending"])))
                 elif values:
                     history.append({"year": year, **values})
             if history:
                 self.draft.data.setdefault("funding", {})["history"] = history
             if year_cols:
                 last = max(y for _c, y in year_cols)
-                self.draft.year_hint = (last + 1, f"its 近两年收支金额 are "
-                                        f"{'、'.join(str(y) for _c, y in year_cols)}")
+                self.draft.year_hint = (last + 1, _("its 近两年收支金额 are {years}").format(
+                    years="、".join(str(y) for _c, y in year_cols)))
             return
 
     def yangxin_goals(self) -> None:
@@ -759,10 +766,11 @@ class _Reader:
         try:
             money = L.amount(text, self.unit)
         except L.NotAnAmount as exc:
-            self.note_unplaced(row, text, f"{label}: {exc}")
+            self.note_unplaced(row, text, _("{field}: {problem}").format(field=label,
+                                                                          problem=exc))
             return None
         if money is not None and money.converted_from and path is not None:
-            self.draft.doubt(path, f"converted from {money.converted_from}")
+            self.draft.doubt(path, _("converted from {text}").format(text=money.converted_from))
         return money
 
     def facts(self) -> list[tuple[Field, str, Cell, Row]]:
@@ -911,7 +919,8 @@ class _Reader:
         if path in self.seen:
             before, where = self.seen[path]
             if d.get(path) != value and before != shown:
-                d.doubt(path, f"{where} also says {shown!r}")
+                d.doubt(path, _("{where} also says {text}").format(where=where,
+                                                                    text=repr(shown)))
             return
         self.seen[path] = (shown, row.where)
         d.put(path, value)
@@ -943,14 +952,15 @@ class _Reader:
             try:
                 money = L.amount(text, arg or self.unit)
             except L.NotAnAmount as exc:
-                self.note_unplaced(row, text, f"{path}: {exc}")
+                self.note_unplaced(row, text, _("{field}: {problem}").format(field=path,
+                                                                              problem=exc))
                 return None
             if money is None:
                 return None
             if money.converted_from:
-                d.doubt(path, f"converted from {money.converted_from}")
+                d.doubt(path, _("converted from {text}").format(text=money.converted_from))
             if money.approximate:
-                d.doubt(path, "the form says 约 (about): a budget amount is exact")
+                d.doubt(path, _("the form says 约 (about): a budget amount is exact"))
             return money.value
         if kind == "period":
             raw = L.clean(text)
@@ -958,7 +968,8 @@ class _Reader:
                 return None
             found_period = L.period(raw)
             if found_period is None:
-                self.note_unplaced(row, text, f"{path}: not a period (2019.1-2019.12)")
+                self.note_unplaced(row, text, _("{field}: not a period (2019.1-2019.12)")
+                                   .format(field=path))
                 return None
             return {"start": found_period[0], "end": found_period[1]}
         if kind == "date":
@@ -967,13 +978,15 @@ class _Reader:
                 return None
             found_date = L.date(raw)
             if found_date is None:
-                self.note_unplaced(row, text, f"{path}: not a date (2019年5月21日)")
+                self.note_unplaced(row, text, _("{field}: not a date (2019年5月21日)")
+                                   .format(field=path))
                 return None
             return found_date
         if kind == "choice":
             result = L.choice(text, {L.norm(k): v for k, v in CHOICES[arg].items()})
             if result.problem:
-                self.note_unplaced(row, text, f"{path}: {result.problem}")
+                self.note_unplaced(row, text, _("{field}: {problem}").format(
+                    field=path, problem=result.problem))
             return result.value
         if kind in ("phone", "code"):
             raw = L.clean(text).translate(L._NUMERIC).strip()
@@ -992,7 +1005,7 @@ class _Reader:
         if not parts:
             m = re.fullmatch(r"(\d{3})(\d{2})?(\d{2})?", raw)
             if not m:
-                self.note_unplaced(row, text, "支出功能分类科目: not 类/款/项 codes")
+                self.note_unplaced(row, text, _("支出功能分类科目: not 类/款/项 codes"))
                 return None
             parts = {k: v for k, v in zip(("class", "section", "item"), m.groups(), strict=True)
                      if v}
@@ -1012,7 +1025,8 @@ class _Reader:
             prior = d.get("prior_years")
             found = L.years(prior) if isinstance(prior, str) else []
             if found:
-                d.year_hint = (max(found) + 1, f"its 项目前两年 names {'、'.join(map(str, found))}")
+                d.year_hint = (max(found) + 1, _("its 项目前两年 names {years}").format(
+                    years="、".join(map(str, found))))
 
     def leftovers(self) -> None:
         """Text on the form that nothing took."""

@@ -15,6 +15,8 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from ..i18n import _
+
 _SPACES = re.compile(r"[\s\u3000\u00a0\u200b\u2002-\u200a\ufeff]+")
 _ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\(?[一二三四五六七八九十]+\)|"
                          r"\d{1,2}[、．]|\d{1,2}\.(?!\d)|\(\d{1,2}\)|其中[:：]?)")
@@ -37,7 +39,7 @@ def norm(text: str) -> str:
     key = key.replace("<br>", "")
     key = _DASHES.sub("-", key)
     key = key.rstrip(":")
-    for _ in range(2):
+    for _pass in range(2):
         stripped = _ENUMERATOR.sub("", key)
         if stripped == key:
             break
@@ -116,13 +118,14 @@ def amount(text: str, unit: str = "万元") -> Amount | None:
         return None
     match = _AMOUNT.match(raw)
     if not match:
-        raise NotAnAmount(f"{text.strip()!r} is not an amount")
+        raise NotAnAmount(_("{text} is not an amount").format(text=repr(text.strip())))
     approximate = bool(match.group(1))
     digits = match.group(2).replace(",", "")
     try:
         value = Decimal(digits)
     except InvalidOperation:
-        raise NotAnAmount(f"{text.strip()!r} is not an amount") from None
+        raise NotAnAmount(_("{text} is not an amount").format(text=repr(text.strip()))) \
+            from None
     suffix = match.group(3) or unit
     if suffix == "元":
         return Amount(_tidy(value / 10_000), approximate, f"{digits}元")
@@ -238,7 +241,8 @@ def choice(text: str, options: dict[str, str]) -> Choice:
             return Choice(options[whole[0]])
         if len(spans) == 1 and raw in (spans[0][2] + "是", spans[0][2] + "Y"):
             return Choice(options[spans[0][2]])
-        return Choice(None, f"cannot tell which option {text.strip()!r} chooses")
+        return Choice(None, _("cannot tell which option {text} chooses")
+                      .format(text=repr(text.strip())))
     before = bool(boxes) and boxes[0] < (spans[0][0] if spans else len(raw))
     chosen: list[str] = []
     for a, b, label in spans:
@@ -251,5 +255,6 @@ def choice(text: str, options: dict[str, str]) -> Choice:
             chosen.append(options[label])
     chosen = list(dict.fromkeys(chosen))
     if len(chosen) > 1:
-        return Choice(None, f"several boxes ticked: {'、'.join(chosen)}")
+        return Choice(None, _("several boxes ticked: {options}")
+                      .format(options="、".join(chosen)))
     return Choice(chosen[0] if chosen else None)

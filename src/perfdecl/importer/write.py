@@ -88,7 +88,7 @@ class Namer:
             while f"unit-{n}" in used:
                 n += 1
             self.units[key] = f"unit-{n}"
-        return self.units[key], "made up: choose the unit's stable id (its folder's name)"
+        return self.units[key], _("made up: choose the unit's stable id (its folder's name)")
 
     def declaration_id(self, kind: str, name: str | None, year: Any, unit: str,
                        out: Path) -> tuple[str, str | None]:
@@ -104,7 +104,7 @@ class Namer:
                 break
             n += 1
         self.taken.add((year, unit, ident))
-        return ident, "made up: choose a stable id (the file is named after it)"
+        return ident, _("made up: choose a stable id (the file is named after it)")
 
 
 def to_yaml_node(value: Any, path: Path_ = ()) -> Any:
@@ -153,16 +153,18 @@ def render(data: dict[str, Any], unsure: dict[Path_, str], header: Iterable[str]
     loose: list[str] = []
     for path, why in unsure.items():
         parent, key, walked = _comment_target(tree, path)
+        dotted = ".".join(map(str, path))
         if parent is None:
-            loose.append(f"{'.'.join(map(str, path))}: {why}")
+            loose.append(_("{field}: {problem}").format(field=dotted, problem=why))
             continue
         if walked != path:
-            why = f"{'.'.join(map(str, path[len(walked):]))}: {why}"
+            why = _("{field}: {problem}").format(field=".".join(map(str, path[len(walked):])),
+                                                 problem=why)
         text = f"# unsure: {why}".replace("\n", " ")
         existing = parent.ca.items.get(key)
         if existing and existing[2 if isinstance(parent, CommentedMap) else 0]:
             text = f"# unsure: {why}"  # (one comment per line: the first one stays)
-            loose.append(f"{'.'.join(map(str, path))}: {why}")
+            loose.append(_("{field}: {problem}").format(field=dotted, problem=why))
             continue
         parent.yaml_add_eol_comment(text, key)
     out = io.StringIO()

@@ -42,7 +42,7 @@ def read(path: Path) -> list[Part]:
 
 
 def _sheet(ws: Any, number: int) -> Part:
-    part = Part(f"sheet {number} ({ws.title})")
+    part = Part(_("sheet {number} ({name})").format(number=number, name=ws.title))
     if ws.max_row > MAX_ROWS:
         raise ImportRefused(_("sheet {sheet} has {rows} rows; a form has about 60")
                             .format(sheet=repr(ws.title), rows=f"{ws.max_row:,}"))
@@ -57,6 +57,7 @@ def _sheet(ws: Any, number: int) -> Part:
                 merged[(r, c)] = (top, left, bottom, right)
     made: dict[tuple[int, int], Cell] = {}
     first_row: dict[int, int] = {}  # sheet row → index of our Row
+    row_label = _("{sheet}, row {row}")  # (where a value was read: sheet 1 (name), row 7)
     for r, values in enumerate(ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=width),
                                start=1):
         index = len(part.rows)
@@ -81,7 +82,7 @@ def _sheet(ws: Any, number: int) -> Part:
             if text.strip():
                 cells.append(Cell(text, c - 1, 1, index))
             c += 1
-        part.rows.append(Row(cells, 1, index, f"{part.name}, row {r}"))
+        part.rows.append(Row(cells, 1, index, row_label.format(sheet=part.name, row=r)))
     return part
 
 
