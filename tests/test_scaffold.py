@@ -57,10 +57,40 @@ def test_init_scaffolds_a_repository(tmp_path: Path, perfdecl) -> None:  # type:
         (REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
     assert {h["id"] for h in repo["hooks"]} == {"perfdecl-check", "perfdecl-fmt"} <= ours
 
+    # the schemas are in the repository, so nothing points at one machine's installation
     settings = json.loads((root / ".vscode" / "settings.json").read_text(encoding="utf-8"))
-    schema = data_dir("schema") / "declaration.json"
-    assert settings["yaml.schemas"] == {str(schema): "declarations/**/*.yaml"}
-    assert Path(next(iter(settings["yaml.schemas"]))).is_file()
+    assert settings["yaml.schemas"] == {"./schema/declaration.json": "declarations/**/*.yaml"}
+    installed = data_dir("schema")
+    for schema in installed.glob("*.json"):
+        assert (root / "schema" / schema.name).read_bytes() == schema.read_bytes()
+        assert f"wrote {Path('repo') / 'schema' / schema.name}" in result.stdout
+    assert str(installed) not in "".join(
+        p.read_text(encoding="utf-8") for p in root.rglob("*") if p.is_file())
+
+
+def test_init_takes_the_git_url_and_commit_perfdecl_was_installed_from(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pip records where a package installed from git came from (PEP 610): the hooks
+    and CI install that same commit."""
+    import importlib.metadata
+
+    import perfdecl.scaffold as scaffold
+
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    origin = {"url": "file:///srv/git/perfdecl", "vcs_info": {"vcs": "git", "commit_id": commit}}
+
+    class Installed:
+        def read_text(self, name: str) -> str | None:
+            return json.dumps(origin) if name == "direct_url.json" else None
+
+    monkeypatch.setattr(importlib.metadata, "distribution", lambda name: Installed())
+    result = scaffold.init(tmp_path, year=YEAR)
+    assert result.source == "file:///srv/git/perfdecl"
+    hooks = pyyaml.safe_load((tmp_path / ".pre-commit-config.yaml").read_text("utf-8"))
+    assert hooks["repos"][0]["repo"] == "file:///srv/git/perfdecl"
+    assert hooks["repos"][0]["rev"] == commit
+    assert f"git+file:///srv/git/perfdecl@{commit}" in (
+        tmp_path / ".gitlab-ci.yml").read_text("utf-8")
 
 
 def test_init_ci_examples(tmp_path: Path, perfdecl) -> None:  # type: ignore[no-untyped-def]
@@ -93,7 +123,7 @@ def test_init_defaults_to_this_year_and_notes_a_missing_url(  # type: ignore[no-
         tmp_path: Path, perfdecl, monkeypatch: pytest.MonkeyPatch) -> None:
     import perfdecl.scaffold as scaffold
 
-    monkeypatch.setattr(scaffold, "perfdecl_source", lambda: scaffold.PERFDECL_GIT)
+    monkeypatch.setattr(scaffold, "perfdecl_source", lambda: (scaffold.PERFDECL_GIT, None))
     result = perfdecl("init", cwd=tmp_path)
     assert result.exit_code == 0
     year = scaffold.current_fiscal_year()
@@ -138,6 +168,9 @@ def test_init_then_new_then_check(tmp_path: Path, perfdecl) -> None:  # type: ig
     check = perfdecl("check", cwd=tmp_path)
     assert check.exit_code == 1
     assert "S003" in check.stdout
+    # the modeline points at the repository's own schema, relatively
+    modeline = (sub / str(YEAR) / "u1" / "p1.yaml").read_text(encoding="utf-8").splitlines()[0]
+    assert modeline == "# yaml-language-server: $schema=../../../schema/declaration.json"
 
 
 # ---------------------------------------------------------------------------- new KIND
@@ -387,8 +420,8 @@ def test_shell_completion_is_enabled(perfdecl) -> None:  # type: ignore[no-untyp
 
 
 def test_init_and_new_from_the_wheel(tmp_path: Path) -> None:
-    """Installed from the wheel, init finds its templates and points the editor at the
-    installed schemas; new's modeline does too."""
+    """Installed from the wheel, init finds its templates and copies the installed
+    schemas into the repository, where the editor settings and new's modeline point."""
     import shutil
     import zipfile
 
@@ -407,13 +440,18 @@ def test_init_and_new_from_the_wheel(tmp_path: Path) -> None:
                               capture_output=True, text=True, timeout=120)
 
     assert run("init", "repo", "--year", str(YEAR)).returncode == 0
-    schema = site / "perfdecl" / "schema" / "declaration.json"
+    installed = site / "perfdecl" / "schema" / "declaration.json"
+    copied = work / "repo" / "schema" / "declaration.json"
+    assert copied.read_bytes() == installed.read_bytes()
     settings = json.loads((work / "repo" / ".vscode" / "settings.json").read_text("utf-8"))
-    assert settings["yaml.schemas"] == {str(schema): "declarations/**/*.yaml"}
+    assert settings["yaml.schemas"] == {"./schema/declaration.json": "declarations/**/*.yaml"}
     made = run("new", "expenditure_direction", "--unit", "u1", "--year", str(YEAR), "--id",
                "d1", cwd=work / "repo")
     assert made.returncode == 0, made.stderr
     file = work / "repo" / "declarations" / str(YEAR) / "u1" / "d1.yaml"
     assert file.read_text("utf-8").splitlines()[0] == (
-        f"# yaml-language-server: $schema={schema.as_posix()}")
+        "# yaml-language-server: $schema=../../../schema/declaration.json")
+    # the message catalog ships too
+    zh = run("--lang", "zh", "check", str(file))
+    assert "错误 S003" in zh.stdout and "为空" in zh.stdout, zh.stdout + zh.stderr
     shutil.rmtree(site)

@@ -30,9 +30,12 @@ from .schema import KINDS, schema_texts
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
+SCHEMA_FOLDER = "schema"
+"""Where `init` puts the JSON Schemas in a declarations repository."""
+
 PERFDECL_GIT = "PERFDECL_GIT_URL"
 """Written where perfdecl's git URL belongs when this installation does not know it
-(no `Source` project URL in its metadata and no --source given)."""
+(not installed from git, no `Source` project URL in its metadata, no --source given)."""
 
 # ---------------------------------------------------------------------------- init
 
@@ -53,19 +56,26 @@ def current_fiscal_year() -> int:
     return datetime.date.today().year
 
 
-def perfdecl_source() -> str:
-    """perfdecl's git URL, from the installed package's metadata (Project-URL Source)."""
-    from importlib.metadata import PackageNotFoundError, metadata
+def perfdecl_source() -> tuple[str, str | None]:
+    """Where this perfdecl came from, for the hooks and CI to install the same: the git
+    URL and commit it was installed from (pip records them, PEP 610), else the package's
+    Source URL (and no commit)."""
+    from importlib.metadata import PackageNotFoundError, distribution
 
     try:
-        urls = metadata("perfdecl").get_all("Project-URL") or []
+        dist = distribution("perfdecl")
     except PackageNotFoundError:
-        urls = []
-    for entry in urls:
-        label, _, url = str(entry).partition(",")
+        return PERFDECL_GIT, None
+    with contextlib.suppress(ValueError, TypeError):
+        origin = json.loads(dist.read_text("direct_url.json") or "null") or {}
+        vcs = origin.get("vcs_info") or {}
+        if vcs.get("vcs") == "git" and origin.get("url"):
+            return str(origin["url"]), vcs.get("commit_id")
+    for entry in dist.metadata.get_all("Project-URL") or []:
+        label, _sep, url = str(entry).partition(",")
         if label.strip().lower() in ("source", "repository", "source code") and url.strip():
-            return url.strip()
-    return PERFDECL_GIT
+            return url.strip(), None
+    return PERFDECL_GIT, None
 
 
 @dataclass(frozen=True)
@@ -88,17 +98,22 @@ def init(folder: Path, *, year: int | None = None, source: str | None = None,
                            "folder)").format(folder=parent))
     if folder.exists() and not folder.is_dir():
         raise UsageError(_("{path} is a file, not a folder").format(path=folder))
-    source = source or perfdecl_source()
+    if source is None:
+        source, installed_rev = perfdecl_source()
+        rev = rev or installed_rev
     values = {
         "YEAR": str(year),
         "VERSION": __version__,
         "REV": rev or f"v{__version__}",
         "SOURCE": source,
-        "SCHEMA": json.dumps(str(data_dir("schema") / "declaration.json"))[1:-1],
     }
     templates = data_dir("templates") / "_scaffold"
     plan = [(templates / name, folder / target.replace("__YEAR__", str(year)))
             for name, target in SCAFFOLD_FILES]
+    # The schemas go into the repository, so the editor settings and the modelines of
+    # `perfdecl new` point into it rather than at one machine's installation.
+    plan += [(schema, folder / SCHEMA_FOLDER / schema.name)
+             for schema in sorted(data_dir("schema").glob("*.json"))]
     existing = [target for _, target in plan if target.exists()]
     if existing:
         names = ", ".join(str(t) for t in existing)
@@ -106,8 +121,9 @@ def init(folder: Path, *, year: int | None = None, source: str | None = None,
                               "(move it away, or init another folder)").format(paths=names))
     for template, target in plan:
         text = template.read_text(encoding="utf-8")
-        for key, value in values.items():
-            text = text.replace(f"%%{key}%%", value)
+        if template.parent == templates:  # a schema is copied as it is
+            for key, value in values.items():
+                text = text.replace(f"%%{key}%%", value)
         target.parent.mkdir(parents=True, exist_ok=True)
         write_text(target, text)
     return InitResult(folder, [t for _, t in plan], year, source)
@@ -348,9 +364,11 @@ def new_declaration(kind: str, unit: str, year: int, *, id_: str | None = None,
 
 
 def _schema_ref(out: Path, root: Path) -> str:
-    """The modeline's schema: relative when the repository holds perfdecl's schemas
-    (as perfdecl's own does), else the installed schema's absolute path."""
-    schema = data_dir("schema") / "declaration.json"
+    """The modeline's schema: relative when the repository holds the schemas (`init`
+    put them in schema/), else the installed schema's absolute path."""
+    schema = root / SCHEMA_FOLDER / "declaration.json"
+    if not schema.is_file():
+        schema = data_dir("schema") / "declaration.json"
     try:
         schema.resolve().relative_to(root.resolve())
     except ValueError:
