@@ -296,7 +296,7 @@ def skeleton(kind: str, unit: str, year: int, *, id_: str | None = None,
     out.append(f"# yaml-language-server: $schema={schema_ref}")
     out.append(f"# {top['title']}（{year}年度）：perfdecl new {kind} 生成的空白申报表。")
     out.append("# 每个空着的值都要填写；表上空着的栏目，连同其注释整段删除。")
-    out.append("# 填完后运行 perfdecl check：它会列出还空着的值（S003 …… is empty）。")
+    out.append("# 填完后运行 perfdecl check：它会列出还空着的值（S003）。")
     out.append("")
     required = set(top.get("required", []))
     document = f"{kind}.json"
