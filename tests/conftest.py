@@ -62,7 +62,7 @@ def perfdecl(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Run]:
             result = CliRunner().invoke(app, list(args), catch_exceptions=False)
         finally:
             os.chdir(before)
-            i18n.activate("en")  # a run with --lang zh speaks Chinese for itself only
+            i18n.activate("en", application=True)  # a run with --lang zh: for itself only
         return Run(result.exit_code, result.stdout, result.stderr)
 
     return run

@@ -12,7 +12,7 @@ from . import i18n
 
 
 def main() -> None:
-    i18n.activate(i18n.detect(sys.argv[1:]))
+    i18n.activate(i18n.detect(sys.argv[1:]), application=True)
     from .cli import main as run
 
     run()

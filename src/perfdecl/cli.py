@@ -95,7 +95,7 @@ def _root(
 ) -> None:
     # perfdecl checks, builds and compares budget performance-target declarations.
     if lang is not None and lang != i18n.current():
-        i18n.activate(lang)  # help was translated when the commands were defined
+        i18n.activate(lang, application=True)  # help was translated when the commands were defined
 
 
 class Format(enum.StrEnum):

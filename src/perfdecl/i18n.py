@@ -7,8 +7,9 @@ Chinese. Placeholders are named (`{total}`), so a translation may put them in an
 
 The language is, first that applies: `--lang`, the PERFDECL_LANG variable, then the
 locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG): Chinese when it starts with `zh`.
-perfdecl is an application, so the catalog is also made gettext's default domain:
-click's and typer's own words (Usage, Options, Error …) come from it too.
+Run as a program, perfdecl also makes its catalog gettext's default domain, so that
+typer's own words (Options, Commands, Error …) come from it too; `usage.py` translates
+the few typer writes outside gettext.
 """
 
 from __future__ import annotations
@@ -48,19 +49,23 @@ def detect(argv: Sequence[str] = (), environ: Mapping[str, str] = os.environ) ->
     return "en"
 
 
-def activate(lang: str) -> None:
+def activate(lang: str, *, application: bool = False) -> None:
     """Speaks `lang` from now on, in this process and in the processes it starts (the
-    build's workers read PERFDECL_LANG)."""
+    build's workers read PERFDECL_LANG).
+
+    `application`: perfdecl is the program running (its command line), not a library
+    inside another one: gettext's default domain becomes perfdecl's, so that typer's own
+    words come from this catalog too. Done before typer is imported, since typer looks
+    some of them up as it is imported."""
     global _catalog, _language
     code = LANGUAGES[lang]
     _language = lang
     _catalog = gettext.translation(DOMAIN, LOCALE_DIR, languages=[code], fallback=True)
     os.environ[ENV] = lang
-    # click and typer call gettext.gettext(), which reads the default domain and the
-    # LANGUAGE variable: point both at this catalog.
-    gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
-    gettext.textdomain(DOMAIN)
-    os.environ["LANGUAGE"] = code
+    if application:
+        gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
+        gettext.textdomain(DOMAIN)
+        os.environ["LANGUAGE"] = code  # gettext.gettext() reads the language from here
 
 
 def current() -> str:
