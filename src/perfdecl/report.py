@@ -53,14 +53,15 @@ def summary(result: CheckResult) -> str:
 
 def print_text(result: CheckResult, console: Console) -> None:
     colour = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
+    # the hint's label in colour, where the language puts it: `hint: …`, `提示：…`
+    label, _at, rest = _("hint: {hint}").partition("{hint}")
+    label = f"[cyan]{escape(label.rstrip())}[/]{' ' * label.endswith(' ')}"
     for f in result.findings:
         console.print(f"[bold]{escape(location(f))}[/]: [{colour[f.severity]}]{severity(f)}[/] "
                       f"[dim]{f.code}[/]: {escape(f.message)}", soft_wrap=True, highlight=False)
         if f.hint:
-            # the label in colour, where the language puts it: `hint: …`, `提示：…`
-            label, _at, rest = _("hint: {hint}").partition("{hint}")
-            console.print(f"    [cyan]{escape(label.rstrip())}[/]{' ' * label.endswith(' ')}"
-                          f"{escape(f.hint)}{escape(rest)}", soft_wrap=True, highlight=False)
+            console.print(f"    {label}{escape(f.hint)}{escape(rest)}", soft_wrap=True,
+                          highlight=False)
     style = "bold red" if result.errors else ("yellow" if result.warnings else "bold green")
     console.print(f"[{style}]{escape(summary(result))}[/]", soft_wrap=True, highlight=False)
 
