@@ -406,11 +406,13 @@ def init(
                          "year)."), show_default=False)] = None,
     source: Annotated[str | None, typer.Option(
         "--source", help=_("perfdecl's git URL, for the pre-commit hooks and the CI "
-                           "examples (default: from the installed package's metadata)."),
+                           "examples (default: the git URL perfdecl was installed from, else the package's "
+                           "Source URL)."),
         show_default=False)] = None,
     rev: Annotated[str | None, typer.Option(
-        "--rev", help=_("The perfdecl tag or commit the hooks and CI use (default: "
-                        "v<this version>)."), show_default=False)] = None,
+        "--rev", help=_("The perfdecl tag or commit the hooks and CI use (default: the "
+                        "commit perfdecl was installed from, else v<this version>)."),
+        show_default=False)] = None,
 ) -> None:
     from .scaffold import PERFDECL_GIT
     from .scaffold import init as run_init
