@@ -7,31 +7,37 @@ import nox
 nox.options.sessions = ["tests", "lint", "typecheck"]
 
 
+def install(session: nox.Session, lock: str = "requirements/dev.txt") -> None:
+    """The pinned dependencies (scripts/lock), then perfdecl itself, as scripts/setup does."""
+    session.install("--require-hashes", "--no-deps", "-r", lock)
+    session.install("--no-deps", "--no-build-isolation", "-e", ".")
+
+
 @nox.session
 def tests(session: nox.Session) -> None:
     """The whole test suite."""
-    session.install("-e", ".[dev]")
+    install(session)
     session.run("pytest", *session.posargs)
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff on the package and the tests."""
-    session.install("ruff")
+    install(session)
     session.run("ruff", "check", "src", "tests", "noxfile.py")
 
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
     """mypy, strict, on the package."""
-    session.install("-e", ".[dev]")
+    install(session)
     session.run("mypy")
 
 
 @nox.session
 def build(session: nox.Session) -> None:
     """The example declarations, built into build/."""
-    session.install("-e", ".")
+    install(session, "requirements/run.txt")
     session.run("perfdecl", "build", "declarations/")
 
 
@@ -40,7 +46,7 @@ def bench(session: nox.Session) -> None:
     """The benchmarks (BENCHMARKS.md): check, build and diff of 100, 1000 and 3000
     generated declarations against the straightforward pipeline. Pass other sizes after
     --, e.g. `nox -s bench -- --sizes 100,1000`."""
-    session.install("-e", ".[dev]")
+    install(session)
     session.run("python", "benchmarks/bench.py", *session.posargs)
 
 
@@ -49,7 +55,7 @@ def fuzz(session: nox.Session) -> None:
     """The hostile-input tests at length (RELIABILITY.md): 10,000 cases per fuzzing
     property and 50 SIGKILLs; set HOSTILE_EXAMPLES / HOSTILE_KILLS to change them, and
     HOSTILE_SEED to draw new cases instead of the fixed ones."""
-    session.install("-e", ".[dev]")
+    install(session)
     session.env.setdefault("HOSTILE_EXAMPLES", "10000")
     session.env.setdefault("HOSTILE_KILLS", "50")
     session.run("pytest", "tests/test_hostile.py", "-s", "--hypothesis-show-statistics",

@@ -8,7 +8,7 @@ what is new in the .po and run it again.
 
 `--check` changes nothing and exits 1 when the catalog is not up to date: a message
 without its translation, a translation whose placeholders differ from the English, or
-a .mo that is not the .po compiled. The test suite runs the same check.
+a .mo that does not hold the .po's messages. The test suite runs the same check.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
 from perfdecl import __version__
@@ -101,6 +101,24 @@ def mo_bytes(catalog: Catalog) -> bytes:
     return out.getvalue()
 
 
+def compiled_messages(mo: bytes) -> tuple[str, dict[object, object]]:
+    """What a compiled catalog says: its plural rule and every translation. Not the rest
+    of its header, which names the Babel that compiled it, so that catalogs compiled by
+    two releases of Babel compare equal when they hold the same messages."""
+    catalog = read_mo(io.BytesIO(mo))
+    def frozen(text: object) -> object:  # a plural's forms come as a list
+        return tuple(text) if isinstance(text, list | tuple) else text
+
+    return catalog.plural_forms, {(m.context, frozen(m.id)): frozen(m.string)
+                                  for m in catalog if m.id}
+
+
+def is_compiled(catalog: Catalog) -> bool:
+    """Whether the .mo holds the messages of `catalog`, the .po read."""
+    return MO.exists() and compiled_messages(MO.read_bytes()) == compiled_messages(
+        mo_bytes(catalog))
+
+
 def problems(catalog: Catalog) -> list[str]:
     """What keeps the catalog from being complete: each as one line."""
     found = []
@@ -147,7 +165,7 @@ def main() -> int:
     if args.check:
         catalog = read_catalog()
         found = problems(catalog)
-        if not MO.exists() or MO.read_bytes() != mo_bytes(catalog):
+        if not is_compiled(catalog):
             found.append(f"{MO.relative_to(REPO)} is not {PO.name} compiled")
     else:
         found = problems(update())

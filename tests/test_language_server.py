@@ -1,5 +1,5 @@
 """The schemas in a real editor's language server: yaml-language-server (npm, installed
-by scripts/setup) over stdio, asked for completion and hover on a declaration, and
+by scripts/setup --dev) over stdio, asked for completion and hover on a declaration, and
 publishing a diagnostic for a wrong value — with the schema's Chinese titles."""
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ class Client:
 @pytest.fixture
 def client(tmp_path: Path):  # type: ignore[no-untyped-def]
     if not SERVER.is_file():
-        pytest.fail("yaml-language-server is missing: run ./scripts/setup")
+        pytest.fail("yaml-language-server is missing: run ./scripts/setup --dev")
     lsp = Client()
     lsp.request("initialize", {
         "processId": None, "rootUri": tmp_path.as_uri(),

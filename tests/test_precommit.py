@@ -51,7 +51,7 @@ def test_hooks_file_names_check_and_fmt() -> None:
 
 
 def test_a_failing_check_blocks_the_commit(tmp_path: Path) -> None:
-    assert PRE_COMMIT.exists(), "pre-commit is missing: pip install -e '.[dev]'"
+    assert PRE_COMMIT.exists(), "pre-commit is missing: run ./scripts/setup --dev"
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"),
            "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
