@@ -132,6 +132,17 @@ def test_exit_code(rolled: Path) -> None:
     assert run("diff", "declarations/2023", "declarations/2024", cwd=rolled).returncode == 0
 
 
+@pytest.mark.parametrize("fmt", REPORTS)
+def test_a_report_written_with_out_is_the_report_printed(rolled: Path, tmp_path: Path,
+                                                         fmt: str) -> None:
+    args = ("diff", "declarations/2023", "declarations/2024", "--format", fmt)
+    printed = run(*args, cwd=rolled)
+    written = run(*args, "--out", str(tmp_path / f"report.{fmt}"), cwd=rolled)
+    assert printed.returncode == written.returncode == 0, written.stderr
+    assert "拨付时限" in printed.stdout and written.stdout == ""
+    assert (tmp_path / f"report.{fmt}").read_text(encoding="utf-8") == printed.stdout
+
+
 def test_reordering_is_no_change_unless_asked(tmp_path: Path) -> None:
     original = DECLARATIONS / "2024/yangxin-ylbx/yangxin-ylbx-zhengti.yaml"
     text = original.read_text(encoding="utf-8")

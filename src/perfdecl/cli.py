@@ -357,7 +357,7 @@ def diff(
             sys.stdout.write(facts(textconv))
             raise typer.Exit(0)
         result, old_side, new_side = api.diff(paths or [], rev, order=order)
-        problems = old_side.problems + new_side.problems
+        problems = old_side.problems + new_side.problems + result.problems
         for finding in problems:
             _console(stderr=True).print(escape(plain_line(finding)))
         if output_format == DiffFormat.docx:
@@ -376,13 +376,7 @@ def diff(
             if out is not None:
                 from .atomic import write_text
 
-                if rendered is None:
-                    plain = Console(file=None, record=True, width=200, no_color=True,
-                                    force_terminal=False)
-                    with plain.capture():
-                        diff_report.print_text(result, plain)
-                    rendered = plain.export_text()
-                write_text(out, rendered)
+                write_text(out, diff_report.to_text(result) if rendered is None else rendered)
             elif rendered is None:
                 diff_report.print_text(result, console)
             else:

@@ -1,6 +1,6 @@
 """Compare: two sets of declarations → what changed, semantically.
 
-Identity at every level: declarations by `id`; list items by what they are (a schedule
+Identity at every level: declarations by (fiscal year, unit, id); list items by what they are (a schedule
 row by its task, an expense line by its item, a goal by its text), so reordering is no
 change unless asked for; indicators by term, category and name, with a renamed indicator
 (same place, a similar name or the same target) shown as renamed rather than removed and
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from ..errors import Finding, Severity
 from ..i18n import _
 from ..model import Declaration
 from ..schema import navigator
@@ -70,6 +71,19 @@ class DeclarationDiff:
     old: Declaration | None
     new: Declaration | None
     changes: list[Change] = field(default_factory=list)
+    label: str = ""
+    """How the reports name it: the id, with the unit and the year where the id alone
+    does not tell it apart (2025/shigu-sbzx/jichu), and its file where even that does not."""
+
+    def __post_init__(self) -> None:
+        self.label = self.label or self.id
+
+    @property
+    def declaration(self) -> Declaration:
+        """The new declaration, or the old one when it was removed."""
+        either = self.new or self.old
+        assert either is not None
+        return either
 
     @property
     def substantive(self) -> list[Change]:
@@ -80,6 +94,9 @@ class DeclarationDiff:
 @dataclass
 class DiffResult:
     declarations: list[DeclarationDiff]
+    problems: list[Finding] = field(default_factory=list)
+    """Declarations that share an identity on one side (X001): each is compared by its
+    file, and reported here."""
 
     @property
     def changed(self) -> bool:
@@ -89,23 +106,109 @@ class DiffResult:
         return sum(d.status == status for d in self.declarations)
 
 
+Identity = tuple[int, str, str]
+
+
 def compare(old: Sequence[Declaration], new: Sequence[Declaration], *,
             order: bool = False) -> DiffResult:
-    """Matches declarations by id and compares each pair."""
-    olds = {d.id: d for d in old}
-    news = {d.id: d for d in new}
+    """Matches declarations by identity and compares each pair.
+
+    Identity is (fiscal year, unit, id) when either side holds several fiscal years (two
+    revisions of a repository), and (unit, id) when each side is one year (last year's
+    forms against this year's). Declarations that share an identity on one side are
+    reported and told apart by their file (year/unit/name), never hidden behind one
+    another."""
+    by_year = any(len({d.fiscal_year for d in side}) > 1 for side in (old, new))
+
+    def identity_of(d: Declaration) -> Identity:
+        return (d.fiscal_year if by_year else 0, d.unit_id, d.id)
+
+    olds, news = _grouped(old, identity_of), _grouped(new, identity_of)
+    problems = [*_duplicates(olds), *_duplicates(news)]
+    pairs = [pair for key in sorted(olds.keys() | news.keys(), key=lambda k: (k[0], k[2], k[1]))
+             for pair in _pair(olds.get(key, []), news.get(key, []))]
+    labels = _labels(pairs, by_year)
     out = []
-    for id_ in sorted(olds.keys() | news.keys()):
-        a, b = olds.get(id_), news.get(id_)
-        if a is None and b is not None:
-            out.append(DeclarationDiff(id_, b.kind, b.name.value, ADDED, None, b))
-        elif b is None and a is not None:
-            out.append(DeclarationDiff(id_, a.kind, a.name.value, REMOVED, a, None))
+    for (a, b), label in zip(pairs, labels, strict=True):
+        if b is not None and a is None:
+            out.append(DeclarationDiff(b.id, b.kind, b.name.value, ADDED, None, b, label=label))
+        elif a is not None and b is None:
+            out.append(DeclarationDiff(a.id, a.kind, a.name.value, REMOVED, a, None, label=label))
         elif a is not None and b is not None:
             changes = list(Comparison(b.kind, order, a.kind).declarations(a, b))
-            out.append(DeclarationDiff(id_, b.kind, b.name.value,
-                                       CHANGED if changes else "unchanged", a, b, changes))
-    return DiffResult(out)
+            out.append(DeclarationDiff(b.id, b.kind, b.name.value,
+                                       CHANGED if changes else "unchanged", a, b, changes,
+                                       label=label))
+    return DiffResult(out, problems)
+
+
+Pair = tuple[Declaration | None, Declaration | None]
+
+
+def _grouped(side: Sequence[Declaration],
+             identity_of: Callable[[Declaration], Identity]) -> dict[Identity, list[Declaration]]:
+    groups: dict[Identity, list[Declaration]] = {}
+    for d in side:
+        groups.setdefault(identity_of(d), []).append(d)
+    return groups
+
+
+def _place(d: Declaration) -> tuple[str, ...]:
+    """Where a declaration lives, the same on both sides: <year>/<unit>/<file name>,
+    whatever folder or revision holds it."""
+    return d.file.parts[-3:]
+
+
+def _pair(old: list[Declaration], new: list[Declaration]) -> list[Pair]:
+    """The old and new declarations of one identity, paired: the one each side has, or,
+    where a side has several, those in the same place, then a last one each if left."""
+    if len(old) <= 1 and len(new) <= 1:
+        return [(old[0] if old else None, new[0] if new else None)]
+    left, right = list(old), list(new)
+    pairs: list[Pair] = []
+    for a in list(left):
+        b = next((x for x in right if _place(x) == _place(a)), None)
+        if b is not None:
+            pairs.append((a, b))
+            left.remove(a)
+            right.remove(b)
+    if len(left) == len(right) == 1:
+        pairs.append((left[0], right[0]))
+        left, right = [], []
+    return pairs + [(a, None) for a in left] + [(None, b) for b in right]
+
+
+def _labels(pairs: list[Pair], by_year: bool) -> list[str]:
+    """The id, unless it is not enough: then unit/id, or year/unit/id when the sides hold
+    several years, and the file where declarations share even that."""
+    def full(d: Declaration) -> str:
+        return f"{d.fiscal_year}/{d.unit_id}/{d.id}" if by_year else f"{d.unit_id}/{d.id}"
+
+    either = [b if b is not None else a for a, b in pairs]
+    units_of: dict[str, set[str]] = {}
+    for d in either:
+        assert d is not None
+        units_of.setdefault(d.id, set()).add(d.unit_id)
+    labels = [d.id if not by_year and len(units_of[d.id]) == 1 else full(d)
+              for d in either if d is not None]
+    count: dict[str, int] = {}
+    for label in labels:
+        count[label] = count.get(label, 0) + 1
+    return [f"{label} ({d.file})" if count[label] > 1 else label
+            for label, d in zip(labels, either, strict=True) if d is not None]
+
+
+def _duplicates(groups: dict[Identity, list[Declaration]]) -> Iterator[Finding]:
+    for (_year, unit, id_), ds in groups.items():
+        for d in ds if len(ds) > 1 else ():
+            line, column = d.document.position(("id",))
+            others = ", ".join(str(o.file) for o in ds if o is not d)
+            yield Finding("X001", Severity.ERROR, _(
+                "{unit}/{id} is declared more than once in {year}: also in {files}; the diff "
+                "tells them apart by their files").format(unit=unit, id=id_, year=d.fiscal_year,
+                                                          files=others),
+                d.file, line, column, ("id",),
+                _("ids stay unique in a year: the diff matches by id"))
 
 
 def compare_pair(old: Declaration, new: Declaration, *, order: bool = False) -> DiffResult:

@@ -8,6 +8,7 @@ as [-old-]{+new+}. Changes that only move years on are counted, not listed.
 from __future__ import annotations
 
 import html
+import io
 import json
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -69,7 +70,7 @@ def print_text(result: DiffResult, console: Console) -> None:
         if d.status == "unchanged":
             continue
         style = {"added": "green", "removed": "red", "changed": "yellow"}[d.status]
-        console.print(f"[bold {style}]{SIGN[d.status]} {d.kind} {escape(d.id)}[/]  "
+        console.print(f"[bold {style}]{SIGN[d.status]} {d.kind} {escape(d.label)}[/]  "
                       f"{escape(d.name)}", soft_wrap=True, highlight=False)
         for change in d.substantive:
             console.print(Text("    ") + _text_line(change, colour), soft_wrap=True)
@@ -78,6 +79,13 @@ def print_text(result: DiffResult, console: Console) -> None:
             console.print(f"    [dim]{escape(_('({note})').format(note=years))}[/]",
                           soft_wrap=True, highlight=False)
     console.print(summary(result), soft_wrap=True, highlight=False)
+
+
+def to_text(result: DiffResult) -> str:
+    """The terminal report as plain text, for a file: [-old-]{+new+}, no colour."""
+    out = io.StringIO()
+    print_text(result, Console(file=out, width=200, no_color=True, force_terminal=False))
+    return out.getvalue()
 
 
 def _text_line(change: Change, colour: bool) -> Text:
@@ -136,7 +144,7 @@ def to_markdown(result: DiffResult) -> str:
         if d.status == "unchanged":
             continue
         word = {"added": "新增", "removed": "删除", "changed": "修改"}[d.status]
-        lines.append(f"### {SIGN[d.status]} {_md(d.name)} (`{d.id}`, {d.kind}, {word})")
+        lines.append(f"### {SIGN[d.status]} {_md(d.name)} (`{d.label}`, {d.kind}, {word})")
         lines.append("")
         if d.status != "changed":
             continue
@@ -179,7 +187,7 @@ def to_html(result: DiffResult) -> str:
         if d.status == "unchanged":
             continue
         out.append(f'<h2 class="{d.status}">{SIGN[d.status]} {e(d.name)} '
-                   f"<small>({e(d.id)}, {e(d.kind)})</small></h2>")
+                   f"<small>({e(d.label)}, {e(d.kind)})</small></h2>")
         if d.status != "changed":
             continue
         out.append("<table><tr><th>栏目</th><th>变化</th><th>说明</th></tr>")
@@ -224,6 +232,7 @@ def to_json(result: DiffResult, old_label: str, new_label: str) -> str:
         "summary": {s: result.count(s) for s in ("changed", "added", "removed", "unchanged")},
         "declarations": [
             {"id": d.id, "kind": d.kind, "name": d.name, "status": d.status,
+             "fiscal_year": d.declaration.fiscal_year, "unit": d.declaration.unit_id,
              "old_file": str(d.old.file) if d.old else None,
              "new_file": str(d.new.file) if d.new else None,
              "changes": [change(c) for c in d.changes]}
