@@ -32,7 +32,7 @@ from . import __version__, bundle, derive, export, fonts, workers
 from .atomic import write_bytes
 from .check import CheckResult, check, discover, read
 from .config import Config, load_config
-from .errors import PerfdeclError, UsageError
+from .errors import Finding, PerfdeclError, UsageError
 from .i18n import _
 from .model import Declaration
 from .render import Renderer
@@ -51,6 +51,7 @@ class BuildOptions:
     layout: str | None = None
     font_paths: Sequence[Path] = ()
     keep_going: bool = False
+    strict: bool = False  # warnings fail the build, as with `check --strict`
     system_fonts: bool = True
     shard: tuple[int, int] | None = None  # (i, n): build the i-th of n disjoint parts
     progress: Callable[[int, int], None] | None = None
@@ -65,10 +66,13 @@ class BuildResult:
     declarations: int = 0  # all the declarations the build covers, rebuilt or not
     warnings: int = 0  # all their warnings, the reused ones included
     up_to_date: bool = False  # nothing had changed: nothing was read or written
+    left_out: list[Finding] = field(default_factory=list)
+    """L001: declared values the forms' layouts do not print (also in `checked`)."""
+    strict: bool = False
 
     @property
     def failed(self) -> bool:
-        return self.checked.errors > 0
+        return self.checked.errors > 0 or (self.strict and self.warnings > 0)
 
 
 @dataclass
@@ -151,12 +155,12 @@ def build(options: BuildOptions) -> BuildResult:
     changed = record.changed(settings, stats) if options.shard is None else None
     if changed is not None and not changed and (options.out / STATE / "cache.json").is_file():
         return BuildResult(CheckResult(files), declarations=len(files),
-                           warnings=record.warnings(), up_to_date=True)
+                           warnings=record.warnings(), up_to_date=True, strict=options.strict)
     scope = _affected(changed, config.root) if changed is not None else None
     checked = check(scope if scope is not None else options.paths)
     if scope is not None and record.duplicates(checked, config.root):
         scope, checked = None, check(options.paths)  # an id taken twice: judge it all again
-    result = BuildResult(checked, declarations=len(files))
+    result = BuildResult(checked, declarations=len(files), strict=options.strict)
     if checked.errors and not options.keep_going:
         return result
     invalid = checked.invalid_files()
@@ -175,7 +179,9 @@ def build(options: BuildOptions) -> BuildResult:
         out.mkdir(parents=True, exist_ok=True)
         with _lock(out):
             _remove_parts(out)
-            forms, units = _plan(result.built, checked.context, renderer, config, options)
+            forms, units, result.left_out = _plan(result.built, checked.context, renderer,
+                                                  config, options)
+            checked.findings += result.left_out
             complete = scope is None and options.shard is None
             _Export(out, options, families, result).run(forms, units, config.root, complete)
             if not checked.errors:
@@ -418,8 +424,10 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def _plan(built: list[Declaration], context: list[Declaration], renderer: Renderer,
-          config: Config, options: BuildOptions) -> tuple[list[Form], list[Unit]]:
-    """Every form to build, rendered to HTML, and every unit's combined document."""
+          config: Config, options: BuildOptions,
+          ) -> tuple[list[Form], list[Unit], list[Finding]]:
+    """Every form to build, rendered to HTML, every unit's combined document, and what
+    the forms leave out of their declarations (L001)."""
     units: dict[tuple[int, str], list[Declaration]] = defaultdict(list)
     for d in built:
         units[(d.fiscal_year, d.unit_id)].append(d)
@@ -429,6 +437,7 @@ def _plan(built: list[Declaration], context: list[Declaration], renderer: Render
     earlier = Earlier([*built, *context])
     forms: list[Form] = []
     combined: list[Unit] = []
+    left_out: list[Finding] = []
     for (year, unit_id), members in sorted(units.items()):
         unit = everyone[(year, unit_id)]
         folder = f"{year}/{unit_id}"
@@ -444,14 +453,16 @@ def _plan(built: list[Declaration], context: list[Declaration], renderer: Render
                                   f"{d.unit_name} {year}年专项资金绩效目标汇总表",
                                   epoch_of(funds),
                                   sorted(_relative(x.file, config.root) for x in funds)))
-            pages.append(Form(f"{folder}/{d.id}",
-                              renderer.render(d, unit, options.layout, earlier.finder(d)),
-                              d.name.value, epoch_of([d]), [_relative(d.file, config.root)]))
+            rendered = renderer.render_form(d, unit, options.layout, earlier.finder(d))
+            if rendered.left_out:
+                left_out.append(rendered.left_out)
+            pages.append(Form(f"{folder}/{d.id}", rendered.html, d.name.value, epoch_of([d]),
+                              [_relative(d.file, config.root)]))
         forms += pages
         combined.append(Unit(f"{folder}/{unit_id}-{year}",
                              f"{members[0].unit_name} {year}年度绩效目标申报表",
                              epoch_of(members), pages))
-    return forms, combined
+    return forms, combined, left_out
 
 
 class Earlier:

@@ -203,6 +203,9 @@ def build(
     keep_going: Annotated[bool, typer.Option(
         "--keep-going", help=_("Build the valid declarations even when others have errors "
                                "(the exit code is still 1)."))] = False,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help=_("Exit 1 on warnings too: among them declared values a form's "
+                           "layout does not print (L001)."))] = False,
     system_fonts: Annotated[bool, typer.Option(
         "--system-fonts/--no-system-fonts", help=_(
             "Look for fonts on the system; without, "
@@ -227,7 +230,7 @@ def build(
     with _errors():
         formats = parse_formats(to)
         options = BuildOptions(_paths(paths), out, formats, jobs, layout, font_path or [],
-                               keep_going, system_fonts=system_fonts,
+                               keep_going, strict, system_fonts=system_fonts,
                                shard=parse_shard(shard) if shard else None)
 
     def run_once() -> BuildResult:
@@ -255,9 +258,12 @@ def _report_build(result: Any, out: Path, keep_going: bool, console: Console) ->
             console.print(_("[bold red]nothing built[/]: fix the errors above, or build the "
                             "valid declarations with --keep-going"))
             return
-    elif result.warnings:
-        console.print(_("{warnings} warnings (see `perfdecl check`)").format(
-            warnings=result.warnings))
+    else:
+        for finding in result.left_out:  # check does not render: only the build can say
+            console.print(escape(plain_line(finding)))
+        if result.warnings:
+            console.print(_("{warnings} warnings (see `perfdecl check`)").format(
+                warnings=result.warnings))
     if result.up_to_date:
         console.print(_("{folder}/ is up to date: {declarations} declarations, "
                         "nothing changed").format(folder=escape(str(out)),

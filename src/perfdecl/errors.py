@@ -37,13 +37,18 @@ class Finding:
     @property
     def dotted_path(self) -> str:
         """The data path as `indicators.annual.产出指标.数量指标[0].target`."""
-        out = ""
-        for part in self.path:
-            out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-        return out
+        return dotted(self.path)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (str(self.file), self.line, self.column, self.code)
+
+
+def dotted(path: DataPath) -> str:
+    """A data path as `indicators.annual.产出指标.数量指标[0].target`."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
 
 
 class PerfdeclError(Exception):

@@ -70,6 +70,8 @@ class Amounts:
     path: DataPath
     total: Decimal | None = None
     multi_year_total: Decimal | None = None
+    multi_year_fiscal: Decimal | None = None
+    multi_year_other: Decimal | None = None
     fiscal: Decimal | None = None
     general_budget: Decimal | None = None
     government_fund: Decimal | None = None
@@ -151,6 +153,7 @@ class Goals:
     annual: tuple[Text, ...]
     path: DataPath
     long_term_until: int | None = None
+    long_term_from: int | None = None
 
 
 @dataclass(frozen=True)
@@ -253,8 +256,9 @@ def _period(value: dict[str, str] | None, path: DataPath) -> Period | None:
                   Month.parse(value["end"], (*path, "end")), path)
 
 
-_AMOUNT_FIELDS = ("total", "multi_year_total", "fiscal", "general_budget", "government_fund",
-                  "prior_year_balance", "own", "other", "basic", "project")
+_AMOUNT_FIELDS = ("total", "multi_year_total", "multi_year_fiscal", "multi_year_other", "fiscal",
+                  "general_budget", "government_fund", "prior_year_balance", "own", "other",
+                  "basic", "project")
 
 
 def _amounts(value: dict[str, Any], path: DataPath) -> Amounts:
@@ -313,7 +317,8 @@ def _goals(value: dict[str, Any] | None) -> Goals | None:
     def texts(term: str) -> tuple[Text, ...]:
         return tuple(Text(t, (*path, term, i)) for i, t in enumerate(value.get(term, [])))
 
-    return Goals(texts("long_term"), texts("annual"), path, value.get("long_term_until"))
+    return Goals(texts("long_term"), texts("annual"), path, value.get("long_term_until"),
+                 value.get("long_term_from"))
 
 
 def _indicators(term: str, tree: dict[str, dict[str, list[dict[str, Any]]]]) -> Iterator[Indicator]:

@@ -21,12 +21,13 @@ from typing import Any
 
 import jinja2
 
-from . import derive
+from . import derive, printed
 from .config import Config
-from .errors import PerfdeclError
+from .errors import DataPath, Finding, PerfdeclError
 from .framework import FRAMEWORK
 from .i18n import _
 from .model import Declaration, Indicator
+from .printed import Reads
 from .resources import data_dir
 from .targets import normalise
 
@@ -38,6 +39,16 @@ DERIVED_KINDS = ("fund_summary",)
 class TemplateError(PerfdeclError):
     """Raised when a layout's template cannot be read or rendered; the message names the
     template file and line."""
+
+
+@dataclass(frozen=True)
+class RenderedForm:
+    html: str
+    layout: str
+    unprinted: tuple[DataPath, ...]
+    """The declared values the layout does not print, by their data paths."""
+    left_out: Finding | None
+    """L001, naming the unprinted values; None when the layout prints all."""
 
 
 @dataclass(frozen=True)
@@ -112,14 +123,26 @@ class Renderer:
         """The HTML form of `declaration`; `unit` is every declaration of its unit and
         year (for derived tables), `earlier` finds its declarations of earlier years (for
         the history columns)."""
+        return self.render_form(declaration, unit, layout, earlier).html
+
+    def render_form(self, declaration: Declaration, unit: Sequence[Declaration],
+                    layout: str | None = None,
+                    earlier: Callable[[int], Declaration | None] | None = None) -> RenderedForm:
+        """As render(), with what the form leaves out of the declaration (L001)."""
         name = self.layout_name(declaration, layout)
         template = self.template(declaration.kind, name)
-        context = FormContext(declaration, unit, earlier)
+        reads = Reads()
+        context = FormContext(declaration, unit, earlier, reads)
         summary = derive.fund_summary(unit) if derive.has_funds(unit) else None
-        return self._run(template, declaration.file, d=declaration, data=declaration.data,
-                         get=context.get, indicator_rows=context.indicator_rows,
+        html = self._run(template, declaration.file, d=reads.model(declaration),
+                         data=reads.watch(declaration.data, ()), get=context.get,
+                         indicator_rows=context.indicator_rows,
+                         indicator_pairs=context.indicator_pairs,
                          funding_in=context.funding_in, projects=derive.projects(unit),
                          summary=summary, layout=name)
+        unprinted = reads.unprinted(declaration.data)
+        left_out = printed.finding(declaration.kind, name, unprinted, declaration.document)
+        return RenderedForm(html, name, tuple(unprinted), left_out)
 
     def render_fund_summary(self, unit: Sequence[Declaration], layout: str) -> str:
         """The 专项资金绩效目标汇总表 of one unit and year, derived from its special-fund
@@ -242,21 +265,30 @@ class IndicatorRow:
     level2_span: int = 0
     filler: bool = False
     earlier: Callable[[int], Declaration | None] | None = None
+    reads: Reads | None = None
+
+    def _read(self, field: str) -> None:
+        if self.indicator and self.reads:
+            self.reads.add((*self.indicator.path, field))
 
     @property
     def name(self) -> str:
+        self._read("name")
         return self.indicator.name.value if self.indicator else ""
 
     @property
     def target(self) -> str:
+        self._read("target")
         return self.indicator.target.text if self.indicator and self.indicator.target else ""
 
     @property
     def standard(self) -> str:
+        self._read("standard")
         return self.indicator.standard or "" if self.indicator else ""
 
     @property
     def note(self) -> str:
+        self._read("note")
         return self.indicator.note or "" if self.indicator else ""
 
     def history(self, year: int) -> str:
@@ -265,9 +297,12 @@ class IndicatorRow:
         ind = self.indicator
         if not ind:
             return ""
-        typed = next((h.value.text for h in ind.history if h.year == year), None)
+        typed = next((h for h in ind.history if h.year == year), None)
         if typed is not None:
-            return typed
+            if self.reads:  # the year chose the column it is printed in
+                self.reads.add((*typed.path, "year"))
+                self.reads.add((*typed.path, "value"))
+            return typed.value.text
         before = self.earlier(year) if self.earlier else None
         if before is None:
             return ""
@@ -297,6 +332,8 @@ class FormContext:
     unit: Sequence[Declaration] = field(default_factory=list)
     earlier: Callable[[int], Declaration | None] | None = None
     """The declaration of the same id in an earlier fiscal year, if the repository has it."""
+    reads: Reads = field(default_factory=Reads)
+    """What the template read of the declaration."""
 
     def funding_in(self, year: int) -> Any:
         """The amounts of an earlier year (近两年收支金额): as written in the declaration's
@@ -304,7 +341,8 @@ class FormContext:
         funding = self.declaration.funding
         typed = next((a for a in funding.history if a.year == year), None) if funding else None
         if typed is not None:
-            return typed
+            self.reads.add((*typed.path, "year"))  # the year chose the column it is printed in
+            return self.reads.model(typed)
         before = self.earlier(year) if self.earlier else None
         return before.funding.current if before and before.funding else None
 
@@ -312,14 +350,17 @@ class FormContext:
         """A value of the declaration by its dotted path (`leader.phone`), or `default`
         when the form leaves it blank."""
         node: Any = self.declaration.data
+        path: list[str | int] = []
         for part in dotted.split("."):
             if isinstance(node, dict) and part in node:
                 node = node[part]
+                path.append(part)
             elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
                 node = node[int(part)]
+                path.append(int(part))
             else:
                 return default
-        return node
+        return self.reads.watch(node, tuple(path))
 
     def indicator_rows(self, term: str = "annual", generation: str = OLD, *,
                        skeleton: bool = True, order: Iterable[str] | None = None,
@@ -363,7 +404,54 @@ class FormContext:
             rows += group
         for row in rows:
             row.earlier = self.earlier
+            row.reads = self.reads
         return rows
+
+    def indicator_pairs(self, generation: str = OLD, *, left: str = "long_term",
+                        right: str = "annual", order: Iterable[str] | None = None,
+                        labels: dict[str, str] | None = None) -> list[IndicatorPair]:
+        """Two indicator tables side by side, such as 中期 | 年度 on the national project
+        form: one row per line, the level-1 label spanning its group on both sides; each
+        level-2 category takes as many rows as the longer of its two sides, and its label
+        spans them on each side. Every level-2 category of `generation` has a row."""
+        names = labels or {}
+        sides = [_by_category(self.indicator_rows(term, generation, order=order))
+                 for term in (left, right)]
+        pairs: list[IndicatorPair] = []
+        for (level1, level2), lefts in sides[0].items():
+            rights = sides[1][(level1, level2)]
+            height = max(len(lefts), len(rights))
+            for i in range(height):
+                cells = [rows[i] if i < len(rows) else IndicatorRow(level1, level2, None)
+                         for rows in (lefts, rights)]
+                for cell in cells:
+                    cell.level2_label = names.get(level2, level2) if i == 0 else None
+                    cell.level2_span = height if i == 0 else 0
+                pairs.append(IndicatorPair(level1, cells[0], cells[1]))
+        for level1 in dict.fromkeys(p.level1 for p in pairs):
+            group = [p for p in pairs if p.level1 == level1]
+            group[0].level1_label = names.get(level1, level1)
+            group[0].level1_span = len(group)
+        return pairs
+
+
+@dataclass
+class IndicatorPair:
+    """One row of two indicator tables side by side: the level-1 label (on the first row
+    of its group, with the rows it spans) and each side's cells (IndicatorRow)."""
+
+    level1: str
+    left: IndicatorRow
+    right: IndicatorRow
+    level1_label: str | None = None
+    level1_span: int = 0
+
+
+def _by_category(rows: list[IndicatorRow]) -> dict[tuple[str, str], list[IndicatorRow]]:
+    found: dict[tuple[str, str], list[IndicatorRow]] = {}
+    for row in rows:
+        found.setdefault((row.level1, row.level2), []).append(row)
+    return found
 
 
 def _place(ind: Indicator, generation: str) -> tuple[str, str]:

@@ -8,6 +8,10 @@ date goes (the new form is not filed yet); last year's targets stay as this year
 starting point and are also kept as history (近两年指标值), as last year's amounts are
 on a department form (近两年收支金额). History older than the two previous years is
 dropped. Comments are kept. Everything else is the unit's to edit.
+
+Within a 项目期 of several years (a period of 2025–2027 rolled to 2026), the 中期 side
+stays as it is: the period, the 项目期, the 中期 amounts, goals and indicators are those
+of the whole period; only the 年度 side moves on.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from .errors import PerfdeclError, UsageError
 from .fmt import canonical
 from .i18n import _
 from .load import yaml
+from .model import Declaration
 from .targets import TargetKind, parse
 
 _AMOUNTS = ("total", "fiscal", "general_budget", "government_fund", "own", "other", "basic",
@@ -64,13 +69,15 @@ def roll_forward(source: Path, year: int, out: Path | None = None, *,
     old_year = declaration.fiscal_year
     tree["fiscal_year"] = year
     tree.pop("filed_on", None)
-    _shift_months(tree.get("period"), shift)
+    within = within_term(declaration, year)
+    if not within:
+        _shift_months(tree.get("period"), shift)
     for row in tree.get("schedule", []) or []:
         _shift_months(row, shift)
     goals = tree.get("goals")
-    if isinstance(goals, CommentedMap) and "long_term_until" in goals:
+    if not within and isinstance(goals, CommentedMap) and "long_term_until" in goals:
         goals["long_term_until"] = max(int(goals["long_term_until"]), year)
-    for term in ("long_term", "annual"):
+    for term in ("annual",) if within else ("long_term", "annual"):
         for item in _indicators(tree.get("indicators", {}).get(term, {})):
             _roll_indicator(item, old_year, year, shift)
     if declaration.kind == "department":
@@ -81,6 +88,18 @@ def roll_forward(source: Path, year: int, out: Path | None = None, *,
               "before filing.\n")
     write_text(target, header + text)
     return target
+
+
+def within_term(declaration: Declaration, year: int) -> bool:
+    """Whether `year` falls in the declaration's 项目期 of several years (its period, else
+    the years of its 中期 goals): the 中期 side of the form then stays as it is."""
+    span: tuple[int, int] | None = None
+    if declaration.period and declaration.period.end.year > declaration.period.start.year:
+        span = (declaration.period.start.year, declaration.period.end.year)
+    elif declaration.goals and declaration.goals.long_term_from and \
+            declaration.goals.long_term_until:
+        span = (declaration.goals.long_term_from, declaration.goals.long_term_until)
+    return span is not None and span[0] <= year <= span[1]
 
 
 def _shift_months(node: Any, shift: int) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ..errors import Finding, Severity
@@ -26,8 +26,9 @@ from .text import Segment, segments, similarity, year_shift
 ADDED, REMOVED, CHANGED, RENAMED, MOVED, REORDERED = (
     "added", "removed", "changed", "renamed", "moved", "reordered")
 
-MONEY = {"total", "multi_year_total", "fiscal", "general_budget", "government_fund",
-         "prior_year_balance", "own", "other", "basic", "project", "amount"}
+MONEY = {"total", "multi_year_total", "multi_year_fiscal", "multi_year_other", "fiscal",
+         "general_budget", "government_fund", "prior_year_balance", "own", "other", "basic",
+         "project", "amount"}
 """Field names that hold amounts in 万元."""
 
 IDENTITY_FIELD = {"schedule": "task", "items": "item", "key_tasks": "task", "history": "year"}
@@ -441,7 +442,7 @@ def match(old: list[Any], new: list[Any],
 
 def amount_change(where: tuple[str, ...], key: str, old: Decimal, new: Decimal) -> Change:
     delta = new - old
-    percent = (delta / old * 100).quantize(Decimal("0.1")) if old else None
+    percent = (delta / old * 100).quantize(Decimal("0.1"), ROUND_HALF_UP) if old else None
     sign = "+" if delta > 0 else ""
     if percent is None:
         note = _("{difference} 万元").format(difference=f"{sign}{show(delta)}")

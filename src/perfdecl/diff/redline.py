@@ -24,7 +24,8 @@ from ..check import check
 from ..config import load_config
 from ..i18n import _
 from ..model import Declaration
-from ..render import Renderer
+from ..printed import label
+from ..render import Renderer, box
 from ..schema import navigator
 from .engine import ADDED, REMOVED, DiffResult, identity, inline, match, show
 from .text import Segment
@@ -57,12 +58,44 @@ class _Revision:
 
 
 class Redline(_Revision, str):
-    """A text that changed: the new text, remembering the old value."""
+    """A text that changed: the new text, remembering the old value. Compared with
+    something, it answers for both sides: where they differ (新增 then, 延续 now), with a
+    RevisedTruth, so that a tick box drawn from the comparison is a tracked change too."""
 
     def __new__(cls, old: Any, new: Any, stamp: str) -> Redline:
         value = str.__new__(cls, show(new))
         value.old, value.new, value.stamp = old, new, stamp
         return value
+
+    def __eq__(self, other: object) -> Any:
+        return self._both(lambda v: v == other)
+
+    def __ne__(self, other: object) -> Any:
+        return self._both(lambda v: v != other)
+
+    __hash__ = str.__hash__
+
+    def _both(self, test: Callable[[Any], bool]) -> Any:
+        old, new = test(self.old), test(self.new)
+        return new if old == new else RevisedTruth(old, new, self.stamp)
+
+
+class RevisedTruth:
+    """A condition that held on one side of a change and not on the other; it is the new
+    side's answer wherever a template asks, and box() draws both."""
+
+    def __init__(self, old: bool, new: bool, stamp: str) -> None:
+        self.old, self.new, self.stamp = old, new, stamp
+
+    def __bool__(self) -> bool:
+        return self.new
+
+
+def redline_box(checked: Any) -> Any:
+    """The tick box (□/√), as a tracked change where the condition changed."""
+    if isinstance(checked, RevisedTruth):
+        return Redline(box(checked.old), box(checked.new), checked.stamp)
+    return box(bool(checked))
 
 
 class RedlineAmount(_Revision, Decimal):
@@ -75,9 +108,14 @@ class RedlineAmount(_Revision, Decimal):
         return value
 
 
-def revision(old: Any, new: Any, stamp: str) -> Redline | RedlineAmount:
+TEXTS = ("target", "value")
+"""Fields read as text even when written as a bare number (a target of 1200)."""
+
+
+def revision(old: Any, new: Any, stamp: str, field: str | int = "") -> Redline | RedlineAmount:
     amounts = [v for v in (old, new) if v is not None]
-    if amounts and all(isinstance(v, int | Decimal) and not isinstance(v, bool) for v in amounts):
+    if field not in TEXTS and amounts and \
+            all(isinstance(v, int | Decimal) and not isinstance(v, bool) for v in amounts):
         return RedlineAmount(old, new, stamp)
     return Redline(old, new, stamp)
 
@@ -124,22 +162,23 @@ class Merger:
         self.nav = navigator(kind)
         self.stamp = stamp
 
-    def mark(self, value: Any, how: str) -> Any:
+    def mark(self, value: Any, how: str, field: str | int = "") -> Any:
         """A value that exists on one side only: every text in it marked added/removed."""
         if isinstance(value, dict):
-            return {k: self.mark(v, how) for k, v in value.items()}
+            return {k: self.mark(v, how, k) for k, v in value.items()}
         if isinstance(value, list):
             return [self.mark(v, how) for v in value]
         if value is None or isinstance(value, bool):
             return value
-        return revision(None, value, self.stamp) if how == ADDED else \
-            revision(value, None, self.stamp)
+        return revision(None, value, self.stamp, field) if how == ADDED else \
+            revision(value, None, self.stamp, field)
 
     def merge(self, old: Any, new: Any, path: tuple[str | int, ...] = ()) -> Any:
+        field = path[-1] if path else ""
         if old is None:
-            return self.mark(new, ADDED)
+            return self.mark(new, ADDED, field)
         if new is None:
-            return self.mark(old, REMOVED)
+            return self.mark(old, REMOVED, field)
         if isinstance(old, dict) and isinstance(new, dict):
             if path and path[0] == "indicators" and len(path) == 2:
                 return self.indicators(old, new)
@@ -155,7 +194,7 @@ class Merger:
         if old == new or (isinstance(old, int | Decimal) and isinstance(new, int | Decimal)
                           and Decimal(old) == Decimal(new)):
             return new
-        return revision(old, new, self.stamp)
+        return revision(old, new, self.stamp, field)
 
     def indicators(self, old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
         """An indicator tree in the new one's shape, with the removed indicators kept
@@ -194,19 +233,27 @@ def _stamp(declarations: Sequence[Declaration]) -> str:
 
 
 def redline_docx(result: DiffResult) -> bytes:
-    """One DOCX with the form of every changed, added or removed declaration."""
+    """One DOCX with the form of every changed, added or removed declaration, then the
+    changes to values their layouts do not print (未在表中列示的变更), tracked too."""
     shown = [d for d in result.declarations if d.status != "unchanged"]
     sides = [d.new or d.old for d in shown]
     stamp = _stamp([x for x in sides if x is not None])
     renderer = Renderer(load_config(), wrap_filter=lambda f: redline_filter(f, stamp))
+    renderer.env.globals["box"] = redline_box
     pages = []
+    unprinted: list[tuple[str, str, _Revision]] = []
     for d in shown:
         base = d.new or d.old
         assert base is not None
         merger = Merger(base.kind, stamp)
         data = merger.merge(d.old.data if d.old else None, d.new.data if d.new else None)
         merged = model.build(base.document, data)
-        pages.append(renderer.render(merged, [merged, *_unit_of(base, result)]))
+        form = renderer.render_form(merged, [merged, *_unit_of(base, result)])
+        pages.append(form.html)
+        unprinted += [(d.label, label(base.kind, path), value) for path in form.unprinted
+                      if isinstance(value := _at(data, path), _Revision)]
+    if unprinted:
+        pages.append(renderer.env.from_string(UNPRINTED).render(changes=unprinted))
     if not pages:
         pages.append(renderer.env.from_string(
             '{% extends "_base.html.j2" %}{% block form %}<p>{{ text }}</p>{% endblock %}'
@@ -215,3 +262,18 @@ def redline_docx(result: DiffResult) -> bytes:
     return export.to_docx(export.combine_pages(pages), epoch,
                           _("the tracked-changes document"))
 
+
+UNPRINTED = """{% extends "_base.html.j2" %}{% block form %}<div class="form">
+<h1>未在表中列示的变更</h1>
+<p>以下变更所在的栏目不在申报表的版式中。</p>
+<table><colgroup><col style="width:25%"><col style="width:30%"><col style="width:45%"></colgroup>
+<tr><td class="label">申报表</td><td class="label">栏目</td><td class="label">变更</td></tr>
+{% for form, field, value in changes %}<tr><td>{{ form }}</td><td>{{ field }}</td><td>{{ value }}</td></tr>
+{% endfor %}</table></div>{% endblock %}"""
+"""The page after the forms: the changes no form shows, each a tracked change."""
+
+
+def _at(data: Any, path: tuple[str | int, ...]) -> Any:
+    for part in path:
+        data = data[part]
+    return data

@@ -125,8 +125,11 @@ FILE_AND_SCHEMA = [
     Rule("S005", Severity.ERROR, "schema", N_("any other schema constraint")),
     Rule("I001", Severity.ERROR, "indicator-category",
          N_("level-2 indicator categories sit under their level-1 category")),
+    Rule("L001", Severity.WARNING, "printed",
+         N_("the form's layout prints every declared value (given by `build`)")),
 ]
-"""Codes given while loading and validating: listed with the rules, checked elsewhere."""
+"""Codes given while loading and validating, and while rendering (L001): listed with the
+rules, checked elsewhere."""
 
 
 def all_rules() -> list[Rule]:

@@ -46,6 +46,14 @@ def sources_add_up(d: Declaration) -> Iterator[Hit]:
                       message.format(sum=amount(sum(sources, Decimal(0))), year=a.year,
                                      stated=amount(a.total)),
                       hint=_("财政拨款 + 自有资金 + 其他资金 must equal 资金总额"))
+        multi_year = [x for x in (a.multi_year_fiscal, a.multi_year_other) if x is not None]
+        if a.multi_year_total is not None and multi_year and \
+                sum(multi_year, Decimal(0)) != a.multi_year_total:
+            yield Hit((*a.path, "multi_year_total"),
+                      _("中期 财政拨款 + 其他资金 = {sum} 万元, but 中期资金总额 is {stated} 万元")
+                      .format(sum=amount(sum(multi_year, Decimal(0))),
+                              stated=amount(a.multi_year_total)),
+                      hint=_("中期 财政拨款 + 其他资金 must equal 中期资金总额 (项目总预算)"))
         if a.prior_year_balance is not None and fiscal is not None and a.prior_year_balance > fiscal:
             yield Hit((*a.path, "prior_year_balance"),
                       _("使用上年度财政拨款结余 {balance} 万元 is more than "
@@ -89,14 +97,20 @@ def stated_total(d: Declaration) -> Iterator[Hit]:
 
 
 @rule("A005", E, "multi-year-total",
-      N_("项目总预算 (whole period) is never below the annual amount"))
+      N_("项目总预算 (中期, the whole period) and its sources are never below this year's"))
 def multi_year_total(d: Declaration) -> Iterator[Hit]:
     a = d.funding.current if d.funding else None
-    if a and a.multi_year_total is not None and a.total is not None and a.multi_year_total < a.total:
-        yield Hit((*a.path, "multi_year_total"),
-                  _("项目总预算 {multi_year_total} 万元 is below this year's "
-                    "{annual} 万元").format(multi_year_total=amount(a.multi_year_total),
-                                            annual=amount(a.total)))
+    if a is None:
+        return
+    for field, annual, title in (("multi_year_total", a.total, "项目总预算"),
+                                 ("multi_year_fiscal", a.fiscal, "中期财政拨款"),
+                                 ("multi_year_other", a.other, "中期其他资金")):
+        whole = getattr(a, field)
+        if whole is not None and annual is not None and whole < annual:
+            yield Hit((*a.path, field),
+                      _("{title} {multi_year_total} 万元 is below this year's "
+                        "{annual} 万元").format(title=title, multi_year_total=amount(whole),
+                                                annual=amount(annual)))
 
 
 @rule("A006", W, "approximate-amount", N_("amounts are exact, not 约 (approximately)"))
@@ -119,8 +133,9 @@ def amount_precision(d: Declaration) -> Iterator[Hit]:
     money: list[tuple[tuple[str | int, ...], Decimal | None]] = []
     for a in _all_amounts(d):
         money += [((*a.path, f), getattr(a, f)) for f in
-                  ("total", "multi_year_total", "fiscal", "general_budget", "government_fund",
-                   "prior_year_balance", "own", "other", "basic", "project")]
+                  ("total", "multi_year_total", "multi_year_fiscal", "multi_year_other", "fiscal",
+                   "general_budget", "government_fund", "prior_year_balance", "own", "other",
+                   "basic", "project")]
     if d.expenses:
         money += [((*line.path, "amount"), line.amount) for line in d.expenses.items]
         money.append(((*d.expenses.path, "total"), d.expenses.total))

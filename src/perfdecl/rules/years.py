@@ -85,6 +85,11 @@ def history_years(d: Declaration) -> Iterator[Hit]:
                 yield Hit((*a.path, "year"),
                           _("history for {history_year} is not a year before {year}").format(
                               history_year=a.year, year=d.fiscal_year))
+    if d.goals and d.goals.long_term_from is not None and d.goals.long_term_from > d.fiscal_year:
+        yield Hit((*d.goals.path, "long_term_from"),
+                  _("the long-term goals begin in {start_year}, "
+                    "after the fiscal year {year}").format(
+                      start_year=d.goals.long_term_from, year=d.fiscal_year))
     if d.goals and d.goals.long_term_until is not None and d.goals.long_term_until < d.fiscal_year:
         yield Hit((*d.goals.path, "long_term_until"),
                   _("the long-term goals end in {end_year}, "
