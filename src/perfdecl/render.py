@@ -5,8 +5,9 @@ folder comes first, so a repository adds or overrides layouts without touching
 perfdecl. Templates get the declaration's data, filters that print values as the paper
 forms print them (万元 with fixed decimals, 2019.1, 2019年5月21日, □/√), the rows of
 the indicator table with their spans, and the tables derived from the unit's other
-declarations. Jinja runs with StrictUndefined and autoescape: a missing value is an
-error, and text from a declaration can never become markup.
+declarations. Jinja runs in its sandbox, with StrictUndefined and autoescape: a missing
+value is an error, text from a declaration can never become markup, and a template can
+reach neither Python's internals nor the file system.
 """
 
 from __future__ import annotations
@@ -16,16 +17,19 @@ import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
+from pathlib import Path, PurePath
+from types import ModuleType
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import derive, printed
 from .config import Config
 from .errors import DataPath, Finding, PerfdeclError
 from .framework import FRAMEWORK
 from .i18n import _
+from .load import Document
 from .model import Declaration, Indicator
 from .printed import Reads
 from .resources import data_dir
@@ -39,6 +43,23 @@ DERIVED_KINDS = ("fund_summary",)
 class TemplateError(PerfdeclError):
     """Raised when a layout's template cannot be read or rendered; the message names the
     template file and line."""
+
+
+UNREACHABLE = (PurePath, Document, ModuleType)
+"""What a template never gets hold of: the file system, the loaded file, Python's modules."""
+
+
+class FormSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's sandbox, for templates from anyone's repository (a merge request's CI runs
+    them): no attribute that starts with `_` (the way to Python's internals), no method
+    that changes a list, dict or set, no format-string tricks, and nothing that leads to
+    the file system — a declaration's file and document stay out of reach. What is
+    refused renders as an undefined value, an error naming the template's file and line."""
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, UNREACHABLE) or isinstance(value, UNREACHABLE):
+            return False
+        return bool(super().is_safe_attribute(obj, attr, value))
 
 
 @dataclass(frozen=True)
@@ -76,7 +97,7 @@ class Renderer:
         if config.templates.is_dir() and config.templates.resolve() != self.builtin.resolve():
             folders.insert(0, config.templates)
         self.folders = folders
-        self.env = jinja2.Environment(
+        self.env = FormSandbox(
             loader=jinja2.FileSystemLoader([str(f) for f in folders]),
             undefined=jinja2.StrictUndefined,
             autoescape=True,
