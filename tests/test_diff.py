@@ -100,7 +100,8 @@ def test_rolled_forward_reads_as_a_reviewer_expects(rolled: Path) -> None:
     text = run("diff", ROLLED_OLD, ROLLED_NEW, cwd=rolled).stdout
     assert "项目金额 › 资金总额: 12 → 14.3  (+2.3 万元 (+19.2%))" in text
     assert "满意度 › 指标值: 95%以上 → ≥98%  (tightened)" in text
-    assert "补贴标准 › 指标值: 100元/人 → ≤110元/人  (operator = → ≤)" in text
+    assert ("补贴标准 › 指标值: 100元/人 → ≤110元/人  (operator = → ≤; figure raised; "
+            "loosened)") in text
     assert "补贴人数 › 指标值: 1200 → ≥1300人  (operator = → ≥; unit — → 人)" in text
     assert "renamed 年度绩效指标 › 产出指标 › 时效指标 › 资金拨付时限 (was 拨付时限)" in text
     assert "+ 绩效目标 › 年度目标: 困难群体应代缴尽代缴" in text
@@ -190,7 +191,8 @@ def test_rev_mode_in_a_real_repository(tmp_path: Path) -> None:
     git("commit", "-qam", "more checks", cwd=repo)
     between = run("diff", "--rev", "HEAD~1..HEAD", cwd=repo)
     assert between.returncode == 0, between.stderr
-    assert "参保人员稽核调查户数 › 指标值: 1380户 → ≥1500户  (operator = → ≥)" in between.stdout
+    assert ("参保人员稽核调查户数 › 指标值: 1380户 → ≥1500户  (operator = → ≥; figure raised; "
+            "tightened)") in between.stdout
     assert "5 declarations: 1 changed" in between.stdout
     file.write_text(file.read_text(encoding="utf-8").replace("target: 98%", "target: 100%"),
                     encoding="utf-8")

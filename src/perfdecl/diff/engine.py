@@ -11,6 +11,7 @@ moves years on is marked as such.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -21,7 +22,7 @@ from ..i18n import _
 from ..model import Declaration
 from ..schema import navigator
 from ..targets import Target, TargetKind, parse
-from .text import Segment, segments, similarity, year_shift
+from .text import Segment, likeness, segments, similarity, year_shift
 
 ADDED, REMOVED, CHANGED, RENAMED, MOVED, REORDERED = (
     "added", "removed", "changed", "renamed", "moved", "reordered")
@@ -297,7 +298,7 @@ class Comparison:
               where: tuple[str, ...], key: str) -> Iterator[Change]:
         name = next((p for p in reversed(path) if isinstance(p, str)), "")
         ident = identity(name)
-        pairs, gone, fresh = match(old, new, ident)
+        pairs, gone, fresh = match(old, new, ident, alike=name not in BY_IDENTITY)
         for a, b in pairs:
             name_of = ident(b) or ident(a)
             yield from self.value(a, b, (*path, 0), (*where, name_of) if isinstance(b, dict)
@@ -341,35 +342,9 @@ class Comparison:
             b = list(_flatten(new.get(term, {})))
             yield from self.indicator_lists(a, b, title, term)
 
-    def indicator_lists(self, old: list[tuple[str, str, dict[str, Any]]],
-                        new: list[tuple[str, str, dict[str, Any]]], title: str,
+    def indicator_lists(self, old: list[Flat], new: list[Flat], title: str,
                         term: str) -> Iterator[Change]:
-        def place(item: tuple[str, str, dict[str, Any]]) -> tuple[str, str, str]:
-            return (item[0], item[1], item[2]["name"])
-
-        left = list(old)
-        right = list(new)
-        pairs: list[tuple[tuple[str, str, dict[str, Any]], tuple[str, str, dict[str, Any]],
-                          str]] = []
-        for a in list(left):  # same category, same name
-            b = next((x for x in right if place(x) == place(a)), None)
-            if b is not None:
-                pairs.append((a, b, ""))
-                left.remove(a)
-                right.remove(b)
-        for a in list(left):  # same name, another category: moved
-            b = next((x for x in right if x[2]["name"] == a[2]["name"]), None)
-            if b is not None:
-                pairs.append((a, b, MOVED))
-                left.remove(a)
-                right.remove(b)
-        for a in list(left):  # same category, a similar name or the same target: renamed
-            candidates = [x for x in right if x[:2] == a[:2]]
-            best = max(candidates, key=lambda x: _rename_score(a[2], x[2]), default=None)
-            if best is not None and _rename_score(a[2], best[2]) >= 0.5:
-                pairs.append((a, best, RENAMED))
-                left.remove(a)
-                right.remove(best)
+        pairs, gone, fresh = pair_indicators(old, new)
         for a, b, how in pairs:
             where = (title, b[0], b[1], b[2]["name"])
             key = f"indicators.{term}.{b[0]}.{b[1]}[{b[2]['name']}]"
@@ -385,14 +360,89 @@ class Comparison:
                                       ("indicators", term, b[0], b[1], 0, k),
                                       (*where, self.label(("indicators", term, b[0], b[1], 0, k))),
                                       f"{key}.{k}")
-        for a in left:
+        for a in gone:
             yield Change((title, a[0], a[1], a[2]["name"]),
                          f"indicators.{term}.{a[0]}.{a[1]}[{a[2]['name']}]", REMOVED,
                          old=_indicator_text(a[2]))
-        for b in right:
+        for b in fresh:
             yield Change((title, b[0], b[1], b[2]["name"]),
                          f"indicators.{term}.{b[0]}.{b[1]}[{b[2]['name']}]", ADDED,
                          new=_indicator_text(b[2]))
+
+
+Flat = tuple[str, str, dict[str, Any]]
+"""An indicator in its place: (一级指标, 二级指标, the indicator)."""
+
+
+def pair_indicators(old: list[Flat], new: list[Flat]) -> tuple[
+        list[tuple[Flat, Flat, str]], list[Flat], list[Flat]]:
+    """Pairs the indicators of one term: same place and name; the same name in another
+    place (moved); then, in the same place, a renamed one where the names are evidence of
+    it (`_rename_evidence`). Returns the pairs with how they were found ("", moved or
+    renamed), the indicators only in `old` and those only in `new`."""
+    left, right = list(old), list(new)
+    pairs: list[tuple[Flat, Flat, str]] = []
+    for how, places in (("", True), (MOVED, False)):  # the same place first, then any
+        for a in list(left):
+            b = next((x for x in right if x[2]["name"] == a[2]["name"]
+                      and (x[:2] == a[:2] or not places)), None)
+            if b is not None:
+                pairs.append((a, b, how))
+                left.remove(a)
+                right.remove(b)
+    distinctive = _distinctive(old) & _distinctive(new)
+    candidates = [(evidence, i, j) for i, a in enumerate(left) for j, b in enumerate(right)
+                  if a[:2] == b[:2] and (evidence := _rename_evidence(a[2], b[2], distinctive))]
+    taken_left: set[int] = set()
+    taken_right: set[int] = set()
+    renamed = []
+    for _evidence, i, j in sorted(candidates, key=lambda c: c[0], reverse=True):
+        if i not in taken_left and j not in taken_right:  # the strongest evidence first
+            renamed.append((i, j))
+            taken_left.add(i)
+            taken_right.add(j)
+    pairs += [(left[i], right[j], RENAMED) for i, j in sorted(renamed)]
+    return (pairs, [a for i, a in enumerate(left) if i not in taken_left],
+            [b for j, b in enumerate(right) if j not in taken_right])
+
+
+def _rename_evidence(a: dict[str, Any], b: dict[str, Any],
+                     distinctive: set[TargetKey]) -> tuple[bool, float] | None:
+    """Whether two indicators of one place are one renamed, and how strongly: names
+    first; an equal target only supports names that share a meaningful character, and
+    only when it is distinctive (100%, 年底前, ≥95% are shared by many indicators)."""
+    like = likeness(str(a["name"]), str(b["name"]))
+    if like.alike:
+        return True, like.ratio
+    key = _target_key(a.get("target"))
+    if like.meaningful and key is not None and key in distinctive \
+            and key == _target_key(b.get("target")):
+        return False, like.ratio
+    return None
+
+
+TargetKey = tuple[str, str | None, Decimal | None, Decimal | None, str | None]
+
+
+def _target_key(value: Any) -> TargetKey | None:
+    """A target as a figure with its unit (≥6次 and 6次以上 alike), or None where it
+    cannot tell indicators apart: no figure, no unit, a percentage, a deadline, a word."""
+    if value is None:
+        return None
+    t = parse(show(value))
+    if not t.is_quantitative or not t.unit or t.unit in ("%", "‰"):
+        return None
+    return t.kind, t.operator, t.number, t.upper, t.unit
+
+
+def _distinctive(side: list[Flat]) -> set[TargetKey]:
+    """The targets that only one indicator of a side has."""
+    count: dict[TargetKey, int] = {}
+    for _l1, _l2, item in side:
+        key = _target_key(item.get("target"))
+        if key is not None:
+            count[key] = count.get(key, 0) + 1
+    return {key for key, n in count.items() if n == 1}
 
 
 def _flatten(tree: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -408,21 +458,21 @@ def _indicator_text(item: dict[str, Any]) -> str:
     return show(target) if target is not None else "（无指标值）"
 
 
-def _rename_score(a: dict[str, Any], b: dict[str, Any]) -> float:
-    score = similarity(str(a["name"]), str(b["name"]))
-    if a.get("target") is not None and a.get("target") == b.get("target"):
-        score = max(score, 0.75)
-    return score
-
-
 def _index(items: list[Any], item: Any) -> int:
     return next(i for i, x in enumerate(items) if x is item)
 
 
-def match(old: list[Any], new: list[Any],
-          ident: Callable[[Any], str]) -> tuple[list[tuple[Any, Any]], list[Any], list[Any]]:
-    """Pairs list items by identity, then by similarity; returns the pairs, the items
-    only in `old` and the items only in `new` (each in its list's order)."""
+BY_IDENTITY = {"history", "policy_references"}
+"""Lists whose items a number names (a year, a document's number): one that differs is
+another item, however alike its text."""
+
+
+def match(old: list[Any], new: list[Any], ident: Callable[[Any], str], *,
+          alike: bool = True) -> tuple[list[tuple[Any, Any]], list[Any], list[Any]]:
+    """Pairs list items by identity, then (with `alike`) those whose identities are alike
+    (`likeness`: more in common than the domain's words), the most alike first; returns
+    the pairs, the items only in `old` and the items only in `new` (each in its list's
+    order)."""
     left, right = list(old), list(new)
     pairs = []
     for a in list(left):
@@ -431,13 +481,19 @@ def match(old: list[Any], new: list[Any],
             pairs.append((a, b))
             left.remove(a)
             right.remove(b)
-    for a in list(left):
-        best = max(right, key=lambda x: similarity(ident(a), ident(x)), default=None)
-        if best is not None and similarity(ident(a), ident(best)) >= 0.5:
-            pairs.append((a, best))
-            left.remove(a)
-            right.remove(best)
-    return pairs, left, right
+    likes = [(like.ratio, i, j) for i, a in enumerate(left) for j, b in enumerate(right)
+             if alike and (like := likeness(ident(a), ident(b))).alike]
+    taken_left: set[int] = set()
+    taken_right: set[int] = set()
+    chosen = []
+    for _ratio, i, j in sorted(likes, key=lambda x: x[0], reverse=True):
+        if i not in taken_left and j not in taken_right:  # the most alike first
+            chosen.append((i, j))
+            taken_left.add(i)
+            taken_right.add(j)
+    pairs += [(left[i], right[j]) for i, j in sorted(chosen)]
+    return (pairs, [a for i, a in enumerate(left) if i not in taken_left],
+            [b for j, b in enumerate(right) if j not in taken_right])
 
 
 def amount_change(where: tuple[str, ...], key: str, old: Decimal, new: Decimal) -> Change:
@@ -471,11 +527,13 @@ def _years_moved(shift: int) -> str:
 
 
 def target_change(where: tuple[str, ...], key: str, old: str, new: str) -> Change:
-    shift = year_shift(old, new)
+    before, after = parse(old), parse(new)
+    # ≥2000人 → ≥2001人 is a figure raised, not a year moved on (which is counted, not listed)
+    figures = before.is_quantitative or after.is_quantitative
+    shift = None if figures else year_shift(old, new)
     if shift:
         return Change(where, key, CHANGED, old, new, _years_moved(shift),
                       inline(old, new), years=shift)
-    before, after = parse(old), parse(new)
     qualitative = before.kind == after.kind == TargetKind.TEXT  # figures read better whole
     return Change(where, key, CHANGED, old, new, judge(before, after),
                   inline(old, new) if qualitative else ())
@@ -493,21 +551,65 @@ def judge(old: Target, new: Target) -> str | None:
         return _("deadline later") if new.year > old.year else _("deadline earlier")
     if old.kind != TargetKind.QUANTITY:
         return None
-    operator = _("operator {old} → {new}").format(old=old.operator, new=new.operator) \
-        if old.operator != new.operator else None
-    unit = _("unit {old} → {new}").format(old=old.unit or "—", new=new.unit or "—") \
-        if (old.unit or "") != (new.unit or "") else None
-    if operator and unit:
-        return _("{operator_change}; {unit_change}").format(operator_change=operator,
-                                                            unit_change=unit)
-    if operator or unit:
-        return operator or unit
-    assert old.number is not None and new.number is not None
-    if old.number == new.number:
+    assert old.operator is not None and new.operator is not None
+    notes = []
+    reversed_ = BINDS[old.operator] * BINDS[new.operator] < 0
+    if old.operator != new.operator:
+        notes.append((_("bound reversed {old} → {new}") if reversed_ else
+                      _("operator {old} → {new}")).format(old=old.operator, new=new.operator))
+    figures = _in_one_unit(old, new)
+    if (old.unit or "") != (new.unit or ""):
+        units = {"old": old.unit or "—", "new": new.unit or "—"}
+        notes.append(_("unit {old} → {new}").format(**units) if figures is None else
+                     _("unit {old} → {new}: {old_figure} → {new_figure} {unit}").format(
+                         **units, old_figure=show(figures[0]), new_figure=show(figures[1]),
+                         unit=figures[2]))
+    if figures is not None:
+        verdict = None if reversed_ else _verdict(old, new, figures[0], figures[1])
+        higher = figures[1] > figures[0]
+        if figures[0] != figures[1] and old.operator != new.operator:  # both changed: say both
+            notes.append(_("figure raised") if higher else _("figure lowered"))
+        elif figures[0] != figures[1] and verdict is None:  # two figures: 98% → 100%
+            notes.append(_("raised") if higher else _("lowered"))
+        notes += [verdict] if verdict else []
+    return functools.reduce(lambda first, then: _("{first}; {then}").format(
+        first=first, then=then), notes) if notes else None
+
+
+BINDS = {"≥": 1, ">": 1, "≤": -1, "<": -1, "=": 0}
+"""Which way a target binds: a floor (at least), a ceiling (at most), or a figure to reach."""
+
+SCALES = (("千万", 10 ** 7), ("百万", 10 ** 6), ("亿", 10 ** 8), ("万", 10 ** 4), ("千", 10 ** 3))
+"""Unit prefixes that multiply: 万元 is 10000 元, 万人 10000 人."""
+
+
+def _verdict(old: Target, new: Target, before: Decimal, after: Decimal) -> str | None:
+    """Tightened or loosened, for two bounds the same way (a figure, =, read as a bound
+    the other side's way: 180 → ≤170 caps lower, so tightens); None for two figures."""
+    binds = BINDS[old.operator or "="] or BINDS[new.operator or "="]
+    if binds == 0:
         return None
-    higher = new.number > old.number
-    if old.operator in ("≥", ">"):
-        return _("tightened") if higher else _("loosened")
-    if old.operator in ("≤", "<"):
-        return _("loosened") if higher else _("tightened")
-    return _("raised") if higher else _("lowered")
+    strict = {">", "<"}
+    tighter = (binds * after, new.operator in strict) > (binds * before, old.operator in strict)
+    looser = (binds * after, new.operator in strict) < (binds * before, old.operator in strict)
+    return _("tightened") if tighter else _("loosened") if looser else None
+
+
+def _in_one_unit(old: Target, new: Target) -> tuple[Decimal, Decimal, str] | None:
+    """The two figures in one unit: as written when the units agree, scaled when one unit
+    is a multiple of the other (元 and 万元, 人 and 万人); None when they do not compare
+    (人 and 户, a figure without a unit and one with)."""
+    assert old.number is not None and new.number is not None
+    if (old.unit or "") == (new.unit or ""):
+        return old.number, new.number, old.unit or ""
+    (old_factor, old_base), (new_factor, new_base) = _scaled(old.unit), _scaled(new.unit)
+    if not old_base or old_base != new_base:
+        return None
+    return old.number * old_factor, new.number * new_factor, old_base
+
+
+def _scaled(unit: str | None) -> tuple[int, str]:
+    for prefix, factor in SCALES:
+        if unit and unit.startswith(prefix) and len(unit) > len(prefix):
+            return factor, unit[len(prefix):]
+    return 1, unit or ""

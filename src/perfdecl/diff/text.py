@@ -3,6 +3,10 @@
 A change that only moves years on (2023年底前 → 2024年底前, or every year of a text
 moved by the same amount) is recognised as such, so a roll-forward does not show as
 noise.
+
+Whether two names (or two list items) are one thing renamed is judged by what they share
+beyond the domain's common words: 记实准确率 and 补贴到位率 share only 率, which is no
+evidence at all.
 """
 
 from __future__ import annotations
@@ -71,6 +75,67 @@ def _tidy(runs: list[Segment]) -> list[Segment]:
 
 def similarity(old: str, new: str) -> float:
     return difflib.SequenceMatcher(None, old, new, autojunk=False).ratio()
+
+
+GENERIC = (
+    # what kind of measure
+    "指标", "满意度", "满意率", "人数", "户数", "次数", "人次", "个数", "数量", "金额", "比例",
+    "比率", "占比", "时间", "时限", "期限", "情况", "水平", "程度", "能力", "效率",
+    # how, and to what end
+    "完成", "及时", "按时", "按期", "有所", "提升", "提高", "进一步", "确保", "保障", "开展",
+    "有效", "用于", "项目", "工作",
+    # what for, and for whom
+    "资金", "经费", "费用", "补助", "补贴", "人员",
+    "的", "和", "与", "及", "等",
+)
+"""Words that many unrelated indicator names and list items of budget declarations share:
+the kind of measure (率, 人数, 满意度), the manner (及时, 完成), the money (资金, 补贴).
+Characters in common there are no evidence that two texts name one thing."""
+
+_GENERIC = re.compile("|".join(re.escape(w) for w in sorted(GENERIC, key=len, reverse=True)))
+_MEASURE = "率数量度"
+"""A measure word when it ends a name: 覆盖率, 寄信数, 寄信量 (but 数据, 度假 elsewhere)."""
+
+ALIKE = 0.6
+"""The share of their characters two names must have in common to be one renamed."""
+
+
+@dataclass(frozen=True)
+class Likeness:
+    """What two texts have in common, as evidence that they name one thing."""
+
+    ratio: float  # the share of their characters in common, as `similarity`
+    meaningful: int  # characters in common outside the domain's words, figures and punctuation
+    kept: bool  # the shorter text kept whole in the longer: a qualifier added or dropped
+
+    @property
+    def alike(self) -> bool:
+        """Enough in common, and more than the domain's words: two meaningful characters,
+        or one name kept whole in the other (满意度 → 服务对象满意度)."""
+        return self.ratio >= ALIKE and (self.meaningful >= 2 or self.kept)
+
+
+def likeness(old: str, new: str) -> Likeness:
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    blocks = matcher.get_matching_blocks()
+    common = sum(block.size for block in blocks)
+    generic_old, generic_new = _generic(old), _generic(new)
+    meaningful = sum(not generic_old[i + k] and not generic_new[j + k]
+                     for i, j, size in blocks for k in range(size))
+    shorter = min(len(old), len(new))
+    return Likeness(matcher.ratio(), meaningful, shorter >= 2 and common == shorter)
+
+
+def _generic(text: str) -> list[bool]:
+    """For each character: is it no evidence of identity? The domain's words, a closing
+    measure word, figures (2022 and 2024 share 2, 0 and 2 by chance) and punctuation."""
+    mask = [not ch.isalpha() for ch in text]
+    for found in _GENERIC.finditer(text):
+        mask[found.start():found.end()] = [True] * (found.end() - found.start())
+    last = max((i for i, ch in enumerate(text) if ch.isalpha()), default=None)
+    if last is not None and text[last] in _MEASURE:
+        mask[last] = True
+    return mask
 
 
 def year_shift(old: str, new: str) -> int | None:
