@@ -192,3 +192,20 @@ def test_a_change_no_form_shows_is_listed_after_the_forms() -> None:
     text = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml").decode("utf-8")
     assert "未在表中列示的变更" in text and "项目申报的必要性" in text
     assert any("全新的必要性说明" in now and deleted for now, deleted in revised_paragraphs(docx))
+
+
+def test_the_redline_pairs_indicators_as_the_diff_does() -> None:
+    """An indicator replaced by an unrelated one with the same common target is struck
+    out whole and the new one inserted, as the diff reports it — not shown as a rename."""
+    tree = copy.deepcopy(tree_of(DECLARATIONS / "2024/yangxin-ylbx/jihe-gongzuo.yaml"))
+    old = read_bytes(dumped(tree), MIDTERM)[0]
+    tree["indicators"]["annual"]["效益指标"]["生态效益指标"][0]["name"] = "系统正常运行天数比例"
+    new = read_bytes(dumped(tree), MIDTERM)[0]
+    result = compare_pair(old, new)
+    assert {c.kind for c in result.declarations[0].changes} == {"added", "removed"}
+    docx = redline_docx(result)
+    paragraphs = revised_paragraphs(docx)
+    assert ("系统正常运行天数比例", []) in paragraphs and ("96%", []) in paragraphs
+    deleted = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml").decode("utf-8")
+    assert re.search(r"<w:delText[^>]*>工作任务完成率</w:delText>", deleted)
+    assert re.search(r"<w:delText[^>]*>96%</w:delText>", deleted)

@@ -1,13 +1,13 @@
 """Compare: two sets of declarations → what changed, semantically.
 
-Identity at every level: declarations by (fiscal year, unit, id); list items by what they are (a schedule
-row by its task, an expense line by its item, a goal by its text), so reordering is no
-change unless asked for; indicators by term, category and name, with a renamed indicator
-(same place, a similar name or the same target) shown as renamed rather than removed and
-added. Amounts change by a difference and a percentage; targets are compared as parsed
-values (≥90% → ≥95% tightens); texts change character by character; a change that only
-moves years on is marked as such.
-"""
+Identity at every level: declarations by (fiscal year, unit, id) — by (unit, id) when
+each side is one year; list items by what they are (a schedule row by its task, an
+expense line by its item, a goal by its text), so reordering is no change unless asked
+for; indicators by term, category and name, with a renamed indicator shown as renamed
+rather than removed and added only where the names are evidence of it (a distinctive
+equal target may support, never decide). Amounts change by a difference and a
+percentage; targets are compared as parsed values (≥90% → ≥95% tightens); texts change
+character by character; a change that only moves years on is marked as such."""
 
 from __future__ import annotations
 

@@ -27,7 +27,7 @@ from ..model import Declaration
 from ..printed import label
 from ..render import Renderer, box
 from ..schema import navigator
-from .engine import ADDED, REMOVED, DiffResult, identity, inline, match, show
+from .engine import ADDED, REMOVED, DiffResult, identity, inline, match, pair_indicators, show
 from .text import Segment
 
 AUTHOR = "perfdecl"
@@ -204,8 +204,8 @@ class Merger:
                 for item in items]
         news = [(l1, l2, item) for l1, c in new.items() for l2, items in c.items()
                 for item in items]
-        pairs, gone, fresh = match(olds, news, lambda x: f"{x[0]}{x[1]}{x[2]['name']}")
-        for a, b in pairs:
+        pairs, gone, fresh = pair_indicators(olds, news)  # as the diff reports them
+        for a, b, _how in pairs:
             out.setdefault(b[0], {}).setdefault(b[1], []).append(self.merge(a[2], b[2]))
         for b in fresh:
             out.setdefault(b[0], {}).setdefault(b[1], []).append(self.mark(b[2], ADDED))
