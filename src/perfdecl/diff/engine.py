@@ -363,11 +363,27 @@ class Comparison:
         for a in gone:
             yield Change((title, a[0], a[1], a[2]["name"]),
                          f"indicators.{term}.{a[0]}.{a[1]}[{a[2]['name']}]", REMOVED,
-                         old=_indicator_text(a[2]))
+                         old=self.indicator_text(a, term))
         for b in fresh:
             yield Change((title, b[0], b[1], b[2]["name"]),
                          f"indicators.{term}.{b[0]}.{b[1]}[{b[2]['name']}]", ADDED,
-                         new=_indicator_text(b[2]))
+                         new=self.indicator_text(b, term))
+
+    def indicator_text(self, item: Flat, term: str) -> str:
+        """An indicator added or removed, named by its place: its target, then whatever
+        else it holds (指标值确定依据, 备注, 近两年指标值) with their titles."""
+        fields = item[2]
+        target = fields.get("target")
+        parts = [show(target) if target is not None else "（无指标值）"]
+        for k in ("standard", "note", "history"):
+            if fields.get(k) is not None:
+                value = fields[k]
+                if k == "history":
+                    value = "、".join(f"{show(h.get('year'))} {show(h.get('value'))}"
+                                     for h in value if isinstance(h, dict))
+                label = self.label(("indicators", term, item[0], item[1], 0, k))
+                parts.append(f"{label} {show(value)}")
+        return "，".join(parts)
 
 
 Flat = tuple[str, str, dict[str, Any]]
@@ -450,12 +466,6 @@ def _flatten(tree: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
         for level2, items in children.items():
             for item in items:
                 yield level1, level2, item
-
-
-def _indicator_text(item: dict[str, Any]) -> str:
-    """An indicator added or removed, named by its place: its target, if it has one."""
-    target = item.get("target")
-    return show(target) if target is not None else "（无指标值）"
 
 
 def _index(items: list[Any], item: Any) -> int:
