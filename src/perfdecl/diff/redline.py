@@ -206,6 +206,7 @@ def redline_docx(result: DiffResult) -> bytes:
         merger = Merger(base.kind, stamp)
         data = merger.merge(d.old.data if d.old else None, d.new.data if d.new else None)
         merged = model.build(base.document, data)
+        assert isinstance(merged, model.Declaration)  # two whole declarations merge whole
         pages.append(renderer.render(merged, [merged, *_unit_of(base, result)]))
     if not pages:
         pages.append(renderer.env.from_string(
