@@ -279,7 +279,7 @@ def build(document: Document, valid: dict[str, Any]) -> Partial:
         unit_id=unit_id,
         unit_name=unit_name,
         document=document,
-        data=without_cuts(valid),
+        data=valid if valid is document.data else without_cuts(valid),  # a valid file: as read
         valid=valid,
         layout=valid.get("layout"),
         order=valid.get("order"),

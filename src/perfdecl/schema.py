@@ -407,6 +407,7 @@ CUT: Any = _Cut()
 
 
 def _node(data: Any, path: DataPath) -> Any:
+    """The value at `path`, or CUT when there is none."""
     for part in path:
         if isinstance(data, dict) and isinstance(part, str):
             data = data.get(part, CUT)
@@ -444,13 +445,9 @@ def _broken(node: Any, schema: dict[str, Any] | None) -> bool:
 
 
 def without_cuts(node: Any) -> Any:
-    """What validated without the `CUT` marks, as the forms, the diff and `fmt` read it
-    (the same object when nothing was cut)."""
+    """What validated without the `CUT` marks, as the forms and the diff read it."""
     if isinstance(node, dict):
-        inner = {k: without_cuts(v) for k, v in node.items()}
-        return node if all(inner[k] is node[k] for k in node) else inner
+        return {k: without_cuts(v) for k, v in node.items()}
     if isinstance(node, list):
-        kept = [without_cuts(v) for v in node if v is not CUT]
-        same = len(kept) == len(node) and all(a is b for a, b in zip(kept, node, strict=True))
-        return node if same else kept
+        return [without_cuts(v) for v in node if v is not CUT]
     return node
