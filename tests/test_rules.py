@@ -985,6 +985,61 @@ def test_p001_outside_a_year_folder_only_the_name_counts(tmp_path: Path) -> None
     assert_clean(check(path))
 
 
+# ------------------------------------------------------ across files, one not placed
+
+UNPLACED = {
+    "no unit id": lambda text: text.replace(f"  id: {UNIT}\n", ""),
+    "no fiscal year": lambda text: text.replace("fiscal_year: 2023\n", "fiscal_yaer: 2023\n"),
+    "an invalid fiscal year": lambda text: text.replace("fiscal_year: 2023\n",
+                                                        "fiscal_year: 二〇二三\n"),
+    "no kind": lambda text: text.replace("kind: expenditure_direction\n", "knid: x\n"),
+    "not YAML": lambda text: text + "funding: [\n",
+}
+"""Ways a declaration beside the others cannot be placed in its unit and year."""
+
+
+@pytest.mark.parametrize("how", UNPLACED)
+def test_x003_not_summed_without_a_direction_that_cannot_be_placed(tmp_path: Path,
+                                                                   how: str) -> None:
+    """The directions add up (10 + 15 = 25); one of them loses its unit or year: the other
+    one's and the fund's sums are unknown, not 10."""
+    fund, jiaofei, daiban = _fund_and_directions(tmp_path, 25, (10, 15), 25)
+    assert_clean(check(fund, jiaofei, daiban))
+    daiban.write_text(UNPLACED[how](daiban.read_text(encoding="utf-8")), encoding="utf-8")
+    findings = check(fund, jiaofei, daiban)
+    assert {f.file for f in findings} == {daiban}, [(f.code, f.message) for f in findings]
+    assert {f.severity for f in findings} == {E}
+
+
+def test_x003_not_summed_when_a_direction_has_no_special_fund(tmp_path: Path) -> None:
+    fund, jiaofei, daiban = _fund_and_directions(tmp_path, 25, (10, 15), 25)
+    text = daiban.read_text(encoding="utf-8")
+    daiban.write_text(text.replace("special_fund:\n  name: 业务经费专项\n  amount: 25\n", ""),
+                      encoding="utf-8")
+    findings = check(fund, jiaofei, daiban)
+    assert [(f.file, f.code, f.path) for f in findings] == [(daiban, "S002", ("special_fund",))]
+
+
+@pytest.mark.parametrize("how", ["no unit id", "no fiscal year", "not YAML"])
+def test_x005_not_summed_without_a_project_that_cannot_be_placed(tmp_path: Path,
+                                                                 how: str) -> None:
+    dept, first, second = _department_and_projects(tmp_path, 25, (10, 15))
+    assert_clean(check(dept, first, second))
+    second.write_text(UNPLACED[how](second.read_text(encoding="utf-8")), encoding="utf-8")
+    findings = check(dept, first, second)
+    assert {f.file for f in findings} == {second}, [(f.code, f.message) for f in findings]
+
+
+def test_x004_no_majority_when_a_supervisor_did_not_validate(tmp_path: Path) -> None:
+    """人社局, (invalid), 财政局: which one is the unit's is not known."""
+    paths = _supervised(tmp_path, ["人力资源和社会保障局", "人力资源和社会保障局", "财政局"])
+    assert [f.code for f in check(*paths)] == ["X004"]
+    text = paths[1].read_text(encoding="utf-8")
+    paths[1].write_text(text.replace("  name: 人力资源和社会保障局\n", "  name: [人社局]\n"),
+                        encoding="utf-8")
+    assert [(f.file, f.code) for f in check(*paths)] == [(paths[1], "S003")]
+
+
 # --------------------------------------------------------------------------- every rule
 
 

@@ -1,7 +1,8 @@
 """Check: files and folders → declarations → findings, for `perfdecl check` and `build`.
 
-Every file is loaded and validated; the budget rules then run over all valid
-declarations together. A file's siblings in its unit folder are read as context, so
+Every file is loaded and validated; the budget rules then run over what validated of
+every declaration together, a declaration whose id, year, name or unit did not validate
+included (model.Partial). A file's siblings in its unit folder are read as context, so
 that checking one file still compares it with the declarations beside it.
 """
 
@@ -16,7 +17,7 @@ from . import model, rules
 from .errors import Finding, Severity, UsageError
 from .i18n import _
 from .load import Document, load, parse
-from .model import Declaration
+from .model import Declaration, Partial
 from .schema import validate
 
 SUFFIXES = (".yaml", ".yml")
@@ -149,47 +150,53 @@ def check(paths: Sequence[Path], *, context: bool = True) -> CheckResult:
     result = CheckResult(files, findings)
     requested = {os.path.normpath(f) for f in files}
     siblings = _siblings(files, requested) if context else []
-    every: list[Declaration] = []
+    every: list[Partial] = []
+    unread: list[Path] = []
     for file in [*files, *siblings]:
         mine = os.path.normpath(file) in requested
-        declaration, found = read(file)
+        declaration, found = parts_of(*load(file))
         if mine:
             result.findings.extend(found)
-        if declaration is not None:
-            every.append(declaration)
+        if declaration is None:
+            unread.append(file)
+            continue
+        every.append(declaration)
+        if isinstance(declaration, Declaration):
             (result.declarations if mine else result.context).append(declaration)
-    result.findings.extend(f for f in rules.run(every) if os.path.normpath(f.file) in requested)
+    result.findings.extend(f for f in rules.run(every, unread)
+                           if os.path.normpath(f.file) in requested)
     result.findings.sort(key=Finding.sort_key)
     return result
 
 
 def read(file: Path) -> tuple[Declaration | None, list[Finding]]:
-    """Loads, validates and models one file: its declaration (None if unusable) and its
-    file and schema findings."""
-    return model_of(*load(file))
+    """Loads, validates and models one file: its declaration (None if it has no kind, id,
+    year, name or unit that validated: such a file cannot be placed, compared or printed)
+    and its file and schema findings."""
+    return _whole(*parts_of(*load(file)))
 
 
 def read_bytes(raw: bytes, shown: Path) -> tuple[Declaration | None, list[Finding]]:
     """As read(), for a file's content from elsewhere (a git object)."""
-    return model_of(*parse(raw, shown))
+    return _whole(*parts_of(*parse(raw, shown)))
 
 
-def model_of(document: Document | None,
-             findings: list[Finding]) -> tuple[Declaration | None, list[Finding]]:
+def parts_of(document: Document | None,
+             findings: list[Finding]) -> tuple[Partial | None, list[Finding]]:
+    """A loaded file's model, of what validated (None when it did not load or its kind is
+    missing or unknown: no schema then says what its fields are), and its findings."""
     if document is None:
         return None, findings
-    schema_findings, data = validate(document)
+    schema_findings, valid = validate(document)
     findings.extend(schema_findings)
-    if data is None or not _identified(data):
+    if valid is None:
         return None, findings
-    return model.build(document, data), findings
+    return model.build(document, valid), findings
 
 
-def _identified(data: dict[str, object]) -> bool:
-    """Whether what the schema left of a declaration still says whose it is: an invalid
-    unit id or name is cut out with a finding, and the rest cannot be placed."""
-    unit = data.get("unit")
-    return isinstance(unit, dict) and "id" in unit and "name" in unit
+def _whole(declaration: Partial | None,
+           findings: list[Finding]) -> tuple[Declaration | None, list[Finding]]:
+    return (declaration if isinstance(declaration, Declaration) else None), findings
 
 
 def _siblings(files: list[Path], requested: set[str]) -> list[Path]:

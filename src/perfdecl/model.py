@@ -1,7 +1,13 @@
-"""Model: typed declarations built from schema-valid data.
+"""Model: typed declarations built from what validated.
 
 Every part remembers its data path, so a rule can point a finding at the exact line
 of the YAML file it came from. Money is `Decimal` in 万元; targets are parsed.
+
+The model holds only what the schema accepted: a value that broke it is not there, nor
+an item (expense line, indicator, schedule row …) that lost a required field. A
+declaration whose id, fiscal year, name or unit did not validate is a `Partial`: the
+rules check it all the same, skipping only what needs the missing value; a whole
+`Declaration` is what the forms, the diff and roll-forward take.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from typing import Any
 
 from .errors import DataPath
 from .load import Document
+from .schema import CUT, without_cuts
 from .targets import Target, parse
 
 
@@ -166,18 +173,23 @@ class SpecialFundRef:
 
 
 @dataclass
-class Declaration:
-    """One declaration (申报表): a project, special fund, department or expenditure
-    direction in one fiscal year."""
+class Partial:
+    """What validated of one declaration (申报表): a project, special fund, department or
+    expenditure direction in one fiscal year. Its id, year, name and unit are None where
+    they are missing or did not validate; a `Declaration` has them all."""
 
     kind: str
-    id: str
-    fiscal_year: int
-    name: Text
-    unit_id: str
-    unit_name: str
+    id: str | None
+    fiscal_year: int | None
+    name: Text | None
+    unit_id: str | None
+    unit_name: str | None
     document: Document
     data: dict[str, Any]
+    """What validated, as the forms and the diff read it."""
+    valid: dict[str, Any]
+    """What validated in the file's shape: a list item cut out is `schema.CUT`, so that
+    every data path is the file's own."""
     layout: str | None = None
     order: int | None = None
     supervising_department: Text | None = None
@@ -207,38 +219,95 @@ class Declaration:
         """The annual indicators, or the long-term ones when a form has only those."""
         return self.indicators.get("annual") or self.indicators.get("long_term") or ()
 
+    def lost(self, *paths: DataPath) -> bool:
+        """Whether something is written at one of `paths`, or on the way to it, that did
+        not validate and so is not in the model: a rule that would reckon with it cannot
+        know it, and says nothing rather than something false. A `"*"` in a path stands
+        for each item (or field) written there."""
+        if self.valid is self.document.data:
+            return False
+        return any(_lost(self.document.data, self.valid, path) for path in paths)
 
-def build(document: Document, data: dict[str, Any]) -> Declaration:
-    """Builds the model from data the schema has accepted (invalid parts already cut)."""
-    unit = data["unit"]
-    return Declaration(
-        kind=data["kind"],
-        id=data["id"],
-        fiscal_year=data["fiscal_year"],
-        name=Text(data["name"], ("name",)),
-        unit_id=unit["id"],
-        unit_name=unit["name"],
+
+@dataclass
+class Declaration(Partial):
+    """A declaration whose id, fiscal year, name and unit all validated: it can be placed
+    (<fiscal_year>/<unit.id>/<id>), compared, printed and rolled forward."""
+
+    id: str
+    fiscal_year: int
+    name: Text
+    unit_id: str
+    unit_name: str
+
+
+def _lost(written: Any, valid: Any, path: DataPath) -> bool:
+    if not isinstance(written, dict | list):
+        return valid is CUT  # written as a single value where the path goes on: cut or not
+    head, rest = path[0], path[1:]
+    if head == "*":
+        keys: list[str | int] = list(range(len(written))) if isinstance(written, list) \
+            else list(written)
+        return any(_lost(written, valid, (key, *rest)) for key in keys)
+    here = _child(written, head)
+    if here is CUT:
+        return False  # nothing written there
+    kept = _child(valid, head)
+    return kept is CUT if not rest else _lost(here, kept, rest)
+
+
+def _child(node: Any, key: str | int) -> Any:
+    """node[key], or CUT when there is none."""
+    if isinstance(node, dict) and isinstance(key, str):
+        return node.get(key, CUT)
+    if isinstance(node, list) and isinstance(key, int) and key < len(node):
+        return node[key]
+    return CUT
+
+
+def build(document: Document, valid: dict[str, Any]) -> Partial:
+    """The model of what validated (`valid`, as schema.validate gives it): a Declaration
+    when its id, year, name and unit are all there, else a Partial."""
+    unit = valid.get("unit")
+    unit_id, unit_name = (unit["id"], unit["name"]) if isinstance(unit, dict) else (None, None)
+    name = valid.get("name")
+    identity = (valid.get("id"), valid.get("fiscal_year"), name, unit_id, unit_name)
+    model: type[Partial] = Declaration if all(part is not None for part in identity) \
+        else Partial
+    return model(
+        kind=valid["kind"],
+        id=valid.get("id"),
+        fiscal_year=valid.get("fiscal_year"),
+        name=_text(name, ("name",)),
+        unit_id=unit_id,
+        unit_name=unit_name,
         document=document,
-        data=data,
-        layout=data.get("layout"),
-        order=data.get("order"),
-        supervising_department=_text(data.get("supervising_department", {}).get("name"),
+        data=valid if valid is document.data else without_cuts(valid),  # a valid file: as read
+        valid=valid,
+        layout=valid.get("layout"),
+        order=valid.get("order"),
+        supervising_department=_text(valid.get("supervising_department", {}).get("name"),
                                      ("supervising_department", "name")),
-        period=_period(data.get("period"), ("period",)),
-        funding=_funding(data.get("funding")),
-        schedule=tuple(_schedule(data.get("schedule", []))),
-        expenses=_expenses(data.get("expenses")),
-        goals=_goals(data.get("goals")),
-        indicators=indicators_of(data),
-        special_fund=_special_fund(data.get("special_fund")),
-        filed_on=_text(data.get("filed_on"), ("filed_on",)),
+        period=_period(valid.get("period"), ("period",)),
+        funding=_funding(valid.get("funding")),
+        schedule=tuple(_schedule(valid.get("schedule", []))),
+        expenses=_expenses(valid.get("expenses")),
+        goals=_goals(valid.get("goals")),
+        indicators=indicators_of(valid),
+        special_fund=_special_fund(valid.get("special_fund")),
+        filed_on=_text(valid.get("filed_on"), ("filed_on",)),
     )
 
 
 def indicators_of(data: dict[str, Any]) -> dict[str, tuple[Indicator, ...]]:
-    """The indicators of a declaration's data, by term (long_term, annual)."""
+    """The indicators of what validated of a declaration, by term (long_term, annual)."""
     return {term: tuple(_indicators(term, tree))
             for term, tree in data.get("indicators", {}).items()}
+
+
+def _items(values: list[Any]) -> Iterator[tuple[int, Any]]:
+    """The items of a list that validated, with their index in the file."""
+    return ((i, v) for i, v in enumerate(values) if v is not CUT)
 
 
 def _text(value: str | None, path: DataPath) -> Text | None:
@@ -276,12 +345,12 @@ def _funding(value: dict[str, Any] | None) -> Funding | None:
         return None
     path: DataPath = ("funding",)
     history = tuple(_amounts(h, (*path, "history", i))
-                    for i, h in enumerate(value.get("history", [])))
+                    for i, h in _items(value.get("history", [])))
     return Funding(_amounts(value, path), history, path)
 
 
 def _schedule(rows: list[dict[str, str]]) -> Iterator[ScheduleRow]:
-    for i, row in enumerate(rows):
+    for i, row in _items(rows):
         path: DataPath = ("schedule", i)
         yield ScheduleRow(_text(row.get("task"), (*path, "task")),
                           _month(row.get("start"), (*path, "start")),
@@ -293,7 +362,7 @@ def _expenses(value: dict[str, Any] | None) -> Expenses | None:
         return None
     path: DataPath = ("expenses",)
     items = []
-    for i, line in enumerate(value["items"]):
+    for i, line in _items(value["items"]):
         at: DataPath = (*path, "items", i)
         items.append(ExpenseLine(
             item=Text(line["item"], (*at, "item")),
@@ -315,7 +384,7 @@ def _goals(value: dict[str, Any] | None) -> Goals | None:
     path: DataPath = ("goals",)
 
     def texts(term: str) -> tuple[Text, ...]:
-        return tuple(Text(t, (*path, term, i)) for i, t in enumerate(value.get(term, [])))
+        return tuple(Text(t, (*path, term, i)) for i, t in _items(value.get(term, [])))
 
     return Goals(texts("long_term"), texts("annual"), path, value.get("long_term_until"),
                  value.get("long_term_from"))
@@ -324,7 +393,7 @@ def _goals(value: dict[str, Any] | None) -> Goals | None:
 def _indicators(term: str, tree: dict[str, dict[str, list[dict[str, Any]]]]) -> Iterator[Indicator]:
     for level1, children in tree.items():
         for level2, items in children.items():
-            for i, item in enumerate(items):
+            for i, item in _items(items):
                 path: DataPath = ("indicators", term, level1, level2, i)
                 target = item.get("target")
                 yield Indicator(
@@ -336,7 +405,7 @@ def _indicators(term: str, tree: dict[str, dict[str, list[dict[str, Any]]]]) -> 
                     note=item.get("note"),
                     history=tuple(HistoryValue(h["year"], parse(h["value"]),
                                                (*path, "history", j))
-                                  for j, h in enumerate(item.get("history", []))),
+                                  for j, h in _items(item.get("history", []))),
                 )
 
 

@@ -4,7 +4,9 @@ jsonschema's errors are rewritten for people: the field's Chinese title, the pla
 points at (the offending value, or the key of a missing or unknown field), and a hint
 where one helps (a near-miss field name, quoting a phone number, where a level-2
 indicator category belongs). The invalid parts are then cut from the data, so that the
-budget rules still run on everything that is valid.
+budget rules still run on everything that is valid: a value that breaks the schema goes,
+and with it every object or list that it leaves invalid (an expense line without its
+amount, a period without its end), up to the top level, which always stays.
 """
 
 from __future__ import annotations
@@ -144,8 +146,10 @@ def field_label(nav: SchemaNav, path: DataPath) -> str:
 
 
 def validate(doc: Document) -> tuple[list[Finding], dict[str, Any] | None]:
-    """Schema findings for `doc`, and its data with the invalid parts cut out
-    (None when what is left cannot make a declaration)."""
+    """Schema findings for `doc`, and what validated: its data with the invalid parts cut
+    out, in the file's own shape (a list item cut out is left as `CUT`, so that the items
+    after it keep their index, which is their place in the file). None when the kind is
+    missing or unknown: then no schema says what the rest should be."""
     data = doc.data
     kind = data.get("kind")
     if kind not in KINDS:
@@ -161,11 +165,7 @@ def validate(doc: Document) -> tuple[list[Finding], dict[str, Any] | None]:
             prune.append(cut)
     if not prune:
         return findings, data
-    pruned = _prune(data, prune)
-    required = schema_of(kind).get("required", [])
-    if pruned is None or any(field not in pruned for field in required):
-        return findings, None
-    return findings, pruned
+    return findings, _prune(data, prune, nav)
 
 
 def _kind_finding(doc: Document, kind: Any) -> Finding:
@@ -377,38 +377,77 @@ def _show(value: Any) -> str:
     return f"`{text}`"
 
 
-def _prune(data: dict[str, Any], cuts: list[tuple[DataPath, str | None]]) -> dict[str, Any] | None:
-    """A copy of `data` without the invalid parts: unknown keys alone, other errors
-    the whole value they are about."""
+def _prune(data: dict[str, Any], cuts: list[tuple[DataPath, str | None]],
+           nav: SchemaNav) -> dict[str, Any]:
+    """A copy of `data` without the invalid parts: unknown keys alone, other errors the
+    whole value they are about; then, up to the top level, every object that lost a
+    required field and every object or list left with fewer fields or items than its
+    schema's minimum. The top level stays: a field missing there is simply absent."""
     out = copy.deepcopy(data)
-    targets = sorted({(*p, k) if k is not None else p for p, k in cuts}, key=len, reverse=True)
-    for target in targets:
+    todo = {(*p, k) if k is not None else p for p, k in cuts}
+    while todo:
+        target = max(todo, key=len)  # the deepest first: its parent is judged after it
+        todo.discard(target)
         if not target:
-            return None
-        parent: Any = out
-        for part in target[:-1]:
-            try:
-                parent = parent[part]
-            except (KeyError, IndexError, TypeError):
-                parent = None
-                break
-        if parent is None:
             continue
-        last = target[-1]
-        if isinstance(parent, dict):
-            parent.pop(last, None)
-        elif isinstance(parent, list) and isinstance(last, int) and last < len(parent):
-            parent[last] = _CUT
-    pruned: dict[str, Any] = _drop_cut(out)
-    return pruned
+        parent = _node(out, target[:-1])
+        if _remove(parent, target[-1]) and target[:-1] and _broken(parent, nav.at(target[:-1])):
+            todo.add(target[:-1])
+    return out
 
 
-_CUT = object()
+class _Cut:
+    """A list item the schema cut out (`CUT`)."""
+
+    def __repr__(self) -> str:
+        return "CUT"
 
 
-def _drop_cut(node: Any) -> Any:
+CUT: Any = _Cut()
+
+
+def _node(data: Any, path: DataPath) -> Any:
+    """The value at `path`, or CUT when there is none."""
+    for part in path:
+        if isinstance(data, dict) and isinstance(part, str):
+            data = data.get(part, CUT)
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return CUT
+    return data
+
+
+def _remove(parent: Any, last: str | int) -> bool:
+    """Cuts `parent[last]` out; whether there was something to cut."""
+    if isinstance(parent, dict) and last in parent:
+        del parent[last]
+        return True
+    if isinstance(parent, list) and isinstance(last, int) and last < len(parent) \
+            and parent[last] is not CUT:
+        parent[last] = CUT
+        return True
+    return False
+
+
+def _broken(node: Any, schema: dict[str, Any] | None) -> bool:
+    """Whether `node`, after a cut inside it, no longer satisfies its own schema."""
+    if schema is None:
+        return False
     if isinstance(node, dict):
-        return {k: _drop_cut(v) for k, v in node.items()}
+        required: list[str] = schema.get("required", [])
+        least: int = schema.get("minProperties", 0)
+        return any(name not in node for name in required) or len(node) < least
     if isinstance(node, list):
-        return [_drop_cut(v) for v in node if v is not _CUT]
+        least = schema.get("minItems", 0)
+        return sum(item is not CUT for item in node) < least
+    return False
+
+
+def without_cuts(node: Any) -> Any:
+    """What validated without the `CUT` marks, as the forms and the diff read it."""
+    if isinstance(node, dict):
+        return {k: without_cuts(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [without_cuts(v) for v in node if v is not CUT]
     return node

@@ -20,16 +20,16 @@ from ..model import Declaration
 @dataclass
 class Side:
     """One side of a comparison: its name for the reader, its declarations, and the
-    files that could not be read as declarations."""
+    errors of its files: those that could not be read as declarations, and the values
+    that did not validate in those compared (what did not validate is not compared)."""
 
     label: str
     declarations: list[Declaration] = field(default_factory=list)
     problems: list[Finding] = field(default_factory=list)
 
     def add(self, declaration: Declaration | None, findings: list[Finding]) -> None:
-        if declaration is None:
-            self.problems += [f for f in findings if f.severity == Severity.ERROR]
-        else:
+        self.problems += [f for f in findings if f.severity == Severity.ERROR]
+        if declaration is not None:
             self.declarations.append(declaration)
 
 

@@ -248,6 +248,7 @@ def redline_docx(result: DiffResult) -> bytes:
         merger = Merger(base.kind, stamp)
         data = merger.merge(d.old.data if d.old else None, d.new.data if d.new else None)
         merged = model.build(base.document, data)
+        assert isinstance(merged, model.Declaration)  # two whole declarations merge whole
         form = renderer.render_form(merged, [merged, *_unit_of(base, result)])
         pages.append(form.html)
         unprinted += [(d.label, label(base.kind, path), value) for path in form.unprinted

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..check import read
+from ..errors import Severity
 from ..i18n import _
 from ..schema import KINDS, SchemaNav, navigator
 from .engine import identity, show
@@ -19,7 +20,8 @@ from .engine import identity, show
 
 def facts(path: Path) -> str:
     """The lines git compares; a file that is not a readable declaration comes out as it
-    is, after one line saying why, so git still shows something."""
+    is, after one line saying why, so git still shows something. A value that did not
+    validate is not among the facts: a line before them says where it is."""
     declaration, findings = read(path)
     if declaration is None:
         reason = findings[0].message if findings else _("not a declaration")
@@ -30,8 +32,10 @@ def facts(path: Path) -> str:
         return f"# perfdecl: {reason}\n{raw}"
     data = declaration.data
     nav = navigator(data["kind"]) if data["kind"] in KINDS else None
+    notes = [f"# perfdecl: {f.line}:{f.column}: {f.message}" for f in findings
+             if f.severity == Severity.ERROR]
     lines = list(_lines(data, (), (), nav))
-    return "\n".join(lines) + "\n"
+    return "\n".join([*notes, *lines]) + "\n"
 
 
 def _title(nav: SchemaNav | None, path: tuple[str | int, ...]) -> str:

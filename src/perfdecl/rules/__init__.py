@@ -5,19 +5,25 @@ A declaration rule looks at one declaration; a set rule looks at all the declara
 checked together (and their siblings in the same unit folder): copied texts, duplicate
 ids, amounts one declaration states about another.
 
+Rules look at what validated (model.Partial): a declaration with invalid or missing
+fields is checked all the same. A rule that needs a value the schema cut out, or that
+sums over parts of which one was cut, says nothing there (`Partial.lost`): the schema's
+finding says what is wrong, and no finding is made up from the gap.
+
 Errors are contradictions a reviewer would send back (totals that do not add up, a
 wrong year); warnings are gaps and weak wording (a vague target, a missing goal).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 from ..errors import DataPath, Finding, Severity
 from ..i18n import N_
-from ..model import Declaration
+from ..model import Partial
 from ..schema import navigator
 
 
@@ -28,14 +34,23 @@ class Hit:
     path: DataPath
     message: str
     hint: str | None = None
-    declaration: Declaration | None = None
+    declaration: Partial | None = None
     key: bool = False
     missing: bool = False
     """The path names a field that is absent: point at where it belongs."""
 
 
-DeclarationCheck = Callable[[Declaration], Iterable[Hit]]
-SetCheck = Callable[[list[Declaration]], Iterable[Hit]]
+@dataclass(frozen=True)
+class Batch:
+    """The declarations checked together, and the files beside them that could not be
+    modelled at all (unreadable, or of no known kind)."""
+
+    declarations: list[Partial]
+    unread: Sequence[Path] = ()
+
+
+DeclarationCheck = Callable[[Partial], Iterable[Hit]]
+SetCheck = Callable[[Batch], Iterable[Hit]]
 
 
 @dataclass(frozen=True)
@@ -81,17 +96,19 @@ def amount(value: Decimal | None) -> str:
     return text
 
 
-def run(declarations: list[Declaration]) -> Iterator[Finding]:
-    """Every finding of every rule on these declarations."""
+def run(declarations: list[Partial], unread: Sequence[Path] = ()) -> Iterator[Finding]:
+    """Every finding of every rule on these declarations (`unread`: the files beside them
+    that could not be modelled)."""
     from . import amounts, crossdecl, indicators, wording, years  # noqa: F401
 
+    batch = Batch(declarations, unread)
     for r in RULES:
         if r.check is not None:
             for declaration in declarations:
                 for hit in r.check(declaration):
                     yield _finding(r, declaration, hit)
         elif r.check_set is not None:
-            for hit in r.check_set(declarations):
+            for hit in r.check_set(batch):
                 assert hit.declaration is not None, f"set rule {r.code} must name a declaration"
                 yield _finding(r, hit.declaration, hit)
 
@@ -138,7 +155,7 @@ def all_rules() -> list[Rule]:
     return sorted([*FILE_AND_SCHEMA, *RULES], key=lambda r: r.code)
 
 
-def _finding(r: Rule, declaration: Declaration, hit: Hit) -> Finding:
+def _finding(r: Rule, declaration: Partial, hit: Hit) -> Finding:
     doc = declaration.document
     if hit.missing:
         order = navigator(declaration.kind).properties(hit.path[:-1])

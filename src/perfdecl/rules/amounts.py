@@ -7,23 +7,35 @@ from decimal import Decimal
 
 from ..errors import Severity
 from ..i18n import N_, _
-from ..model import Amounts, Declaration
+from ..model import Amounts, Partial
 from . import Hit, amount, rule
 
 E, W = Severity.ERROR, Severity.WARNING
 
 
-def _all_amounts(d: Declaration) -> Iterator[Amounts]:
+def _all_amounts(d: Partial) -> Iterator[Amounts]:
     if d.funding:
         yield d.funding.current
         yield from d.funding.history
 
 
+def _lost(d: Partial, a: Amounts, *fields: str) -> bool:
+    """Whether one of these figures of `a` is written but did not validate."""
+    return d.lost(*((*a.path, f) for f in fields))
+
+
+_PARTS = ("general_budget", "government_fund")
+_SOURCES = ("fiscal", *_PARTS, "own", "other")
+_LINES = ("expenses", "items", "*")
+
+
 @rule("A001", E, "sources-add-up",
       N_("资金来源 (财政拨款, 自有资金, 其他资金) add up to 资金总额; "
          "一般公共预算 + 政府性基金 to 财政拨款"))
-def sources_add_up(d: Declaration) -> Iterator[Hit]:
+def sources_add_up(d: Partial) -> Iterator[Hit]:
     for a in _all_amounts(d):
+        if _lost(d, a, *_PARTS):
+            continue  # 财政拨款 and every sum with it are unknown
         parts = [x for x in (a.general_budget, a.government_fund) if x is not None]
         if a.fiscal is not None and parts and sum(parts, Decimal(0)) != a.fiscal:
             if a.year:
@@ -36,7 +48,8 @@ def sources_add_up(d: Declaration) -> Iterator[Hit]:
                                      stated=amount(a.fiscal)))
         fiscal = a.fiscal if a.fiscal is not None else (sum(parts, Decimal(0)) if parts else None)
         sources = [x for x in (fiscal, a.own, a.other) if x is not None]
-        if a.total is not None and sources and sum(sources, Decimal(0)) != a.total:
+        if a.total is not None and sources and sum(sources, Decimal(0)) != a.total \
+                and not _lost(d, a, *_SOURCES):
             if a.year:
                 message = _("the sources add up to {sum} 万元, "
                             "but 资金总额 for {year} is {stated} 万元")
@@ -48,13 +61,15 @@ def sources_add_up(d: Declaration) -> Iterator[Hit]:
                       hint=_("财政拨款 + 自有资金 + 其他资金 must equal 资金总额"))
         multi_year = [x for x in (a.multi_year_fiscal, a.multi_year_other) if x is not None]
         if a.multi_year_total is not None and multi_year and \
-                sum(multi_year, Decimal(0)) != a.multi_year_total:
+                sum(multi_year, Decimal(0)) != a.multi_year_total and \
+                not _lost(d, a, "multi_year_fiscal", "multi_year_other"):
             yield Hit((*a.path, "multi_year_total"),
                       _("中期 财政拨款 + 其他资金 = {sum} 万元, but 中期资金总额 is {stated} 万元")
                       .format(sum=amount(sum(multi_year, Decimal(0))),
                               stated=amount(a.multi_year_total)),
                       hint=_("中期 财政拨款 + 其他资金 must equal 中期资金总额 (项目总预算)"))
-        if a.prior_year_balance is not None and fiscal is not None and a.prior_year_balance > fiscal:
+        if a.prior_year_balance is not None and fiscal is not None \
+                and a.prior_year_balance > fiscal and not _lost(d, a, "fiscal"):
             yield Hit((*a.path, "prior_year_balance"),
                       _("使用上年度财政拨款结余 {balance} 万元 is more than "
                         "the 财政拨款 {fiscal} 万元 it is part of").format(
@@ -62,10 +77,11 @@ def sources_add_up(d: Declaration) -> Iterator[Hit]:
 
 
 @rule("A002", E, "nature-adds-up", N_("基本支出 + 项目支出 add up to 资金总额"))
-def nature_adds_up(d: Declaration) -> Iterator[Hit]:
+def nature_adds_up(d: Partial) -> Iterator[Hit]:
     for a in _all_amounts(d):
         parts = [x for x in (a.basic, a.project) if x is not None]
-        if a.total is not None and parts and sum(parts, Decimal(0)) != a.total:
+        if a.total is not None and parts and sum(parts, Decimal(0)) != a.total \
+                and not _lost(d, a, "basic", "project"):
             if a.year:
                 message = _("基本支出 + 项目支出 = {sum} 万元, "
                             "but 资金总额 for {year} is {stated} 万元")
@@ -77,8 +93,9 @@ def nature_adds_up(d: Declaration) -> Iterator[Hit]:
 
 
 @rule("A003", E, "expenses-add-up", N_("支出明细 add up to the amount they explain (资金总额)"))
-def expenses_add_up(d: Declaration) -> Iterator[Hit]:
-    if d.expenses and d.amount is not None and d.expenses.sum != d.amount:
+def expenses_add_up(d: Partial) -> Iterator[Hit]:
+    if d.expenses and d.amount is not None and d.expenses.sum != d.amount \
+            and not d.lost(_LINES):
         yield Hit(d.expenses.path,
                   _("the expense lines add up to {sum} 万元, "
                     "but the declaration asks for {asked} 万元").format(
@@ -87,9 +104,9 @@ def expenses_add_up(d: Declaration) -> Iterator[Hit]:
 
 @rule("A004", E, "stated-total",
       N_("a 合计 written on the form equals the sum of the expense lines"))
-def stated_total(d: Declaration) -> Iterator[Hit]:
+def stated_total(d: Partial) -> Iterator[Hit]:
     e = d.expenses
-    if e and e.total is not None and e.total != e.sum:
+    if e and e.total is not None and e.total != e.sum and not d.lost(_LINES):
         yield Hit((*e.path, "total"),
                   _("合计 says {stated} 万元, but the expense lines add up to "
                     "{sum} 万元").format(stated=amount(e.total), sum=amount(e.sum)),
@@ -98,7 +115,7 @@ def stated_total(d: Declaration) -> Iterator[Hit]:
 
 @rule("A005", E, "multi-year-total",
       N_("项目总预算 (中期, the whole period) and its sources are never below this year's"))
-def multi_year_total(d: Declaration) -> Iterator[Hit]:
+def multi_year_total(d: Partial) -> Iterator[Hit]:
     a = d.funding.current if d.funding else None
     if a is None:
         return
@@ -114,7 +131,7 @@ def multi_year_total(d: Declaration) -> Iterator[Hit]:
 
 
 @rule("A006", W, "approximate-amount", N_("amounts are exact, not 约 (approximately)"))
-def approximate_amount(d: Declaration) -> Iterator[Hit]:
+def approximate_amount(d: Partial) -> Iterator[Hit]:
     if not d.expenses:
         return
     for line in d.expenses.items:
@@ -129,7 +146,7 @@ def approximate_amount(d: Declaration) -> Iterator[Hit]:
 
 
 @rule("A007", E, "amount-precision", N_("amounts in 万元 have at most four decimal places"))
-def amount_precision(d: Declaration) -> Iterator[Hit]:
+def amount_precision(d: Partial) -> Iterator[Hit]:
     money: list[tuple[tuple[str | int, ...], Decimal | None]] = []
     for a in _all_amounts(d):
         money += [((*a.path, f), getattr(a, f)) for f in
@@ -150,14 +167,13 @@ def amount_precision(d: Declaration) -> Iterator[Hit]:
 
 
 @rule("A008", E, "amount-missing", N_("a declaration states the amount it asks for (资金总额)"))
-def amount_missing(d: Declaration) -> Iterator[Hit]:
-    written = d.document.data.get("funding")
-    if isinstance(written, dict) and "total" in written:
+def amount_missing(d: Partial) -> Iterator[Hit]:
+    if d.lost(("funding", "total")):
         return  # written but invalid: the schema finding says why
-    if d.funding is None and written is None:
+    if d.funding is None:
         yield Hit(("funding",), _("no amount: `funding.total` (资金总额) is missing"),
                   missing=True)
-    elif d.funding is not None and d.funding.current.total is None:
+    elif d.funding.current.total is None:
         yield Hit((*d.funding.path, "total"),
                   _("no amount for this year: `funding.total` (资金总额) is missing"),
                   missing=True)

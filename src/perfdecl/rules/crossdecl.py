@@ -1,8 +1,14 @@
 """Across declarations: what one declaration states about another must agree, ids are
-unique in a year, and text is not copied from a sibling declaration."""
+unique in a year, and text is not copied from a sibling declaration.
+
+A declaration is placed in its unit by its fiscal year and unit id. One whose year or
+unit did not validate, or a file beside them that could not be read at all, may belong
+to the units of its folder: their sums and majorities are then unknown, and not checked.
+"""
 
 from __future__ import annotations
 
+import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -10,29 +16,64 @@ from pathlib import Path
 
 from ..errors import Severity
 from ..i18n import N_, _
-from ..model import Declaration, Text
+from ..model import Partial, Text
+from ..schema import KINDS
 from ..targets import normalise
-from . import Hit, amount, rule, set_rule
+from . import Batch, Hit, amount, rule, set_rule
 
 E, W = Severity.ERROR, Severity.WARNING
 
 
-def _by_unit(declarations: Iterable[Declaration]) -> dict[tuple[int, str], list[Declaration]]:
-    groups: dict[tuple[int, str], list[Declaration]] = defaultdict(list)
+Unit = tuple[int, str]
+"""A unit in a fiscal year: the declarations that sum up together."""
+
+
+def _by_unit(declarations: Iterable[Partial]) -> dict[Unit, list[Partial]]:
+    groups: dict[Unit, list[Partial]] = defaultdict(list)
     for d in declarations:
-        groups[(d.fiscal_year, d.unit_id)].append(d)
+        if d.fiscal_year is not None and d.unit_id is not None:
+            groups[(d.fiscal_year, d.unit_id)].append(d)
     return groups
 
 
-def _ordered(ds: Iterable[Declaration]) -> list[Declaration]:
-    return sorted(ds, key=lambda d: (d.order is None, d.order or 0, d.id, str(d.file)))
+def _unsure(batch: Batch, kinds: Iterable[str]) -> set[Unit]:
+    """The units that may hold more declarations of these kinds than are known: those of
+    the folder of a file that could not be read, or of a declaration of these kinds whose
+    year or unit did not validate (as far as what did validate of it agrees)."""
+    kinds = set(kinds)
+    in_folder: dict[str, set[Unit]] = defaultdict(set)
+    for unit, ds in _by_unit(batch.declarations).items():
+        for d in ds:
+            in_folder[_folder(d.file)].add(unit)
+    out: set[Unit] = set()
+    for file in batch.unread:
+        out |= in_folder[_folder(file)]
+    for d in batch.declarations:
+        if d.kind in kinds and (d.fiscal_year is None or d.unit_id is None):
+            out |= {(year, unit) for year, unit in in_folder[_folder(d.file)]
+                    if d.fiscal_year in (None, year) and d.unit_id in (None, unit)}
+    return out
+
+
+def _folder(file: Path) -> str:
+    return os.path.normpath(file.parent)
+
+
+def _ordered(ds: Iterable[Partial]) -> list[Partial]:
+    return sorted(ds, key=lambda d: (d.order is None, d.order or 0, d.id or "", str(d.file)))
+
+
+def _label(d: Partial) -> str:
+    """The declaration's id, or its file's name when the id did not validate."""
+    return d.id if d.id is not None else d.file.name
 
 
 @set_rule("X001", E, "unique-id", N_("an id is used once per fiscal year"))
-def unique_id(declarations: list[Declaration]) -> Iterator[Hit]:
-    groups: dict[tuple[int, str], list[Declaration]] = defaultdict(list)
-    for d in declarations:
-        groups[(d.fiscal_year, d.id)].append(d)
+def unique_id(batch: Batch) -> Iterator[Hit]:
+    groups: dict[tuple[int, str], list[Partial]] = defaultdict(list)
+    for d in batch.declarations:
+        if d.fiscal_year is not None and d.id is not None:
+            groups[(d.fiscal_year, d.id)].append(d)
     for (year, id_), ds in groups.items():
         if len(ds) > 1:
             for d in ds:
@@ -48,7 +89,7 @@ _SAME_BASIS = N_("测算依据 {text} is the same as in {file}")
 _SAME_GOAL = N_("goal {text} is the same as in {file}")
 
 
-def _copyable(d: Declaration) -> Iterator[tuple[str, Text]]:
+def _copyable(d: Partial) -> Iterator[tuple[str, Text]]:
     """Each text that may be copied, with the message (untranslated) for a copy of it."""
     for row in d.schedule:
         if row.task:
@@ -68,12 +109,14 @@ def _copyable(d: Declaration) -> Iterator[tuple[str, Text]]:
 @set_rule("X002", W, "not-copied",
           N_("schedule rows, expense lines and goals are not copied from another declaration "
              "of the unit"))
-def not_copied(declarations: list[Declaration]) -> Iterator[Hit]:
-    groups: dict[tuple[int, str, str], list[Declaration]] = defaultdict(list)
-    for d in declarations:
-        groups[(d.fiscal_year, d.unit_id, d.kind)].append(d)
+def not_copied(batch: Batch) -> Iterator[Hit]:
+    groups: dict[tuple[int, str, str], list[Partial]] = defaultdict(list)
+    for (year, unit), ds in _by_unit(batch.declarations).items():
+        for d in ds:
+            if d.name is not None:  # a name tells two undertakings from one on two forms
+                groups[(year, unit, d.kind)].append(d)
     for ds in groups.values():
-        seen: dict[str, list[tuple[Declaration, str, Text]]] = defaultdict(list)
+        seen: dict[str, list[tuple[Partial, str, Text]]] = defaultdict(list)
         for d in _ordered(ds):
             for what, text in _copyable(d):
                 key = normalise(text.value)
@@ -81,11 +124,11 @@ def not_copied(declarations: list[Declaration]) -> Iterator[Hit]:
                     seen[key].append((d, what, text))
         for key, places in seen.items():
             owners = {id(d) for d, _what, _text in places}
-            names = {normalise(d.name.value) for d, _what, _text in places}
+            names = {normalise(d.name.value) for d, _what, _text in places if d.name}
             if len(owners) < 2 or len(names) < 2:
                 continue  # one declaration, or the same undertaking on two forms
-            origin = next((d for d, _what, _text in places if key in normalise(d.name.value)),
-                          places[0][0])
+            origin = next((d for d, _what, _text in places
+                           if d.name and key in normalise(d.name.value)), places[0][0])
             reported: set[int] = set()
             for d, what, text in places:
                 if d is origin or id(d) in reported:
@@ -102,25 +145,44 @@ def _sum(values: list[Decimal | None]) -> Decimal | None:
     return sum(known, Decimal(0)) if len(known) == len(values) else None
 
 
-def _fund_key(d: Declaration) -> str:
-    return normalise(d.special_fund.name.value) if d.special_fund else normalise(d.name.value)
+_FUND_KINDS = ("special_fund", "expenditure_direction")
+
+
+def _fund_key(d: Partial) -> str | None:
+    """The special fund a declaration belongs to: a special fund's own name, an
+    expenditure direction's 所属专项 (None when that did not validate)."""
+    if d.kind == "expenditure_direction":
+        return normalise(d.special_fund.name.value) if d.special_fund else None
+    return normalise(d.name.value) if d.name else None
+
+
+def _funds_unknown(ds: list[Partial]) -> bool:
+    """Whether a special fund or expenditure direction of the unit cannot be told which
+    special fund it is (or belongs to)."""
+    return any(d.kind in _FUND_KINDS and _fund_key(d) is None for d in ds)
 
 
 @set_rule("X003", E, "special-fund-amount",
           N_("the special fund's amount stated by its expenditure directions agrees with theirs "
              "and with the special fund's own declaration"))
-def special_fund_amount(declarations: list[Declaration]) -> Iterator[Hit]:
-    for ds in _by_unit(declarations).values():
-        directions: dict[str, list[Declaration]] = defaultdict(list)
+def special_fund_amount(batch: Batch) -> Iterator[Hit]:
+    unsure = _unsure(batch, _FUND_KINDS)
+    for unit, ds in _by_unit(batch.declarations).items():
+        if unit in unsure or _funds_unknown(ds):
+            continue
+        directions: dict[str, list[Partial]] = defaultdict(list)
+        funds: dict[str, Partial] = {}
         for d in ds:
-            if d.kind == "expenditure_direction" and d.special_fund:
-                directions[_fund_key(d)].append(d)
-        funds = {normalise(d.name.value): d for d in ds if d.kind == "special_fund"}
+            key = _fund_key(d)
+            if d.kind == "expenditure_direction" and key is not None:
+                directions[key].append(d)
+            elif d.kind == "special_fund" and key is not None:
+                funds[key] = d
         for key, members in directions.items():
             amounts = [m.amount for m in members]
             total = sum((a for a in amounts if a is not None), Decimal(0))
             complete = all(a is not None for a in amounts)
-            parts = " + ".join(f"{m.id} {amount(m.amount)}" for m in _ordered(members))
+            parts = " + ".join(f"{_label(m)} {amount(m.amount)}" for m in _ordered(members))
             for m in members:
                 stated = m.special_fund.amount if m.special_fund else None
                 if stated is None or not complete or stated == total:
@@ -131,7 +193,8 @@ def special_fund_amount(declarations: list[Declaration]) -> Iterator[Hit]:
                               stated=amount(stated), total=amount(total), parts=parts),
                           declaration=m)
             fund = funds.get(key)
-            if fund is not None and fund.amount is not None and complete and fund.amount != total:
+            if fund is not None and fund.amount is not None and complete \
+                    and fund.amount != total:
                 yield Hit(("funding", "total"),
                           _("资金总额 is {stated} 万元, but the special fund's "
                             "expenditure directions add up to {total} 万元 ({parts})").format(
@@ -141,8 +204,11 @@ def special_fund_amount(declarations: list[Declaration]) -> Iterator[Hit]:
 
 @set_rule("X004", W, "same-supervisor",
           N_("the unit's declarations name the same supervising department (主管部门)"))
-def same_supervisor(declarations: list[Declaration]) -> Iterator[Hit]:
-    for ds in _by_unit(declarations).values():
+def same_supervisor(batch: Batch) -> Iterator[Hit]:
+    unsure = _unsure(batch, KINDS)
+    for unit, ds in _by_unit(batch.declarations).items():
+        if unit in unsure or any(d.lost(("supervising_department",)) for d in ds):
+            continue  # the majority is unknown
         named = [d for d in ds if d.supervising_department]
         counts = Counter(normalise(d.supervising_department.value) for d in named)  # type: ignore[union-attr]
         if len(counts) < 2:
@@ -160,8 +226,11 @@ def same_supervisor(declarations: list[Declaration]) -> Iterator[Hit]:
 
 @set_rule("X005", W, "department-projects",
           N_("a department's 项目支出 equals the unit's project (or special fund) declarations"))
-def department_projects(declarations: list[Declaration]) -> Iterator[Hit]:
-    for ds in _by_unit(declarations).values():
+def department_projects(batch: Batch) -> Iterator[Hit]:
+    unsure = _unsure(batch, ("project", *_FUND_KINDS))
+    for unit, ds in _by_unit(batch.declarations).items():
+        if unit in unsure:
+            continue
         for dept in (d for d in ds if d.kind == "department"):
             stated = dept.funding.current.project if dept.funding else None
             if stated is None:
@@ -172,17 +241,18 @@ def department_projects(declarations: list[Declaration]) -> Iterator[Hit]:
                 # TRANSLATORS: English says "declarations" whatever {count} is, even 1.
                 mismatch = _("项目支出 is {stated} 万元, but the unit's {count} project "
                              "declarations add up to {total} 万元")
+            elif _funds_unknown(ds):
+                continue
             else:
-                per_fund: dict[str, Decimal | None] = {}
+                per_fund: dict[str | None, Decimal | None] = {}
                 for d in ds:
                     if d.kind == "special_fund":
-                        per_fund[normalise(d.name.value)] = d.amount
+                        per_fund[_fund_key(d)] = d.amount
                 for d in ds:
                     if d.kind == "expenditure_direction" and _fund_key(d) not in per_fund:
                         members = [m for m in ds if m.kind == "expenditure_direction"
                                    and _fund_key(m) == _fund_key(d)]
-                        values = [m.amount for m in members]
-                        per_fund[_fund_key(d)] = _sum(values)
+                        per_fund[_fund_key(d)] = _sum([m.amount for m in members])
                 figures = list(per_fund.values())
                 mismatch = _("项目支出 is {stated} 万元, but the unit's {count} special funds "
                              "add up to {total} 万元")
@@ -194,19 +264,19 @@ def department_projects(declarations: list[Declaration]) -> Iterator[Hit]:
 
 
 @rule("P001", W, "file-location", N_("a file lives at <fiscal_year>/<unit.id>/<id>.yaml"))
-def file_location(d: Declaration) -> Iterator[Hit]:
+def file_location(d: Partial) -> Iterator[Hit]:
     file = Path(d.file)
-    if file.stem != d.id:
+    if d.id is not None and file.stem != d.id:
         yield Hit(("id",), _("the id is {id}, but the file is named {file_name}")
                   .format(id=d.id, file_name=file.name),
                   hint=_("name the file {file_name}").format(file_name=f"{d.id}{file.suffix}"))
     unit_dir, year_dir = file.parent, file.parent.parent
     if year_dir.name.isdigit() and len(year_dir.name) == 4:
-        if year_dir.name != str(d.fiscal_year):
+        if d.fiscal_year is not None and year_dir.name != str(d.fiscal_year):
             yield Hit(("fiscal_year",),
                       _("the fiscal year is {year}, but the file is in {folder}/").format(
                           year=d.fiscal_year, folder=year_dir.name))
-        if unit_dir.name != d.unit_id:
+        if d.unit_id is not None and unit_dir.name != d.unit_id:
             yield Hit(("unit", "id"),
                       _("the unit is {unit}, but the file is in {folder}/").format(
                           unit=d.unit_id, folder=unit_dir.name))

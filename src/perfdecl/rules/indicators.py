@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from ..errors import Severity
 from ..framework import REQUIRED_LEVEL1, is_cost
 from ..i18n import N_, _
-from ..model import Declaration
+from ..model import Partial
 from ..targets import TargetKind, is_time_like, normalise
 from . import Hit, rule
 
@@ -23,31 +23,34 @@ _LEVEL1_HINTS = {"产出指标": N_("state what the money buys: 数量, 质量, 
 
 @rule("I002", W, "categories-present",
       N_("at least one indicator under each of 产出指标, 效益指标 and 满意度指标"))
-def categories_present(d: Declaration) -> Iterator[Hit]:
-    term = "annual" if "annual" in d.indicators else "long_term"
-    if not d.indicators:
+def categories_present(d: Partial) -> Iterator[Hit]:
+    if not d.indicators and not d.lost(("indicators",)):
         yield Hit(("indicators",), _("no performance indicators (绩效指标) at all"), missing=True,
                   hint=_("add `indicators.annual` with 产出指标, 效益指标 and 满意度指标"))
         return
-    present = {ind.level1 for ind in d.indicators[term]}
+    term = next((t for t in ("annual", "long_term")
+                 if t in d.indicators or d.lost(("indicators", t))), None)
+    if term is None:
+        return  # nothing of the indicators validated: the schema's findings say why
+    present = {ind.level1 for ind in d.indicators.get(term, ())}
     for level1 in REQUIRED_LEVEL1:
-        if level1 not in present:
+        if level1 not in present and not d.lost(("indicators", term, level1)):
             yield Hit(("indicators", term),
                       _("no indicator under {level1}").format(level1=level1), key=True,
                       hint=_(_LEVEL1_HINTS[level1]))
 
 
 @rule("I003", W, "target-present", N_("every indicator has a target value (指标值)"))
-def target_present(d: Declaration) -> Iterator[Hit]:
+def target_present(d: Partial) -> Iterator[Hit]:
     for ind in d.all_indicators():
-        if ind.target is None:
+        if ind.target is None and not d.lost((*ind.path, "target")):
             yield Hit(ind.name.path, _("indicator {name} has no target value (指标值)")
                       .format(name=ind.name.value))
 
 
 @rule("I004", W, "target-measurable",
       N_("a target with figures reads as operator, number and unit (≥1500人), nothing else"))
-def target_measurable(d: Declaration) -> Iterator[Hit]:
+def target_measurable(d: Partial) -> Iterator[Hit]:
     for ind in d.all_indicators():
         t = ind.target
         if t and t.kind == TargetKind.UNPARSED:
@@ -58,7 +61,7 @@ def target_measurable(d: Declaration) -> Iterator[Hit]:
 
 
 @rule("I005", W, "target-unit", N_("a quantitative target has a unit, not a description"))
-def target_unit(d: Declaration) -> Iterator[Hit]:
+def target_unit(d: Partial) -> Iterator[Hit]:
     for ind in d.all_indicators():
         t = ind.target
         if not t or t.kind not in (TargetKind.QUANTITY, TargetKind.RANGE):
@@ -75,7 +78,7 @@ def target_unit(d: Declaration) -> Iterator[Hit]:
 
 
 @rule("I006", W, "cost-upper-bound", N_("cost targets (成本指标) carry an upper bound (≤)"))
-def cost_upper_bound(d: Declaration) -> Iterator[Hit]:
+def cost_upper_bound(d: Partial) -> Iterator[Hit]:
     for ind in d.all_indicators():
         t = ind.target
         if t and t.is_quantitative and is_cost(ind.level1, ind.level2) and not t.has_upper_bound:
@@ -87,7 +90,7 @@ def cost_upper_bound(d: Declaration) -> Iterator[Hit]:
 
 @rule("I007", W, "time-target-placement",
       N_("time targets (按时, 当年, 2023年底前) sit under 时效指标"))
-def time_target_placement(d: Declaration) -> Iterator[Hit]:
+def time_target_placement(d: Partial) -> Iterator[Hit]:
     for ind in d.all_indicators():
         if ind.target and is_time_like(ind.target) and ind.level2 != "时效指标":
             yield Hit((*ind.path, "target"),
@@ -98,7 +101,7 @@ def time_target_placement(d: Declaration) -> Iterator[Hit]:
 
 @rule("I008", W, "target-not-name",
       N_("a target says how much, it does not repeat the indicator"))
-def target_not_name(d: Declaration) -> Iterator[Hit]:
+def target_not_name(d: Partial) -> Iterator[Hit]:
     for ind in d.all_indicators():
         if ind.target and normalise(ind.target.text) == normalise(ind.name.value):
             yield Hit((*ind.path, "target"), _("the target repeats the indicator's name"),
@@ -106,7 +109,7 @@ def target_not_name(d: Declaration) -> Iterator[Hit]:
 
 
 @rule("I009", W, "one-framework", N_("成本指标 is either level 1 or under 产出指标, not both"))
-def one_framework(d: Declaration) -> Iterator[Hit]:
+def one_framework(d: Partial) -> Iterator[Hit]:
     for indicators in d.indicators.values():
         old = [i for i in indicators if i.level1 == "产出指标" and i.level2 == "成本指标"]
         new = [i for i in indicators if i.level1 == "成本指标"]

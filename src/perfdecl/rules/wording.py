@@ -8,7 +8,7 @@ from typing import Any
 
 from ..errors import DataPath, Severity
 from ..i18n import N_, _
-from ..model import Declaration
+from ..model import Partial
 from ..targets import normalise
 from . import Hit, rule
 
@@ -38,6 +38,7 @@ _NOT_UNIT = {
 
 
 def _strings(node: Any, path: DataPath = ()) -> Iterator[tuple[DataPath, str]]:
+    """Every text in what validated, with its path (items cut out are skipped: not text)."""
     if isinstance(node, dict):
         for k, v in node.items():
             yield from _strings(v, (*path, k))
@@ -49,7 +50,7 @@ def _strings(node: Any, path: DataPath = ()) -> Iterator[tuple[DataPath, str]]:
 
 
 @rule("W001", W, "vague-target", N_("targets are specific (not 有所提升, 进一步提高, 明显改善 …)"))
-def vague_target(d: Declaration) -> Iterator[Hit]:
+def vague_target(d: Partial) -> Iterator[Hit]:
     for ind in d.all_indicators():
         if ind.target is None:
             continue
@@ -64,8 +65,8 @@ def vague_target(d: Declaration) -> Iterator[Hit]:
 
 
 @rule("W002", E, "leftover", N_("no placeholders left in (**, XX, 20XX, ……, 待定)"))
-def leftover(d: Declaration) -> Iterator[Hit]:
-    for path, text in _strings(d.data):
+def leftover(d: Partial) -> Iterator[Hit]:
+    for path, text in _strings(d.valid):
         match = _LEFTOVER.search(text)
         if match:
             yield Hit(path, _("placeholder {placeholder} left in the text")
@@ -77,7 +78,7 @@ def leftover(d: Declaration) -> Iterator[Hit]:
 
 
 @rule("W003", W, "goal-truncated", N_("goals are whole sentences, not fragments"))
-def goal_truncated(d: Declaration) -> Iterator[Hit]:
+def goal_truncated(d: Partial) -> Iterator[Hit]:
     if not d.goals:
         return
     for goal in (*d.goals.long_term, *d.goals.annual):
@@ -87,16 +88,17 @@ def goal_truncated(d: Declaration) -> Iterator[Hit]:
 
 
 @rule("W004", W, "doubled-word", N_("no doubled characters such as 的的"))
-def doubled_word(d: Declaration) -> Iterator[Hit]:
-    for path, text in _strings(d.data):
+def doubled_word(d: Partial) -> Iterator[Hit]:
+    for path, text in _strings(d.valid):
         match = _DOUBLED.search(text)
         if match:
             yield Hit(path, _("{doubled} looks like a typo").format(doubled=match.group(0)))
 
 
 @rule("W005", E, "name-not-unit", N_("the project's name is not the unit's name"))
-def name_not_unit(d: Declaration) -> Iterator[Hit]:
-    if d.kind != "department" and normalise(d.name.value) == normalise(d.unit_name):
+def name_not_unit(d: Partial) -> Iterator[Hit]:
+    if d.kind != "department" and d.name is not None and d.unit_name is not None \
+            and normalise(d.name.value) == normalise(d.unit_name):
         message = _(_NOT_UNIT[d.kind]) if d.kind in _NOT_UNIT else \
             _("the name {name} is the unit's name, not the {kind}'s")
         yield Hit(d.name.path, message.format(name=d.name.value, kind=d.kind),
@@ -104,28 +106,28 @@ def name_not_unit(d: Declaration) -> Iterator[Hit]:
 
 
 @rule("W006", W, "goals-present", N_("annual and long-term goals (绩效目标) are stated"))
-def goals_present(d: Declaration) -> Iterator[Hit]:
+def goals_present(d: Partial) -> Iterator[Hit]:
     if d.kind == "department":
-        if not d.goals and "key_tasks" not in d.data:
+        if not d.goals and "key_tasks" not in d.data and not d.lost(("goals",), ("key_tasks",)):
             yield Hit(("goals",), _("no goals and no key tasks (年度重点工作)"), missing=True)
         return
     goals = d.goals
-    if goals is None or not goals.annual:
+    if (goals is None or not goals.annual) and not d.lost(("goals", "annual")):
         yield Hit(("goals", "annual") if goals else ("goals",), _("no annual goal (年度目标)"),
                   missing=True, hint=_("say what this year's money achieves"))
-    if goals is None or not goals.long_term:
+    if (goals is None or not goals.long_term) and not d.lost(("goals", "long_term")):
         yield Hit(("goals", "long_term") if goals else ("goals",),
                   _("no long-term goal (长期/中期/实施期目标)"), missing=True)
 
 
 @rule("W007", W, "basis-computes",
       N_("测算依据 shows the calculation (quantities × unit prices)"))
-def basis_computes(d: Declaration) -> Iterator[Hit]:
+def basis_computes(d: Partial) -> Iterator[Hit]:
     e = d.expenses
     if e is None:
         return
     bases = [line.basis for line in e.items if line.basis] + ([e.basis] if e.basis else [])
-    if not bases:
+    if not bases and not d.lost(("expenses", "items", "*", "basis"), ("expenses", "basis")):
         yield Hit(e.path, _("the expense lines have no 测算依据"), key=True,
                   hint=_("show how each amount is computed, e.g. 1200人×100元/人=12万元"))
         return

@@ -1,5 +1,6 @@
 """The fiscal year agrees with the period, the schedule, the filing date, time-bound
-targets and the history of previous years."""
+targets and the history of previous years. Without a fiscal year that validated, only
+what needs no year is checked (a period or a task that ends before it starts)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Iterator
 
 from ..errors import Severity
 from ..i18n import N_, _
-from ..model import Declaration
+from ..model import Partial
 from ..targets import TargetKind
 from . import Hit, rule
 
@@ -15,23 +16,26 @@ E, W = Severity.ERROR, Severity.WARNING
 
 
 @rule("T001", E, "period-year", N_("the period (起止时间, 实施期) includes the fiscal year"))
-def period_year(d: Declaration) -> Iterator[Hit]:
+def period_year(d: Partial) -> Iterator[Hit]:
     p = d.period
     if p is None:
         return
     if p.end.last < p.start.first:
         yield Hit(p.path, _("the period ends ({end}) before it starts ({start})")
                   .format(end=p.end, start=p.start), key=True)
-    elif not p.covers_year(d.fiscal_year):
+    elif d.fiscal_year is not None and not p.covers_year(d.fiscal_year):
         yield Hit(p.path, _("the period {period} does not include the fiscal year {year}")
                   .format(period=p, year=d.fiscal_year),
                   hint=_("one of them is wrong: `fiscal_year` or `period`"), key=True)
 
 
 @rule("T002", E, "schedule-year", N_("schedule rows lie within the period or the fiscal year"))
-def schedule_year(d: Declaration) -> Iterator[Hit]:
-    first = d.period.start.first if d.period else (d.fiscal_year, 1)
-    last = d.period.end.last if d.period else (d.fiscal_year, 12)
+def schedule_year(d: Partial) -> Iterator[Hit]:
+    bounds: tuple[tuple[int, int], tuple[int, int]] | None = None
+    if d.period:
+        bounds = (d.period.start.first, d.period.end.last)
+    elif d.fiscal_year is not None and not d.lost(("period",)):
+        bounds = ((d.fiscal_year, 1), (d.fiscal_year, 12))
     outside = (_("{month} lies outside {period}") if d.period
                else _("{month} lies outside the fiscal year {year}"))
     for row in d.schedule:
@@ -40,17 +44,18 @@ def schedule_year(d: Declaration) -> Iterator[Hit]:
                       .format(end=row.end, start=row.start))
             continue
         for month in (row.start, row.end):
-            if month and not (first <= month.first and month.last <= last):
+            if month and bounds and not (bounds[0] <= month.first and month.last <= bounds[1]):
                 yield Hit(month.path, outside.format(month=month, period=d.period,
                                                      year=d.fiscal_year))
 
 
 @rule("T003", E, "target-year",
       N_("time-bound annual targets (2023年底前) name the fiscal year"))
-def target_year(d: Declaration) -> Iterator[Hit]:
+def target_year(d: Partial) -> Iterator[Hit]:
     for ind in d.indicators.get("annual", ()):
         t = ind.target
-        if t and t.kind == TargetKind.DEADLINE and t.year is not None and t.year != d.fiscal_year:
+        if t and t.kind == TargetKind.DEADLINE and t.year is not None \
+                and d.fiscal_year is not None and t.year != d.fiscal_year:
             yield Hit((*ind.path, "target"),
                       _("the target {target} names {target_year}, "
                         "but the fiscal year is {year}").format(
@@ -59,8 +64,8 @@ def target_year(d: Declaration) -> Iterator[Hit]:
 
 
 @rule("T004", E, "filing-date", N_("the form is filed before its fiscal year ends"))
-def filing_date(d: Declaration) -> Iterator[Hit]:
-    if d.filed_on is None:
+def filing_date(d: Partial) -> Iterator[Hit]:
+    if d.filed_on is None or d.fiscal_year is None:
         return
     year = int(d.filed_on.value[:4])
     if year > d.fiscal_year:
@@ -72,7 +77,9 @@ def filing_date(d: Declaration) -> Iterator[Hit]:
 
 @rule("T005", E, "history-years",
       N_("history values (近两年) belong to years before the fiscal year"))
-def history_years(d: Declaration) -> Iterator[Hit]:
+def history_years(d: Partial) -> Iterator[Hit]:
+    if d.fiscal_year is None:
+        return
     for ind in d.all_indicators():
         for h in ind.history:
             if h.year >= d.fiscal_year:
