@@ -222,15 +222,16 @@ def test_a_file_above_the_size_limit_is_refused(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("key", ["\x1b[31mred", "a\x07b", "\x85", "abc\u202edcba",
                                  "a\u2066b\u2069"])
-def test_a_key_with_unprintable_characters_is_refused(tmp_path: Path, key: str) -> None:
+def test_a_key_with_unprintable_characters_is_refused(tmp_path: Path, key: str,
+                                                      perfdecl) -> None:  # type: ignore[no-untyped-def]
     """Field names are shown too (S001 quotes an unknown one): held as texts are, Y014."""
     for how, written in (("escaped", json.dumps(key)), ("raw", f"'{key}'")):
         file = tmp_path / f"{how}.yaml"
         file.write_text(hostile("x").replace("\noverview:", f"\n{written}: 1\noverview:"),
                         encoding="utf-8")
-        result = run("check", file.name, cwd=tmp_path)
+        result = perfdecl("check", file.name, cwd=tmp_path)
         line = 1 + file.read_text(encoding="utf-8").split("\n").index(f"{written}: 1")
-        assert result.returncode == 1
+        assert result.exit_code == 1
         assert re.search(rf"^{how}\.yaml:{line}:\d+: error Y014: (bidirectional )?control "
                          "character U\\+", result.stdout, re.M), result.stdout
         assert "S001" not in result.stdout and not UNSAFE.search(result.stdout)
