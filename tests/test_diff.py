@@ -203,7 +203,84 @@ def test_rev_mode_in_a_real_repository(tmp_path: Path) -> None:
     assert git("status", "--porcelain", cwd=repo).strip() == \
         "M declarations/2024/yangxin-ylbx/jihe-gongzuo.yaml"  # nothing checked out
     bad = run("diff", "--rev", "no-such-rev", cwd=repo)
-    assert bad.returncode == 2 and "git rev-parse" in bad.stderr
+    assert bad.returncode == 2
+    assert ("revision no-such-rev: `git rev-parse --verify --quiet 'no-such-rev^{commit}'` "
+            f"failed: no commit of that name in {repo}") in bad.stderr
+    option = run("diff", "--rev=--output=x", cwd=repo)
+    assert option.returncode == 2 and "--rev takes revisions, not options" in option.stderr
+    outside = run("diff", "--rev", "HEAD", cwd=tmp_path)
+    assert outside.returncode == 2
+    assert "revision HEAD: `git rev-parse --show-toplevel` failed: fatal: not a git " \
+        "repository" in outside.stderr
+
+
+def test_rev_reads_any_name_and_only_regular_files_within_the_limit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What is read from git is held as files are: a name that is not UTF-8 is read and
+    shown escaped; a submodule, a symbolic link and a blob above 8 MB are skipped with a
+    finding, the blob without being read; a hidden file is left out, as in the working
+    tree."""
+    from perfdecl import api
+    from perfdecl.diff import inputs
+    from perfdecl.load import MAX_FILE_BYTES
+
+    repo = tmp_path / "repo"
+    unit = repo / "declarations/2024/yangxin-ylbx"
+    shutil.copytree(DECLARATIONS / "2024/yangxin-ylbx", unit)
+    git("init", "-q", cwd=repo)
+    git("add", ".", cwd=repo)
+    git("commit", "-qm", "2024", cwd=repo)
+    latin1 = unit / os.fsdecode(b"caf\xe9.yaml")
+    latin1.write_text((unit / "jihe-gongzuo.yaml").read_text(encoding="utf-8").replace(
+        "id: jihe-gongzuo", "id: cafe"), encoding="utf-8")
+    (unit / "big.yaml").write_bytes(b"# " + b"x" * (MAX_FILE_BYTES + 1024 * 1024) + b"\n")
+    (unit / "link.yaml").symlink_to("jihe-gongzuo.yaml")
+    (unit / ".draft.yaml").write_text("not: [a declaration\n", encoding="utf-8")  # hidden
+    git("add", ".", cwd=repo)
+    head = git("rev-parse", "HEAD", cwd=repo).strip()
+    git("update-index", "--add", "--cacheinfo", f"160000,{head},declarations/2024/sub.yaml",
+        cwd=repo)  # a submodule named like a declaration
+    git("commit", "-qm", "hostile", cwd=repo)
+
+    result = subprocess.run([sys.executable, "-m", "perfdecl", "diff", "--rev", "HEAD~1..HEAD",
+                             "-f", "json"], cwd=repo, capture_output=True, timeout=300)
+    assert result.returncode == 1, result.stderr
+    problems = result.stderr.decode("utf-8").splitlines()
+    assert problems == [
+        "HEAD:declarations/2024/sub.yaml: error Y011: a submodule, not a file: its files are "
+        "not read from the revision; skipped",
+        "HEAD:declarations/2024/yangxin-ylbx/big.yaml:1:1: error Y008: file is 9.0 MB; a "
+        "declaration may be at most 8 MB",
+        "HEAD:declarations/2024/yangxin-ylbx/link.yaml: error Y011: a symbolic link in the "
+        "revision: links are not followed in git objects; skipped"]
+    report = json.loads(result.stdout.decode("utf-8"))  # strict: valid UTF-8
+    added = [d for d in report["declarations"] if d["status"] == "added"]
+    assert [(d["id"], d["new_file"]) for d in added] == [
+        ("cafe", r"HEAD:declarations/2024/yangxin-ylbx/caf\xe9.yaml")]
+    assert report["summary"]["unchanged"] == 5
+
+    read: list[int] = []
+    parse = inputs.read_bytes
+    monkeypatch.setattr(inputs, "read_bytes", lambda raw, shown: (read.append(len(raw)),
+                                                                   parse(raw, shown))[1])
+    monkeypatch.chdir(repo)
+    together = api.diff([], "HEAD~1..HEAD")[0]
+    assert len(read) == 5 + 6 and max(read) < 64 * 1024  # the big blob never read
+    monkeypatch.setattr(inputs, "BATCH_BYTES", 1)  # one `git cat-file --batch` per blob
+    apart = api.diff([], "HEAD~1..HEAD")[0]
+    assert [(d.label, d.status) for d in apart.declarations] == \
+        [(d.label, d.status) for d in together.declarations]
+
+
+def test_textconv_shows_what_it_cannot_read_as_text(tmp_path: Path) -> None:
+    file = tmp_path / "x.yaml"
+    file.write_bytes(b"kind: project\nname: \x1b]2;owned\x07 \xe2\x80\xae\r\n")
+    result = subprocess.run([sys.executable, "-m", "perfdecl", "diff", "--textconv", str(file)],
+                            capture_output=True, timeout=120)
+    assert result.returncode == 0
+    assert result.stdout.decode("utf-8") == (
+        "# perfdecl: control character U+001B in the text\n"
+        "kind: project\nname: \\x1b]2;owned\\x07 \\u202e\\r\n")
 
 
 def test_git_diff_through_the_textconv_driver(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.parse
 import zipfile
 from pathlib import Path
 
@@ -217,6 +218,123 @@ def test_a_file_above_the_size_limit_is_refused(tmp_path: Path) -> None:
     file.write_text(hostile("x") + "# " + "x" * MAX_FILE_BYTES + "\n", encoding="utf-8")
     result = run("check", str(file), cwd=tmp_path)
     assert result.returncode == 1 and "error Y008" in result.stdout
+
+
+@pytest.mark.parametrize("key", ["\x1b[31mred", "a\x07b", "\x85", "abc\u202edcba",
+                                 "a\u2066b\u2069"])
+def test_a_key_with_unprintable_characters_is_refused(tmp_path: Path, key: str,
+                                                      perfdecl) -> None:  # type: ignore[no-untyped-def]
+    """Field names are shown too (S001 quotes an unknown one): held as texts are, Y014."""
+    for how, written in (("escaped", json.dumps(key)), ("raw", f"'{key}'")):
+        file = tmp_path / f"{how}.yaml"
+        file.write_text(hostile("x").replace("\noverview:", f"\n{written}: 1\noverview:"),
+                        encoding="utf-8")
+        result = perfdecl("check", file.name, cwd=tmp_path)
+        line = 1 + file.read_text(encoding="utf-8").split("\n").index(f"{written}: 1")
+        assert result.exit_code == 1
+        assert re.search(rf"^{how}\.yaml:{line}:\d+: error Y014: (bidirectional )?control "
+                         "character U\\+", result.stdout, re.M), result.stdout
+        assert "S001" not in result.stdout and not UNSAFE.search(result.stdout)
+
+
+# ------------------------------------------------------------ terminals and reports
+
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+                    "\u2066-\u2069\u2028\u2029]")
+"""What must never reach a terminal or a report raw: control characters (an escape
+sequence starts with one; tab and newline are the formats' own), bidirectional controls
+and line separators."""
+URI_REFERENCE = re.compile(r"(?:[A-Za-z0-9._~!$&'()*+,;=:@/-]|%[0-9A-F]{2})*")
+"""A relative URI reference's path, by RFC 3986's grammar."""
+
+HOSTILE_NAMES = {  # a file name's bytes → how every report shows it
+    b"a\x1b]2;owned\x07b.yaml": r"a\x1b]2;owned\x07b.yaml",  # retitles the terminal
+    b"a\x1b[31mred.yaml": r"a\x1b[31mred.yaml",  # colours what follows
+    b"\xc2\x9b31m.yaml": r"\x9b31m.yaml",  # the same in one C1 character
+    "abc\u202elmy.yaml".encode(): r"abc\u202elmy.yaml",  # shows as abcymal.yml
+    b"caf\xe9.yaml": r"caf\xe9.yaml",  # Latin-1: not UTF-8
+    b"new\nline.yaml": r"new\nline.yaml",
+    b"sp ace#frag?.yaml": "sp ace#frag?.yaml",
+    b"c:x.yaml": "c:x.yaml",
+    b"100%41,b::c.yaml": "100%41,b::c.yaml",
+}
+
+
+def shown_safely(output: bytes, allowed: str = "") -> str:
+    """The output as text: valid UTF-8 (a name's stray bytes do not pass through) and
+    nothing UNSAFE but the `allowed` characters."""
+    text = output.decode("utf-8")
+    assert not [c for c in UNSAFE.findall(text) if c not in allowed], repr(text)
+    return text
+
+
+def check_report(fmt: str, output: bytes, names: set[bytes]) -> int:
+    """Asserts that a `check` report is valid in its format, and returns how many
+    findings it holds; `names` are the paths (bytes) the SARIF URIs must come back to."""
+    text = shown_safely(output)
+    if fmt == "text":  # `path:line:col: severity CODE: message`, its hint, the tally
+        lines = text.splitlines()
+        assert re.fullmatch(r"\d+ files? checked: .*", lines[-1]), lines[-1]
+        found = [x for x in lines[:-1] if not x.startswith("    ")]
+        assert all(re.search(r": (error|warning) [A-Z]\d{3}: ", x) for x in found), found
+        return len(found)
+    if fmt == "github":  # one annotation a line, the tally last
+        lines = text.splitlines()
+        assert all(re.fullmatch(r"::(error|warning) file=[^:,]*(,line=\d+,col=\d+)?,"
+                                r"title=[A-Z]\d{3}::.*", x) for x in lines[:-1]), lines
+        return len(lines) - 1
+    doc = json.loads(text)
+    if fmt == "json":
+        assert doc["errors"] + doc["warnings"] == len(doc["findings"])
+        return len(doc["findings"])
+    run_ = doc["runs"][0]
+    rules = {r["id"] for r in run_["tool"]["driver"]["rules"]}
+    for result in run_["results"]:
+        assert result["ruleId"] in rules and result["level"] in ("error", "warning")
+        assert result["message"]["text"]
+        physical = result["locations"][0]["physicalLocation"]
+        uri = physical["artifactLocation"]["uri"]
+        assert URI_REFERENCE.fullmatch(uri), uri
+        parts = urllib.parse.urlsplit(uri)
+        assert not (parts.scheme or parts.netloc or parts.query or parts.fragment), uri
+        assert urllib.parse.unquote_to_bytes(uri) in names, uri
+        assert physical.get("region", {"startLine": 1})["startLine"] >= 1
+    return len(run_["results"])
+
+
+def test_names_and_texts_reach_every_check_reporter_as_text(tmp_path: Path) -> None:
+    """A file name, a key or a value that holds an escape sequence, a bidirectional
+    override or bytes that are not UTF-8 shows as visible escapes in every format; the
+    SARIF URIs are percent-encoded paths; one annotation a line."""
+    folder = tmp_path / "names"
+    folder.mkdir()
+    for name in HOSTILE_NAMES:  # Y007, whose message quotes the file's single value
+        (folder / os.fsdecode(name)).write_bytes(b'"\\e]2;owned\\a\\e[31mred"\n')
+    (folder / "keys.yaml").write_text(hostile("x").replace(
+        "\noverview:", '\n"\\e[31mkey\\u202e": 1\noverview:'), encoding="utf-8")
+    paths = {b"names/" + name for name in [*HOSTILE_NAMES, b"keys.yaml"]}
+    counts = {}
+    for fmt in ("text", "json", "github", "sarif"):
+        result = subprocess.run([sys.executable, "-m", "perfdecl", "check", "-f", fmt, "names"],
+                                cwd=tmp_path, capture_output=True, timeout=120)
+        assert result.returncode == 1, result.stderr
+        counts[fmt] = check_report(fmt, result.stdout, paths)
+        text = result.stdout.decode("utf-8")
+        if fmt in ("text", "json"):
+            for shown in HOSTILE_NAMES.values():
+                assert ("names/" + shown).replace("\\", "\\\\" if fmt == "json" else "\\") \
+                    in text, shown
+        if fmt == "text":
+            assert r"single value (\x1b]2;owned\x07\x1b[31mred)" in text
+            assert "names/keys.yaml:" in text and "error Y014" in text
+    assert counts["text"] == counts["json"] == counts["github"] == counts["sarif"] == \
+        len(HOSTILE_NAMES) + 1
+    sarif = subprocess.run([sys.executable, "-m", "perfdecl", "check", "-f", "sarif", "names"],
+                           cwd=tmp_path, capture_output=True, timeout=120).stdout
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in json.loads(sarif)["runs"][0]["results"]}
+    assert {"names/sp%20ace%23frag%3F.yaml", "names/c%3Ax.yaml", "names/caf%E9.yaml",
+            "names/100%2541%2Cb%3A%3Ac.yaml"} <= uris
 
 
 # ---------------------------------------------------------------------------- paths
@@ -530,4 +648,139 @@ def test_fuzz_build_and_diff_never_crash(tmp_path_factory: pytest.TempPathFactor
     report.to_html(changed)
     json.loads(report.to_json(changed, "old", "new"))
     report.print_text(changed, Console(file=io.StringIO(), width=120))
+    shutil.rmtree(repo)
+
+
+NAME_PIECES = [b"\x1b]2;owned\x07", b"\x1b[31m", "\u202e".encode(), b"\xc2\x9b", b"\xe9", b"\xff",
+               b"\n", b"\r", b"\t", b" ", b"#", b"?", b"%", b"%41", b":", b"c:", b",", b"::",
+               b"\\", b"[red]", b"`", b"|", b"<b>", "\u2028".encode(), "中".encode()]
+UNPRINTABLE = ["\x1b[31m", "\x1b]2;owned\x07", "\u202e", "\u2066", "\x85", "\x9b", "\u2028",
+               "\r", "\n", "\t", "\x00", "\x7f"]
+
+
+@st.composite
+def file_names(draw: st.DrawFn) -> bytes:
+    """Any name the file system takes (all bytes but `/` and NUL), often with pieces that
+    mean something to a terminal, a URI, Markdown or a workflow command."""
+    parts = draw(st.lists(st.one_of(st.binary(min_size=1, max_size=6),
+                                    st.sampled_from(NAME_PIECES)), min_size=1, max_size=6))
+    name = b"".join(parts).replace(b"/", b"_").replace(b"\0", b"_")[:200]
+    name = b"_" + name[1:] if name.startswith(b".") else name  # hidden files are not read
+    return name + draw(st.sampled_from([b".yaml", b".yml"]))
+
+
+WILD_TEXT = st.one_of(st.text(max_size=30),
+                      st.builds(lambda a, b, c: a + b + c, PRINTABLE,
+                                st.sampled_from(UNPRINTABLE), PRINTABLE))
+
+
+@st.composite
+def wild_files(draw: st.DrawFn) -> bytes:
+    """A declaration with an arbitrary key and value, written raw or as YAML escapes, or
+    a file holding one arbitrary value."""
+    ascii_ = draw(st.booleans())
+    key, value = (json.dumps(draw(WILD_TEXT), ensure_ascii=ascii_) for _ in range(2))
+    source = draw(st.sampled_from([
+        value + "\n",
+        hostile("x").replace("\noverview:", f"\n{key}: {value}\noverview:"),
+        hostile(json.loads(value) or "x"),
+    ]))
+    return source.encode("utf-8", errors="surrogatepass")
+
+
+FUZZ_NAMES = settings(FUZZ, max_examples=max(5, EXAMPLES // 4))
+"""Four reports per case: a quarter of the cases (2,500 under `nox -s fuzz`)."""
+
+
+@FUZZ_NAMES
+@given(name=file_names(), raw=wild_files())
+def test_fuzz_names_keys_and_values_reach_every_check_reporter_as_text(
+        tmp_path: Path, name: bytes, raw: bytes) -> None:
+    """Through the command line in text (exit code, the console's own encoding), and
+    through the other reporters as the command line prints them."""
+    from rich.console import Console
+
+    from perfdecl import api
+    from perfdecl.cli import app
+    from perfdecl.report import REPORTERS, print_text
+
+    folder = tmp_path / "fuzz"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    (folder / os.fsdecode(name)).write_bytes(raw)
+    before = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        result = CliRunner().invoke(app, ["check", "fuzz"])
+        checked = api.check([Path("fuzz")])
+    finally:
+        os.chdir(before)
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        result.exception
+    assert result.exit_code in (0, 1), (result.output, result.exception)
+    shown_safely(result.stderr_bytes)
+    counts = [check_report("text", result.stdout_bytes, set())]
+    console = Console(file=io.StringIO(), width=80, force_terminal=True)  # colour on
+    print_text(checked, console)
+    shown_safely(re.sub(r"\x1b\[[0-9;]*m", "", console.file.getvalue())  # type: ignore[attr-defined]
+                 .encode("utf-8"))
+    for fmt, reporter in REPORTERS.items():
+        output = reporter(checked).encode("utf-8")  # strict, as the command line writes
+        counts.append(check_report(fmt, output, {b"fuzz/" + name}))
+    assert len(set(counts)) == 1, counts  # one line, annotation, result per finding
+    event("refused" if counts[0] else "clean")
+
+
+FUZZ_GIT = settings(FUZZ, max_examples=max(5, EXAMPLES // 40))
+"""A git repository and five reports per case: a fortieth of the cases (250 under
+`nox -s fuzz`)."""
+
+
+def _git(*args: str, cwd: Path) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
+    subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=True, env=env,
+                   timeout=60)
+
+
+@FUZZ_GIT
+@given(old_name=file_names(), new_name=file_names(), old=WILD_TEXT, new=WILD_TEXT)
+def test_fuzz_names_and_values_reach_every_diff_reporter_as_text(
+        tmp_path_factory: pytest.TempPathFactory, old_name: bytes, new_name: bytes, old: str,
+        new: str) -> None:
+    """A declaration under a hostile name beside one with the same id (so the reports
+    name both files), renamed and edited between two commits: read from git and from
+    the working tree, reported in every format."""
+    from perfdecl.cli import app
+
+    repo = tmp_path_factory.mktemp("fuzzgit")
+    folder = repo / "declarations" / "2024" / UNIT
+    folder.mkdir(parents=True)
+    shutil.copy(BASE, folder / BASE.name)
+    (folder / os.fsdecode(old_name)).write_text(hostile(old or "x"), encoding="utf-8",
+                                                errors="surrogatepass")
+    _git("init", "-q", cwd=repo)
+    _git("add", "-A", cwd=repo)
+    _git("commit", "-qm", "old", cwd=repo)
+    (folder / os.fsdecode(old_name)).unlink()
+    (folder / os.fsdecode(new_name)).write_text(hostile(new or "x"), encoding="utf-8",
+                                                errors="surrogatepass")
+    _git("add", "-A", cwd=repo)
+    _git("commit", "-q", "--allow-empty", "-m", "new", cwd=repo)
+    before = os.getcwd()
+    os.chdir(repo)
+    try:
+        for rev, fmt in [("HEAD~1..HEAD", "text"), ("HEAD~1..HEAD", "markdown"),
+                         ("HEAD~1..HEAD", "html"), ("HEAD~1..HEAD", "json"), ("HEAD~1", "json")]:
+            result = CliRunner().invoke(app, ["diff", "--rev", rev, "-f", fmt])
+            assert result.exception is None or isinstance(result.exception, SystemExit), \
+                result.exception
+            assert result.exit_code in (0, 1), (result.output, result.exception)
+            shown_safely(result.stderr_bytes)
+            text = shown_safely(result.stdout_bytes, allowed="" if fmt == "json" else "\t")
+            if fmt == "json":
+                report = json.loads(text)
+                assert report["summary"]["unchanged"] + report["summary"]["changed"] >= 1
+    finally:
+        os.chdir(before)
     shutil.rmtree(repo)

@@ -24,7 +24,7 @@ from rich.table import Table
 from . import __version__, api, i18n
 from .errors import PerfdeclError
 from .i18n import _, ngettext
-from .report import REPORTERS, SEVERITY_WORDS, plain_line, print_text
+from .report import REPORTERS, SEVERITY_WORDS, plain_line, print_text, printable
 from .usage import Command, Group
 
 HELP = _("Compiler for budget performance-target declarations (绩效目标申报表): "
@@ -54,8 +54,14 @@ def _errors() -> Iterator[None]:
     try:
         yield
     except PerfdeclError as exc:
-        _console(stderr=True).print(_error_line(escape(str(exc))))
+        _console(stderr=True).print(_error_line(_shown(exc)))
         raise typer.Exit(exc.exit_code) from None
+
+
+def _shown(text: object) -> str:
+    """Text from outside (a path, a message quoting a name, a form's cell) for the
+    console: control characters as visible escapes, rich's markup as text."""
+    return escape(printable(str(text)))
 
 
 def _error_line(message: str) -> str:
@@ -152,10 +158,10 @@ def fmt_command(
     with _errors():
         outcome = api.format_paths(_paths(paths), write=not check_only)
     for finding in outcome.findings:
-        console.print(escape(plain_line(finding)))
+        console.print(_shown(plain_line(finding)))
     for file in outcome.changed:
         line = _("would reformat {file}") if check_only else _("reformatted {file}")
-        console.print(line.format(file=escape(str(file))))
+        console.print(line.format(file=_shown(file)))
     unchanged = len(outcome.files) - len(outcome.changed) - len(outcome.failed)
     if check_only:
         tally = _("{changed} to reformat, {unchanged} already formatted, "
@@ -260,20 +266,20 @@ def _report_build(result: Any, out: Path, keep_going: bool, console: Console) ->
             return
     else:
         for finding in result.left_out:  # check does not render: only the build can say
-            console.print(escape(plain_line(finding)))
+            console.print(_shown(plain_line(finding)))
         if result.warnings:
             console.print(_("{warnings} warnings (see `perfdecl check`)").format(
                 warnings=result.warnings))
     if result.up_to_date:
         console.print(_("{folder}/ is up to date: {declarations} declarations, "
-                        "nothing changed").format(folder=escape(str(out)),
+                        "nothing changed").format(folder=_shown(out),
                                                   declarations=result.declarations))
     else:
         console.print(_("built {built} of {declarations} declarations into "
                         "{folder}/: {written} files written, "
                         "{unchanged} unchanged").format(
             built=len(result.built), declarations=result.declarations,
-            folder=escape(str(out)), written=len(result.written),
+            folder=_shown(out), written=len(result.written),
             unchanged=len(result.unchanged)))
 
 
@@ -290,7 +296,7 @@ def _watch(options: Any, run_once: Any, port: int) -> None:
         try:
             _report_build(run_once(), options.out, options.keep_going, console)
         except PerfdeclError as exc:  # a broken template: say so, keep watching
-            _console(stderr=True).print(_error_line(escape(str(exc))))
+            _console(stderr=True).print(_error_line(_shown(exc)))
 
     rebuild()
     options.out.mkdir(parents=True, exist_ok=True)
@@ -298,7 +304,7 @@ def _watch(options: Any, run_once: Any, port: int) -> None:
         preview = Preview(options.out, port=port)
     except OSError as exc:
         _console(stderr=True).print(_error_line(_("cannot serve on port {port}: {reason}").format(
-            port=port, reason=escape(exc.strerror or str(exc)))))
+            port=port, reason=_shown(exc.strerror or str(exc)))))
         raise typer.Exit(2) from None
     preview.start()
     console.print(_("serving {url}  (rebuilding on save; Ctrl-C stops)").format(
@@ -365,7 +371,7 @@ def diff(
         result, old_side, new_side = api.diff(paths or [], rev, order=order)
         problems = old_side.problems + new_side.problems + result.problems
         for finding in problems:
-            _console(stderr=True).print(escape(plain_line(finding)))
+            _console(stderr=True).print(_shown(plain_line(finding)))
         if output_format == DiffFormat.docx:
             if out is None:
                 raise api.UsageError(_("--format docx writes a Word file: name it with --out"))
@@ -421,7 +427,7 @@ def init(
     with _errors():
         result = run_init(folder, year=year, source=source, rev=rev)
     for file in result.written:
-        console.print(_("wrote {file}").format(file=escape(str(file))))
+        console.print(_("wrote {file}").format(file=_shown(file)))
     if result.source == PERFDECL_GIT:
         console.print(_("[bold]note[/]: replace {placeholder} in .pre-commit-config.yaml and "
                         "the CI files with perfdecl's git URL (or run init with --source URL)"
@@ -483,7 +489,7 @@ def new(
                 raise api.UsageError(_("path not found: {path}").format(path=source))
             written = roll_forward(source, year, out, force=force)
             _console().print(_("wrote {file}: check every value before filing").format(
-                file=escape(str(written))))
+                file=_shown(written)))
             return
         from .scaffold import new_declaration
 
@@ -493,7 +499,7 @@ def new(
         written = new_declaration(kind, unit, year, id_=id_, name=name, out=out, force=force)
     _console().print(_("wrote {file}: fill in every empty value, delete the "
                        "fields the form leaves blank, then run `perfdecl check "
-                       "{file}`").format(file=escape(str(written))))
+                       "{file}`").format(file=_shown(written)))
 
 
 @app.command(cls=Command, help=_(
@@ -513,7 +519,7 @@ def bundle(
                 raise api.UsageError(_("path not found: {path}").format(path=folder))
         taken = merge_shards(merge, out)
     _console().print(_("joined {shards} shards ({files} files) into {folder}/").format(
-        shards=len(merge), files=taken, folder=escape(str(out))))
+        shards=len(merge), files=taken, folder=_shown(out)))
 
 
 @app.command(cls=Command, help=_(
@@ -527,7 +533,7 @@ def layouts() -> None:
         found = Renderer(load_config()).layouts()
     width = max((len(x.kind) for x in found), default=4) + 2
     for x in found:
-        typer.echo(f"{x.kind:<{width}}{x.name:<18}{x.title}  ({x.source})")
+        typer.echo(printable(f"{x.kind:<{width}}{x.name:<18}{x.title}  ({x.source})"))
 
 
 @app.command(cls=Command, help=_(
@@ -594,39 +600,39 @@ def import_forms(
         result = import_files(files, kind, layout, out, force=force)
     unsure = unplaced = written = 0
     for outcome in result.files:
-        name = escape(str(outcome.source))
+        name = _shown(outcome.source)
         if outcome.error:
-            _console(stderr=True).print(_error_line(escape(outcome.error)))
+            _console(stderr=True).print(_error_line(_shown(outcome.error)))
             continue
         forms = len(outcome.imported)
         console.print(ngettext("[bold]{file}[/]: {n} form", "[bold]{file}[/]: {n} forms",
                                forms).format(file=name, n=forms))
         for note in outcome.notes:
-            console.print("  " + _("note: {note}").format(note=escape(note)))
+            console.print("  " + _("note: {note}").format(note=_shown(note)))
         for item in outcome.imported:
-            what = escape(str(item.data.get("name") or item.form.title or item.form.kind))
+            what = _shown(item.data.get("name") or item.form.title or item.form.kind)
             doubts = len(item.draft.unsure)
             unsure += doubts
             unplaced += len(item.draft.unplaced)
             if item.skipped:
                 _console(stderr=True).print("  " + _("[bold red]not written[/]: {reason}").format(
-                    reason=escape(item.skipped)))
+                    reason=_shown(item.skipped)))
                 continue
             written += 1
             wrote = _("wrote {file}  ({form}; {unsure} unsure)") if doubts else \
                 _("wrote {file}  ({form})")
-            console.print("  " + wrote.format(file=escape(str(item.file)), form=what,
+            console.print("  " + wrote.format(file=_shown(item.file), form=what,
                                               unsure=doubts))
             for line in item.draft.unplaced:
-                console.print("    " + _("not placed: {text}").format(text=escape(line)))
+                console.print("    " + _("not placed: {text}").format(text=_shown(line)))
             for note in item.draft.notes:
-                console.print("    " + _("note: {note}").format(note=escape(note)))
+                console.print("    " + _("note: {note}").format(note=_shown(note)))
     tally = _("{written} declarations written, {unsure} values marked unsure, "
               "{unplaced} texts not placed; now run `perfdecl check {folder}`") if written else \
         _("{written} declarations written, {unsure} values marked unsure, "
           "{unplaced} texts not placed")
     console.print(tally.format(written=written, unsure=unsure, unplaced=unplaced,
-                               folder=escape(str(out))))
+                               folder=_shown(out)))
     raise typer.Exit(1 if result.failed else 0)
 
 
@@ -642,7 +648,7 @@ def main() -> None:
         sys.exit(1)
     except Exception as exc:  # the last line of defence against tracebacks
         sys.stderr.write("perfdecl: " + _("internal error: {error_type}: {error}").format(
-            error_type=type(exc).__name__, error=exc) + "\n"
+            error_type=type(exc).__name__, error=printable(str(exc))) + "\n"
             + _("This is a bug in perfdecl; set PERFDECL_DEBUG=1 to see the traceback.") + "\n")
         if os.environ.get("PERFDECL_DEBUG"):
             traceback.print_exc()

@@ -170,13 +170,7 @@ def load(file: Path, display: Path | None = None) -> tuple[Document | None, list
     try:
         size = file.stat().st_size
         if size > MAX_FILE_BYTES:
-            return _fail(
-                shown, "Y008",
-                _("file is {size} MB; a declaration may be at most {limit} MB").format(
-                    size=f"{size / 1024 / 1024:.1f}", limit=MAX_FILE_BYTES // 1024 // 1024),
-                hint=_("is this really a declaration? split very long texts or attachments "
-                       "out"),
-            )
+            return None, [too_big(shown, size)]
         raw = file.read_bytes()
     except PermissionError:
         return _fail(shown, "Y011", _("cannot read the file: permission denied"))
@@ -186,6 +180,16 @@ def load(file: Path, display: Path | None = None) -> tuple[Document | None, list
         return _fail(shown, "Y011", _("cannot read the file: {reason}").format(
             reason=exc.strerror or exc))
     return parse(raw, shown)
+
+
+def too_big(shown: Path, size: int) -> Finding:
+    """Y008, for a file (or a git object) of `size` bytes, above MAX_FILE_BYTES: said
+    before reading it."""
+    return Finding("Y008", Severity.ERROR,
+                   _("file is {size} MB; a declaration may be at most {limit} MB").format(
+                       size=f"{size / 1024 / 1024:.1f}", limit=MAX_FILE_BYTES // 1024 // 1024),
+                   shown, hint=_("is this really a declaration? split very long texts or "
+                                 "attachments out"))
 
 
 def parse(raw: bytes, shown: Path) -> tuple[Document | None, list[Finding]]:
@@ -359,7 +363,8 @@ class _Plain:
         return value
 
     def text(self, value: str, node: Any, path: DataPath) -> None:
-        """A text value written with escapes (`"\\u202e"`) is checked as the raw file is."""
+        """A text value or a field name written with escapes (`"\\u202e"`) is checked as
+        the raw file is: both are printed, in forms, diffs and findings."""
         if len(value) > MAX_TEXT:
             raise self.stop("Y015", _("text of {length} characters; a text may be at most "
                                       "{limit}").format(length=f"{len(value):,}",
@@ -390,6 +395,7 @@ class _Plain:
                     self.file, *where, path,
                     hint=_("field names are words such as `name` or `产出指标`")))
                 continue
+            self.text(key, key_node, (*path, key))  # a key is shown as a value is
             if key in seen:
                 self.findings.append(Finding(
                     "Y002", Severity.ERROR,

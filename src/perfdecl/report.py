@@ -1,13 +1,20 @@
 """Reporters: findings → text (rich), JSON, GitHub workflow annotations or SARIF.
 
 Each reporter is a function from a CheckResult to the text it prints; adding a
-format is one entry in REPORTERS.
+format is one entry in REPORTERS. Every text that comes from outside (a file name, a
+key, a value, a message that quotes them) goes through `printable` on its way out, in
+these reporters, diff's and the command line's: a terminal, a log or a reader then
+shows it as the characters it is, and no file name can retitle a window or colour a
+report.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import urllib.parse
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -21,9 +28,38 @@ from .rules import all_rules
 
 SEVERITY_WORDS = {Severity.ERROR: N_("error"), Severity.WARNING: N_("warning")}
 
+_INVISIBLE = ("\x00-\x08\x0b-\x1f\x7f-\x9f"  # C0 but tab and newline, DEL, C1
+              "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"  # bidirectional controls
+              "\u2028\u2029"  # line and paragraph separators
+              "\ud800-\udfff")  # lone surrogates: bytes of a name that is not UTF-8
+_IN_LINE = re.compile(f"[\t\n{_INVISIBLE}]")
+_IN_TEXT = re.compile(f"[{_INVISIBLE}]")
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def printable(text: str, *, lines: bool = False) -> str:
+    """`text` with every character a terminal or a reader would not show as itself
+    (control characters, which start escape sequences; bidirectional controls, which
+    reorder what is shown; line separators) written as a visible escape: `\\x1b`,
+    `\\u202e`, `\\n`. A file name's bytes that are not UTF-8 (decoded with
+    surrogateescape) show as `\\xe9`. With `lines`, newlines and tabs are kept, for
+    texts shown over several lines."""
+    return (_IN_TEXT if lines else _IN_LINE).sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # surrogateescape's stand-in for an undecodable byte
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
 
 def location(f: Finding) -> str:
-    return f"{f.file}:{f.line}:{f.column}" if f.line else f"{f.file}"
+    file = printable(str(f.file))
+    return f"{file}:{f.line}:{f.column}" if f.line else file
 
 
 def severity(f: Finding) -> str:
@@ -33,13 +69,14 @@ def severity(f: Finding) -> str:
 
 def with_hint(f: Finding) -> str:
     """The message and its hint on one line, for annotations."""
-    return _("{message} (hint: {hint})").format(message=f.message, hint=f.hint) if f.hint \
-        else f.message
+    message = printable(f.message)
+    return _("{message} (hint: {hint})").format(message=message, hint=printable(f.hint)) \
+        if f.hint else message
 
 
 def plain_line(f: Finding) -> str:
     """`path:line:col: severity CODE: message`, the line every reporter of text uses."""
-    return f"{location(f)}: {severity(f)} {f.code}: {f.message}"
+    return f"{location(f)}: {severity(f)} {f.code}: {printable(f.message)}"
 
 
 def summary(result: CheckResult) -> str:
@@ -58,9 +95,10 @@ def print_text(result: CheckResult, console: Console) -> None:
     label = f"[cyan]{escape(label.rstrip())}[/]{' ' * label.endswith(' ')}"
     for f in result.findings:
         console.print(f"[bold]{escape(location(f))}[/]: [{colour[f.severity]}]{severity(f)}[/] "
-                      f"[dim]{f.code}[/]: {escape(f.message)}", soft_wrap=True, highlight=False)
+                      f"[dim]{f.code}[/]: {escape(printable(f.message))}", soft_wrap=True,
+                      highlight=False)
         if f.hint:
-            console.print(f"    {label}{escape(f.hint)}{escape(rest)}", soft_wrap=True,
+            console.print(f"    {label}{escape(printable(f.hint))}{escape(rest)}", soft_wrap=True,
                           highlight=False)
     style = "bold red" if result.errors else ("yellow" if result.warnings else "bold green")
     console.print(f"[{style}]{escape(summary(result))}[/]", soft_wrap=True, highlight=False)
@@ -74,9 +112,9 @@ def to_json(result: CheckResult) -> str:
         "errors": result.errors,
         "warnings": result.warnings,
         "findings": [
-            {"file": str(f.file), "line": f.line, "column": f.column,
-             "severity": str(f.severity), "code": f.code, "message": f.message,
-             "hint": f.hint, "path": f.dotted_path}
+            {"file": printable(str(f.file)), "line": f.line, "column": f.column,
+             "severity": str(f.severity), "code": f.code, "message": printable(f.message),
+             "hint": f.hint and printable(f.hint), "path": printable(f.dotted_path)}
             for f in result.findings
         ],
     }
@@ -84,7 +122,9 @@ def to_json(result: CheckResult) -> str:
 
 
 def _gh_escape(text: str, *, prop: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's data (or, with `prop`, a property's value) as GitHub reads it
+    back: one line, `%`, `:` and `,` encoded."""
+    text = printable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if prop:
         text = text.replace(":", "%3A").replace(",", "%2C")
     return text
@@ -105,6 +145,16 @@ def to_github(result: CheckResult) -> str:
     return "\n".join(lines)
 
 
+def uri(file: Path) -> str:
+    """A path as a URI reference (RFC 3986), for SARIF: every byte but letters, digits,
+    `-._~` and `/` percent-encoded, so that a `#`, `?`, `%` or space in a name, or a first
+    segment such as `c:x.yaml` (a scheme, unencoded), stays part of the path."""
+    if file.is_absolute():
+        return file.as_uri()
+    raw = file.as_posix().encode("utf-8", errors="surrogateescape")
+    return urllib.parse.quote_from_bytes(raw, safe="/")
+
+
 def to_sarif(result: CheckResult) -> str:
     """SARIF 2.1.0, for code-scanning dashboards."""
     known = all_rules()
@@ -115,7 +165,7 @@ def to_sarif(result: CheckResult) -> str:
     results: list[dict[str, Any]] = []
     for f in result.findings:
         region = {"startLine": f.line, "startColumn": f.column} if f.line else None
-        physical: dict[str, Any] = {"artifactLocation": {"uri": f.file.as_posix()}}
+        physical: dict[str, Any] = {"artifactLocation": {"uri": uri(f.file)}}
         if region:
             physical["region"] = region
         text = with_hint(f)

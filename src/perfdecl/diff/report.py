@@ -2,7 +2,9 @@
 self-contained HTML redline page, and JSON (stable; `schema/diff-report.json`).
 
 Text changes show inline, character by character: on a terminal in colour, elsewhere
-as [-old-]{+new+}. Changes that only move years on are counted, not listed.
+as [-old-]{+new+}. Changes that only move years on are counted, not listed. Names,
+labels and values go through `printable` in every format: a control character shows as
+`\x1b`, never as what it would do to a terminal or a page.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import html
 import io
 import json
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -18,6 +21,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from ..i18n import N_, _, ngettext
+from ..report import printable
 from .engine import ADDED, CHANGED, MOVED, REMOVED, RENAMED, REORDERED, Change, DiffResult
 from .text import Segment
 
@@ -37,7 +41,12 @@ def summary(result: DiffResult) -> str:
 
 
 def note_text(change: Change) -> str:
-    return change.note or ""
+    return printable(change.note or "")
+
+
+def _value(text: str | None) -> str:
+    """A value as shown: a text of several lines keeps its lines."""
+    return printable(text or "", lines=True)
 
 
 def inline(segments: Iterable[Segment], delete: Callable[[str], str],
@@ -70,8 +79,9 @@ def print_text(result: DiffResult, console: Console) -> None:
         if d.status == "unchanged":
             continue
         style = {"added": "green", "removed": "red", "changed": "yellow"}[d.status]
-        console.print(f"[bold {style}]{SIGN[d.status]} {d.kind} {escape(d.label)}[/]  "
-                      f"{escape(d.name)}", soft_wrap=True, highlight=False)
+        console.print(f"[bold {style}]{SIGN[d.status]} {escape(printable(d.kind))} "
+                      f"{escape(printable(d.label))}[/]  {escape(printable(d.name))}",
+                      soft_wrap=True, highlight=False)
         for change in d.substantive:
             console.print(Text("    ") + _text_line(change, colour), soft_wrap=True)
         years = _years(d.changes)
@@ -92,34 +102,35 @@ def _text_line(change: Change, colour: bool) -> Text:
     line = Text()
     # "{label}: {change}": the label, then what changed (a value, or a run of segments)
     labelled = _("{label}: {change}")
+    label, old, new = printable(change.label), _value(change.old), _value(change.new)
     if change.kind == ADDED:
-        line.append("+ " + labelled.format(label=change.label, change=change.new or ""),
+        line.append("+ " + labelled.format(label=label, change=new),
                     style="green" if colour else "")
     elif change.kind == REMOVED:
-        line.append("- " + labelled.format(label=change.label, change=change.old or ""),
+        line.append("- " + labelled.format(label=label, change=old),
                     style="red" if colour else "")
     elif change.kind == RENAMED:
-        line.append(_("renamed {label} (was {old_name})").format(label=change.label,
-                                                                 old_name=change.old))
+        line.append(_("renamed {label} (was {old_name})").format(label=label, old_name=old))
     elif change.kind == MOVED:
         line.append(_("moved {label}: {old_place} → {new_place}").format(
-            label=change.label, old_place=change.old, new_place=change.new))
+            label=label, old_place=old, new_place=new))
     elif change.kind == REORDERED:
         line.append(_("reordered {label}: {old_order} → {new_order}").format(
-            label=change.label, old_order=change.old, new_order=change.new))
+            label=label, old_order=old, new_order=new))
     elif change.delta is not None or not change.segments:
-        line.append(labelled.format(label=change.label, change=f"{change.old} → {change.new}"))
+        line.append(labelled.format(label=label, change=f"{old} → {new}"))
     else:
         before, _sep, after = labelled.partition("{change}")
-        line.append(before.format(label=change.label))
+        line.append(before.format(label=label))
         for s in change.segments:
+            text = _value(s.text)
             if s.op == "equal":
-                line.append(s.text)
+                line.append(text)
             elif colour:
-                line.append(s.text, style="red strike" if s.op == "delete" else "green")
+                line.append(text, style="red strike" if s.op == "delete" else "green")
             else:
-                line.append(f"[-{s.text}-]" if s.op == "delete" else f"{{+{s.text}+}}")
-        line.append(after.format(label=change.label))
+                line.append(f"[-{text}-]" if s.op == "delete" else f"{{+{text}+}}")
+        line.append(after.format(label=label))
     note = note_text(change)
     if note:
         line.append("  " + _("({note})").format(note=note), style="dim" if colour else "")
@@ -132,9 +143,18 @@ def _text_line(change: Change, colour: bool) -> Text:
 def _md(text: str | None) -> str:
     if not text:
         return ""
+    text = printable(text, lines=True)
     for ch in "\\`*_[]|<>~":
         text = text.replace(ch, "\\" + ch)
     return text.replace("\n", "<br>")
+
+
+def _code(text: str) -> str:
+    """`text` as a Markdown code span, fenced by more backticks than it holds in a row."""
+    text = printable(text)
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if "`" in text else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def to_markdown(result: DiffResult) -> str:
@@ -144,7 +164,8 @@ def to_markdown(result: DiffResult) -> str:
         if d.status == "unchanged":
             continue
         word = {"added": "新增", "removed": "删除", "changed": "修改"}[d.status]
-        lines.append(f"### {SIGN[d.status]} {_md(d.name)} (`{d.label}`, {d.kind}, {word})")
+        lines.append(f"### {SIGN[d.status]} {_md(d.name)} ({_code(d.label)}, "
+                     f"{printable(d.kind)}, {word})")
         lines.append("")
         if d.status != "changed":
             continue
@@ -179,7 +200,9 @@ text-decoration:none}.note{color:#555}h2.added{color:#060}h2.removed{color:#900}
 
 def to_html(result: DiffResult) -> str:
     """A self-contained redline page."""
-    e = html.escape
+    def e(text: str) -> str:
+        return html.escape(printable(text, lines=True))
+
     out = ['<!DOCTYPE html>', '<html lang="zh-CN">', '<head>', '<meta charset="utf-8">',
            "<title>绩效目标申报表的变化</title>", f"<style>{_CSS}</style>", "</head>", "<body>",
            "<h1>绩效目标申报表的变化</h1>", f"<p>{e(summary(result))}</p>"]
@@ -218,23 +241,26 @@ def to_html(result: DiffResult) -> str:
 def to_json(result: DiffResult, old_label: str, new_label: str) -> str:
     """The stable JSON form, described by schema/diff-report.json."""
     def change(c: Change) -> dict[str, Any]:
-        return {"label": c.label, "where": list(c.where), "key": c.key, "kind": c.kind,
-                "old": c.old, "new": c.new, "note": c.note,
+        return {"label": printable(c.label), "where": [printable(w) for w in c.where],
+                "key": printable(c.key), "kind": c.kind,
+                "old": c.old and _value(c.old), "new": c.new and _value(c.new),
+                "note": c.note and printable(c.note),
                 "delta": None if c.delta is None else format(c.delta.normalize(), "f"),
                 "percent": None if c.percent is None else format(c.percent, "f"),
                 "years": c.years,
-                "segments": [{"op": s.op, "text": s.text} for s in c.segments]}
+                "segments": [{"op": s.op, "text": _value(s.text)} for s in c.segments]}
 
     doc = {
         "version": 1,
-        "old": old_label,
-        "new": new_label,
+        "old": printable(old_label),
+        "new": printable(new_label),
         "summary": {s: result.count(s) for s in ("changed", "added", "removed", "unchanged")},
         "declarations": [
-            {"id": d.id, "kind": d.kind, "name": d.name, "status": d.status,
-             "fiscal_year": d.declaration.fiscal_year, "unit": d.declaration.unit_id,
-             "old_file": str(d.old.file) if d.old else None,
-             "new_file": str(d.new.file) if d.new else None,
+            {"id": printable(d.id), "kind": printable(d.kind), "name": printable(d.name),
+             "status": d.status, "fiscal_year": d.declaration.fiscal_year,
+             "unit": printable(d.declaration.unit_id),
+             "old_file": printable(str(d.old.file)) if d.old else None,
+             "new_file": printable(str(d.new.file)) if d.new else None,
              "changes": [change(c) for c in d.changes]}
             for d in result.declarations],
     }

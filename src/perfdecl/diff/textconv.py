@@ -2,7 +2,8 @@
 
 git turns both versions of a file into these lines and compares them line by line, so
 `git diff` and `git log -p` show amounts, targets and indicators by their names rather
-than YAML indentation. Lists are sorted: reordering them shows no change.
+than YAML indentation. Lists are sorted: reordering them shows no change. git prints
+these lines on a terminal: they go through `printable`, as every report does.
 """
 
 from __future__ import annotations
@@ -14,27 +15,31 @@ from typing import Any
 from ..check import read
 from ..errors import Severity
 from ..i18n import _
+from ..load import MAX_FILE_BYTES
+from ..report import printable
 from ..schema import KINDS, SchemaNav, navigator
 from .engine import identity, show
 
 
 def facts(path: Path) -> str:
     """The lines git compares; a file that is not a readable declaration comes out as it
-    is, after one line saying why, so git still shows something. A value that did not
-    validate is not among the facts: a line before them says where it is."""
+    is (its first MAX_FILE_BYTES), after one line saying why, so git still shows
+    something. A value that did not validate is not among the facts: a line before them
+    says where it is."""
     declaration, findings = read(path)
     if declaration is None:
         reason = findings[0].message if findings else _("not a declaration")
         try:
-            raw = path.read_text(encoding="utf-8", errors="replace")
+            with path.open("rb") as file:
+                raw = file.read(MAX_FILE_BYTES).decode("utf-8", errors="replace")
         except OSError:
             raw = ""
-        return f"# perfdecl: {reason}\n{raw}"
+        return f"# perfdecl: {printable(reason)}\n{printable(raw, lines=True)}"
     data = declaration.data
     nav = navigator(data["kind"]) if data["kind"] in KINDS else None
-    notes = [f"# perfdecl: {f.line}:{f.column}: {f.message}" for f in findings
+    notes = [f"# perfdecl: {f.line}:{f.column}: {printable(f.message)}" for f in findings
              if f.severity == Severity.ERROR]
-    lines = list(_lines(data, (), (), nav))
+    lines = [printable(line, lines=True) for line in _lines(data, (), (), nav)]
     return "\n".join([*notes, *lines]) + "\n"
 
 
