@@ -10,7 +10,9 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import docx
 import pypdf
@@ -394,7 +396,8 @@ def tree(folder: Path) -> dict[str, bytes | str]:
     return found
 
 
-def test_out_must_be_a_folder_of_its_own(tmp_path: Path) -> None:
+def test_out_must_be_a_folder_of_its_own(tmp_path: Path, perfdecl: Callable[..., Any]
+                                         ) -> None:
     repo = small_repo(tmp_path)
     other = repo / "other"
     other.mkdir()
@@ -408,24 +411,25 @@ def test_out_must_be_a_folder_of_its_own(tmp_path: Path) -> None:
                       ("declarations/2024/build", "templates of declarations;"),
                       ("other", "holds files perfdecl did not write, such as notes.txt; build "
                                 "into a new or empty folder, or move those files away")):
-        result = run("build", "--to", "html", "--out", out, cwd=repo)
-        assert result.returncode == 2, (out, result.stdout, result.stderr)
+        result = perfdecl("build", "--to", "html", "--out", out, cwd=repo)
+        assert result.exit_code == 2, (out, result.stdout, result.stderr)
         assert says in result.stderr, (out, result.stderr)
         assert "Traceback" not in result.stderr
         assert tree(repo) == before, out
     empty = repo / "empty"
     empty.mkdir()
-    assert run("build", "--to", "html", "--out", "empty", cwd=repo).returncode == 0
+    assert perfdecl("build", "--to", "html", "--out", "empty", cwd=repo).exit_code == 0
     assert (empty / ".perfdecl").is_dir() and (empty / "2024/yangxin-ylbx").is_dir()
 
 
-def test_only_what_the_build_recorded_is_removed_listed_and_packed(tmp_path: Path) -> None:
+def test_only_what_the_build_recorded_is_removed_listed_and_packed(
+        tmp_path: Path, perfdecl: Callable[..., Any]) -> None:
     repo = small_repo(tmp_path)
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "secret.html").write_text("secret", encoding="utf-8")
     (tmp_path / "PRECIOUS.txt").write_text("precious", encoding="utf-8")
-    assert run("build", "--to", "html", cwd=repo).returncode == 0
+    assert perfdecl("build", "--to", "html", cwd=repo).exit_code == 0
     build = repo / "build"
     unit = build / "2024/yangxin-ylbx"
     cache = build / ".perfdecl/cache.json"
@@ -442,11 +446,15 @@ def test_only_what_the_build_recorded_is_removed_listed_and_packed(tmp_path: Pat
     for name, data in foreign.items():
         (unit / name).write_bytes(data)
     (unit / ".zhuanyi-jiexu.html.k2j_a9q1.part").write_bytes(b"half")  # a killed build's
+    changed = unit / "tuixiu-shengcun-renzheng.html"  # edited in place, to the same size
+    sound = changed.read_bytes()
+    changed.write_bytes(sound.replace(b"<body>", b"<BODY>"))
+    (build / "2024.zip").unlink()  # packed again: its files are read
     outside_before = tree(outside)
     with (repo / "declarations/2024/yangxin-ylbx/zhuanyi-jiexu.yaml").open("a") as edited:
         edited.write("# edited\n")  # else the build is up to date and reads nothing back
-    result = run("build", "--to", "html", cwd=repo)
-    assert result.returncode == 0, result.stdout + result.stderr
+    result = perfdecl("build", "--to", "html", cwd=repo)
+    assert result.exit_code == 0, result.stdout + result.stderr
     assert "warning: build/.perfdecl/cache.json: '../../PRECIOUS.txt' is not an output " \
            "perfdecl writes; left alone" in result.stdout
     assert (tmp_path / "PRECIOUS.txt").read_text(encoding="utf-8") == "precious"
@@ -460,15 +468,23 @@ def test_only_what_the_build_recorded_is_removed_listed_and_packed(tmp_path: Pat
     packed = set(zipfile.ZipFile(build / "2024.zip").namelist())
     forms = {f"2024/yangxin-ylbx/{f.stem}.html" for f in
              (repo / "declarations/2024/yangxin-ylbx").glob("*.yaml")}
-    assert packed == forms and listed == forms | {"2024.zip", "index.html"}
+    left_out = "2024/yangxin-ylbx/tuixiu-shengcun-renzheng.html"
+    assert f"warning: build/{left_out} is not the file perfdecl wrote there" in result.stdout
+    assert packed == forms - {left_out}
+    assert listed == forms - {left_out} | {"2024.zip", "index.html"}
     index = (build / "index.html").read_text(encoding="utf-8")
     assert "passwd" not in index and "notes" not in index and "draft" not in index
+    again = perfdecl("build", "--to", "html", cwd=repo)  # not up to date: written again
+    assert again.exit_code == 0 and "1 files written" in again.stdout, again.stdout
+    assert changed.read_bytes() == sound
+    assert set(zipfile.ZipFile(build / "2024.zip").namelist()) == forms
 
 
-def test_merge_checks_every_path_a_shard_records(tmp_path: Path) -> None:
+def test_merge_checks_every_path_a_shard_records(tmp_path: Path,
+                                                 perfdecl: Callable[..., Any]) -> None:
     repo = small_repo(tmp_path)
-    assert run("build", "--to", "html", "--shard", "1/1", "--out", "shard", cwd=repo) \
-        .returncode == 0
+    assert perfdecl("build", "--to", "html", "--shard", "1/1", "--out", "shard", cwd=repo) \
+        .exit_code == 0
     (tmp_path / "p1").mkdir()
     cache = repo / "shard/.perfdecl/cache.json"
     sound = cache.read_text(encoding="utf-8")
@@ -480,15 +496,15 @@ def test_merge_checks_every_path_a_shard_records(tmp_path: Path) -> None:
         record = json.loads(sound)
         record["outputs"][path] = record["outputs"][page]
         cache.write_text(json.dumps(record), encoding="utf-8")
-        result = run("bundle", "--merge", "shard", "--out", "merged", cwd=repo)
-        assert result.returncode == 1 and says in result.stderr, result.stderr
+        result = perfdecl("bundle", "--merge", "shard", "--out", "merged", cwd=repo)
+        assert result.exit_code == 1 and says in result.stderr, result.stderr
         assert "Traceback" not in result.stderr
         assert list((tmp_path / "p1").iterdir()) == []
         assert not list((repo / "merged").rglob("*.html"))
     cache.write_text(sound, encoding="utf-8")
     (repo / "shard" / page).unlink()
     (repo / "shard" / page).symlink_to("/etc/passwd")
-    result = run("bundle", "--merge", "shard", "--out", "merged", cwd=repo)
-    assert result.returncode == 1
+    result = perfdecl("bundle", "--merge", "shard", "--out", "merged", cwd=repo)
+    assert result.exit_code == 1
     assert "jihe-gongzuo.html is not the file its build recorded" in result.stderr
     assert not (repo / "merged" / page).exists()

@@ -201,8 +201,9 @@ def _build(options: BuildOptions, config: Config, renderer: Renderer) -> BuildRe
         checked.findings += result.left_out
         buildfolder.check_folders(out, (f.stem.rpartition("/")[0] for f in forms))
         complete = scope is None and options.shard is None
-        _Export(out, options, families, result, cache).run(forms, units, config.root, complete)
-        if not checked.errors:
+        exported = _Export(out, options, families, result, cache).run(forms, units, config.root,
+                                                                       complete)
+        if not checked.errors and exported:  # else the next build is not "up to date"
             record.save(settings, stats, checked, config.root, partial=scope is not None)
     except OSError as exc:
         raise PerfdeclError(buildfolder.write_error(out, exc)) from None
@@ -363,9 +364,11 @@ class _Export:
         return workers.UnitTask(str(self.out), forms, unit.stem, unit.title, unit.epoch, stale,
                                 keys, unit.sources)
 
-    def run(self, forms: list[Form], units: list[Unit], root: Path, complete: bool) -> None:
+    def run(self, forms: list[Form], units: list[Unit], root: Path, complete: bool) -> bool:
         """Exports what is stale; `complete` says the plan holds every form of the build
-        folder, so that Typst bodies no form uses any more can go."""
+        folder, so that Typst bodies no form uses any more can go. Returns whether the
+        bundles hold every output (else some were not as written, and are to be written
+        again)."""
         self.bodies.mkdir(parents=True, exist_ok=True)
         tasks = [t for t in map(self.task, units) if t is not None]
         if tasks:  # recorded before written: a build killed now leaves only its own files
@@ -398,7 +401,13 @@ class _Export:
                 if file.name not in keep:
                     file.unlink(missing_ok=True)
         self.cache.save()
-        self.result.ignored += bundle.write_bundles(self.out, self.cache.outputs())
+        left_out = bundle.write_bundles(self.out, self.cache.outputs())
+        if left_out:  # not as written: the next build writes them again
+            for path in left_out:
+                self.cache.entries[path].update(key="", sha256="", size=0)
+            self.cache.save()
+        self.result.ignored += left_out.values()
+        return not left_out
 
     def record(self, written: list[workers.Written], done: int, total: int) -> None:
         for w in written:

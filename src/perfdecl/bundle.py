@@ -167,9 +167,9 @@ def write_manifest(out: Path, outputs: dict[str, Output], zips: Sequence[str]) -
                 .encode("utf-8"))
 
 
-def write_bundles(out: Path, outputs: dict[str, Output]) -> list[str]:
+def write_bundles(out: Path, outputs: dict[str, Output]) -> dict[str, str]:
     """The zips, the index and the manifest of the recorded outputs that are still the
-    regular files written; returns what was left out, each in a sentence."""
+    regular files written; returns those left out, each with a sentence saying so."""
     sound: dict[str, Output] = {}
     left_out: dict[str, str] = {}
     for rel, output in sorted(outputs.items()):
@@ -184,7 +184,7 @@ def write_bundles(out: Path, outputs: dict[str, Output]) -> list[str]:
     sound = {rel: output for rel, output in sound.items() if rel not in changed}
     write_index(out, sound, zips)
     write_manifest(out, sound, zips)
-    return [left_out[rel] for rel in sorted(left_out)]
+    return dict(sorted(left_out.items()))
 
 
 def merge(shards: list[Path], out: Path) -> tuple[int, list[str]]:
@@ -243,7 +243,7 @@ def _merge(shards: list[Path], out: Path) -> tuple[int, list[str]]:
     buildfolder.save_outputs(out, written)
     left_out = write_bundles(out, {rel: Output(list(e["sources"]), e["title"], e["sha256"],
                                                e["size"]) for rel, e in entries.items()})
-    return len(entries), left_out
+    return len(entries), list(left_out.values())
 
 
 def _not_recorded(path: Path) -> PerfdeclError:

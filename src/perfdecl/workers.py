@@ -16,10 +16,10 @@ from __future__ import annotations
 import atexit
 import hashlib
 import multiprocessing
+import multiprocessing.process
 import multiprocessing.util
 import os
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,7 +64,6 @@ class Written:
 
 
 _tools: dict[str, object] = {}
-_parent: list[int] = []  # a worker's build process, while it is a worker
 
 
 def start(fonts: list[str], font_paths: list[str], system_fonts: bool,
@@ -74,24 +73,27 @@ def start(fonts: list[str], font_paths: list[str], system_fonts: bool,
     _tools["converter"] = converter
     _tools["typesetter"] = export.Typesetter(fonts, [Path(p) for p in font_paths],
                                              system_fonts)
-    if multiprocessing.parent_process() is None:  # the build itself, exporting alone
+    parent = multiprocessing.parent_process()
+    if parent is None:  # the build itself, exporting alone
         atexit.register(converter.close)
         return
     # a worker process: it exits without running atexit, but runs these
     multiprocessing.util.Finalize(None, converter.close, exitpriority=10)
-    _parent[:] = [os.getppid()]
-    threading.Thread(target=_watch_parent, daemon=True).start()
+    threading.Thread(target=_watch, args=(parent,), daemon=True).start()
 
 
-def _watch_parent() -> None:
-    while not _orphaned():
-        time.sleep(0.2)
+def _watch(parent: multiprocessing.process.BaseProcess) -> None:
+    """Waits for the build process to end (its end of a pipe made when this worker was
+    started closes: no polling, and no race with a build killed before this worker set
+    up), then ends the worker."""
+    parent.join()
     _leave()
 
 
 def _orphaned() -> bool:
-    """Whether this is a worker whose build process is gone (it was adopted by another)."""
-    return bool(_parent) and os.getppid() != _parent[0]
+    """Whether this is a worker whose build process is gone."""
+    parent = multiprocessing.parent_process()
+    return parent is not None and not parent.is_alive()
 
 
 def _leave() -> None:
