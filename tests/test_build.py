@@ -10,7 +10,9 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import docx
 import pypdf
@@ -373,3 +375,136 @@ def test_a_change_rebuilds_its_unit_only_and_still_sees_the_others(tmp_path: Pat
     caught = run("build", "--to", "html", cwd=repo)
     assert caught.returncode == 1
     assert "error X001: id jihe-gongzuo is used twice in 2024" in caught.stdout
+
+
+def small_repo(root: Path) -> Path:
+    """A repository holding one unit of 2024."""
+    repo = root / "repo"
+    shutil.copytree(DECLARATIONS / "2024" / "yangxin-ylbx",
+                    repo / "declarations" / "2024" / "yangxin-ylbx")
+    (repo / "perfdecl.toml").write_text("", encoding="utf-8")
+    return repo
+
+
+def tree(folder: Path) -> dict[str, bytes | str]:
+    """Every entry under a folder: a file's bytes, a link's target, a folder's mark."""
+    found: dict[str, bytes | str] = {}
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        found[rel] = (f"-> {os.readlink(path)}" if path.is_symlink() else
+                      path.read_bytes() if path.is_file() else "folder")
+    return found
+
+
+def test_out_must_be_a_folder_of_its_own(tmp_path: Path, perfdecl: Callable[..., Any]
+                                         ) -> None:
+    repo = small_repo(tmp_path)
+    other = repo / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("mine", encoding="utf-8")
+    before = tree(repo)
+    for out, says in (("", "is the repository's folder"), (".", "is the repository's folder"),
+                      ("..", "is the repository's folder"),
+                      ("declarations", "would mix the build with the declarations or "
+                                       "templates of declarations; build into a folder of its "
+                                       "own, such as build/"),
+                      ("declarations/2024/build", "templates of declarations;"),
+                      ("other", "holds files perfdecl did not write, such as notes.txt; build "
+                                "into a new or empty folder, or move those files away")):
+        result = perfdecl("build", "--to", "html", "--out", out, cwd=repo)
+        assert result.exit_code == 2, (out, result.stdout, result.stderr)
+        assert says in result.stderr, (out, result.stderr)
+        assert "Traceback" not in result.stderr
+        assert tree(repo) == before, out
+    empty = repo / "empty"
+    empty.mkdir()
+    assert perfdecl("build", "--to", "html", "--out", "empty", cwd=repo).exit_code == 0
+    assert (empty / ".perfdecl").is_dir() and (empty / "2024/yangxin-ylbx").is_dir()
+
+
+def test_only_what_the_build_recorded_is_removed_listed_and_packed(
+        tmp_path: Path, perfdecl: Callable[..., Any]) -> None:
+    repo = small_repo(tmp_path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.html").write_text("secret", encoding="utf-8")
+    (tmp_path / "PRECIOUS.txt").write_text("precious", encoding="utf-8")
+    assert perfdecl("build", "--to", "html", cwd=repo).exit_code == 0
+    build = repo / "build"
+    unit = build / "2024/yangxin-ylbx"
+    cache = build / ".perfdecl/cache.json"
+    record = json.loads(cache.read_text(encoding="utf-8"))
+    record["outputs"]["../../PRECIOUS.txt"] = {"key": "", "sources": ["gone.yaml"],
+                                               "sha256": "", "size": 0, "title": ""}
+    cache.write_text(json.dumps(record), encoding="utf-8")
+    (unit / "jihe-gongzuo.html").unlink()
+    (unit / "jihe-gongzuo.html").symlink_to(outside / "secret.html")  # a recorded output
+    (build / "2024/passwd.html").symlink_to("/etc/passwd")
+    (unit / "notes.txt").write_text("a reviewer's notes", encoding="utf-8")
+    foreign = {name: b"another program's" for name in
+               (".download.part", ".notes.txt.abcd1234.part", "draft.docx")}
+    for name, data in foreign.items():
+        (unit / name).write_bytes(data)
+    (unit / ".zhuanyi-jiexu.html.k2j_a9q1.part").write_bytes(b"half")  # a killed build's
+    changed = unit / "tuixiu-shengcun-renzheng.html"  # edited in place, to the same size
+    sound = changed.read_bytes()
+    changed.write_bytes(sound.replace(b"<body>", b"<BODY>"))
+    (build / "2024.zip").unlink()  # packed again: its files are read
+    outside_before = tree(outside)
+    with (repo / "declarations/2024/yangxin-ylbx/zhuanyi-jiexu.yaml").open("a") as edited:
+        edited.write("# edited\n")  # else the build is up to date and reads nothing back
+    result = perfdecl("build", "--to", "html", cwd=repo)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "warning: build/.perfdecl/cache.json: '../../PRECIOUS.txt' is not an output " \
+           "perfdecl writes; left alone" in result.stdout
+    assert (tmp_path / "PRECIOUS.txt").read_text(encoding="utf-8") == "precious"
+    assert tree(outside) == outside_before
+    page = unit / "jihe-gongzuo.html"
+    assert not page.is_symlink() and "稽核工作费用" in page.read_text(encoding="utf-8")
+    assert all((unit / name).read_bytes() == data for name, data in foreign.items())
+    assert (unit / "notes.txt").is_file() and (build / "2024/passwd.html").is_symlink()
+    assert not (unit / ".zhuanyi-jiexu.html.k2j_a9q1.part").exists()
+    listed = {e["path"] for e in json.loads((build / "manifest.json").read_text())["files"]}
+    packed = set(zipfile.ZipFile(build / "2024.zip").namelist())
+    forms = {f"2024/yangxin-ylbx/{f.stem}.html" for f in
+             (repo / "declarations/2024/yangxin-ylbx").glob("*.yaml")}
+    left_out = "2024/yangxin-ylbx/tuixiu-shengcun-renzheng.html"
+    assert f"warning: build/{left_out} is not the file perfdecl wrote there" in result.stdout
+    assert packed == forms - {left_out}
+    assert listed == forms - {left_out} | {"2024.zip", "index.html"}
+    index = (build / "index.html").read_text(encoding="utf-8")
+    assert "passwd" not in index and "notes" not in index and "draft" not in index
+    again = perfdecl("build", "--to", "html", cwd=repo)  # not up to date: written again
+    assert again.exit_code == 0 and "1 files written" in again.stdout, again.stdout
+    assert changed.read_bytes() == sound
+    assert set(zipfile.ZipFile(build / "2024.zip").namelist()) == forms
+
+
+def test_merge_checks_every_path_a_shard_records(tmp_path: Path,
+                                                 perfdecl: Callable[..., Any]) -> None:
+    repo = small_repo(tmp_path)
+    assert perfdecl("build", "--to", "html", "--shard", "1/1", "--out", "shard", cwd=repo) \
+        .exit_code == 0
+    (tmp_path / "p1").mkdir()
+    cache = repo / "shard/.perfdecl/cache.json"
+    sound = cache.read_text(encoding="utf-8")
+    page = "2024/yangxin-ylbx/jihe-gongzuo.html"
+    for path, says in (("../p1/payload.txt", "'../p1/payload.txt' is not an output perfdecl "
+                                             "writes; the shard is refused"),
+                       ("2024/../../p1/x.html", "is not an output perfdecl writes"),
+                       ("/tmp/x.pdf", "is not an output perfdecl writes")):
+        record = json.loads(sound)
+        record["outputs"][path] = record["outputs"][page]
+        cache.write_text(json.dumps(record), encoding="utf-8")
+        result = perfdecl("bundle", "--merge", "shard", "--out", "merged", cwd=repo)
+        assert result.exit_code == 1 and says in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+        assert list((tmp_path / "p1").iterdir()) == []
+        assert not list((repo / "merged").rglob("*.html"))
+    cache.write_text(sound, encoding="utf-8")
+    (repo / "shard" / page).unlink()
+    (repo / "shard" / page).symlink_to("/etc/passwd")
+    result = perfdecl("bundle", "--merge", "shard", "--out", "merged", cwd=repo)
+    assert result.exit_code == 1
+    assert "jihe-gongzuo.html is not the file its build recorded" in result.stderr
+    assert not (repo / "merged" / page).exists()

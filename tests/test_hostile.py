@@ -13,6 +13,7 @@ HOSTILE_EXAMPLES cases per property (a few dozen here; `nox -s fuzz` runs 10,000
 
 from __future__ import annotations
 
+import contextlib
 import html as htmllib
 import io
 import json
@@ -26,7 +27,9 @@ import sys
 import time
 import urllib.parse
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
@@ -375,7 +378,7 @@ def test_no_name_leads_outside_the_repository(tmp_path: Path, field: str, name: 
     assert result.returncode == 1, result.stdout
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
     assert "error" in result.stdout
-    assert everything(tmp_path) - before <= {p for p in everything(repo / "build")}
+    assert everything(tmp_path) - before <= everything(repo / "build") | {repo / "build"}
     assert not any(p.suffix == ".html" for p in everything(tmp_path))
 
 
@@ -450,6 +453,65 @@ def test_sigkill_at_random_moments_loses_nothing(tmp_path: Path) -> None:
     assert finished.returncode == 0, finished.stderr
     assert outputs(repo / "killed") == reference
     print(f"{KILLS} kills, {checked} files checked after them")
+
+
+def group(pgid: int) -> list[str]:
+    """The processes of a process group still running (zombies aside): their commands."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                found.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+        except (OSError, IndexError, ValueError):
+            continue  # not a process, or gone meanwhile
+    return found
+
+
+MAIN_KILLS = max(1, KILLS // 10)
+
+
+def test_sigkill_of_the_main_process_alone_stops_its_workers(tmp_path: Path) -> None:
+    """`kill -9` of the build, not of its group: its workers and their pandoc servers
+    must notice and stop, and their temporary files go with the next build."""
+    repo = make_repo(tmp_path)
+    shutil.copytree(DECLARATIONS / "2023" / "shifeng-sbzx",
+                    repo / "declarations" / "2023" / "shifeng-sbzx")  # two units: two workers
+    temp = tmp_path / "tmp"  # the system's temporary folder, as the build sees it
+    temp.mkdir()
+    env = {"TMPDIR": str(temp)}
+    command = [sys.executable, "-m", "perfdecl", "build", "--to", "docx", "--jobs", "2"]
+    chance = random.Random(7)
+    waited = []
+    for kill in range(MAIN_KILLS):
+        process = subprocess.Popen(command, cwd=repo, env={**os.environ, **env},
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   start_new_session=True)
+        try:
+            if kill == 0:  # the first when the workers' pandoc servers run, the others at random
+                deadline = time.monotonic() + 120
+                while not any("pandoc" in c and " lua " in c for c in group(process.pid)):
+                    assert time.monotonic() < deadline and process.poll() is None
+                    time.sleep(0.05)
+            else:
+                time.sleep(chance.uniform(0.2, 6))
+            process.kill()
+            process.wait()
+            killed = time.monotonic()
+            while group(process.pid) and time.monotonic() < killed + 10:
+                time.sleep(0.05)
+            assert group(process.pid) == [], "still running after the build was killed"
+            waited.append(time.monotonic() - killed)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+    finished = run("build", "--to", "html", cwd=repo, env=env)
+    assert finished.returncode == 0, finished.stderr
+    assert list(temp.iterdir()) == []  # no perfdecl-export-*, no pandoc-hist*
+    assert list((repo / "build/.perfdecl/tmp").iterdir()) == []
+    assert not list((repo / "build").rglob("*.part"))
+    print(f"{MAIN_KILLS} kills of the build alone: all its processes gone within "
+          f"{max(waited):.2f} s")
 
 
 def test_two_builds_at_once_one_waits_its_turn(tmp_path: Path) -> None:
@@ -784,3 +846,187 @@ def test_fuzz_names_and_values_reach_every_diff_reporter_as_text(
     finally:
         os.chdir(before)
     shutil.rmtree(repo)
+
+
+# ----------------------------------------------------------- fuzzing the build folder
+
+from urllib.parse import quote, unquote  # noqa: E402
+
+from perfdecl import buildfolder  # noqa: E402
+
+from .test_watch import SECRET, ask, served_folder  # noqa: E402
+
+SLOW = settings(FUZZ, max_examples=max(10, EXAMPLES // 20))
+"""For properties that build: a twentieth of the cases."""
+
+
+@pytest.fixture(scope="module")
+def preview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, dict[str, bytes]]]:
+    from perfdecl.watch import Preview
+
+    out, files = served_folder(tmp_path_factory.mktemp("preview"))
+    server = Preview(out)
+    server.start()
+    yield server, files
+    server.stop()
+
+
+HEADER_TEXT = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7e), max_size=40)
+URL_PIECES = ["2024/u/a.html", "2024/u/a.pdf", "index.html", "manifest.json", "2024.zip", "",
+              "2024", "u", ".perfdecl/cache.json", ".perfdecl/secret.html", "2024/u/linked.html",
+              "2024/u/notes.html", "2024/u/fifo.html", "../secret.html", "..", ".", "%00", "%2e",
+              "%2e%2e", "%2F", "%", "%zz", "__perfdecl/rebuild", "?x=1", "#top", "a\\b", "稽核"]
+HOST_NAMES = ["localhost", "127.0.0.1", "[::1]", "LocalHost", "attacker.example",
+              "127.0.0.1.nip.io", "localhost.attacker.example", "", "[::ffff:127.0.0.1]",
+              "0.0.0.0"]
+PORTS = ["", ":", ":0", ":80", ":{port}", ":{port}0", ":{port}:{port}", " :{port}"]
+HOSTS = st.sampled_from(["mine", "mine", "composed", "text"]).flatmap(lambda kind: {
+    "mine": st.sampled_from([f"{name}:{{port}}" for name in HOST_NAMES[:4]]),
+    "composed": st.builds(str.__add__, st.sampled_from(HOST_NAMES), st.sampled_from(PORTS)),
+    "text": HEADER_TEXT}[kind])
+
+
+@FUZZ
+@given(host=HOSTS,
+       raw=st.one_of(st.sampled_from(["2024/u/a.html", "2024/u/a%2Ehtml", "2024%2Fu%2Fa.pdf",
+                                      "", "index.html", "manifest.json", "2024.zip"]),
+                     st.lists(st.sampled_from(URL_PIECES), max_size=5).map("/".join),
+                     st.text(max_size=30)))
+def test_fuzz_the_preview_serves_only_outputs_only_to_this_machine(
+        preview: tuple[Any, dict[str, bytes]], capfd: pytest.CaptureFixture[str], host: str,
+        raw: str) -> None:
+    server, files = preview
+    port = server.server.server_address[1]
+    host = host.replace("{port}", str(port))
+    path = "/" + quote(raw, safe="/%")
+    status, body = ask(port, path, host)
+    mine = host.lower() in {f"{name}:{port}" for name in ("localhost", "127.0.0.1", "[::1]")}
+    target = "/" + path.lstrip("/")  # http.server makes a leading // one / (open redirects)
+    rel = unquote(target, errors="replace").removeprefix("/") or "index.html"
+    if not mine:
+        assert status == 403, (host, path)
+    elif target == "/__perfdecl/rebuild" or rel in files:
+        assert status == 200, path
+        assert target == "/__perfdecl/rebuild" or body.startswith(
+            files[rel].partition(b"</body>")[0])
+    else:
+        assert status == 404, path
+    assert SECRET not in body
+    event(f"status {status}")
+    assert capfd.readouterr().err == ""
+
+
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A repository of one declaration, built to HTML: copied for each case."""
+    repo = single(tmp_path_factory.mktemp("built"))
+    assert run("build", "--to", "html", cwd=repo).returncode == 0
+    return repo
+
+
+TRAPS = ["../../PRECIOUS.txt", "../PRECIOUS.txt", "/tmp/PRECIOUS.txt", "..", ".", "", "2024",
+         "2024/../../../PRECIOUS.txt", f"2024/{UNIT}/../../../PRECIOUS.txt", ".perfdecl/lock",
+         ".perfdecl/cache.json", f"2024/{UNIT}/.hidden.html", "2024/escape/PRECIOUS.html",
+         f"2024/{UNIT}/linked.html", "index.html", "2024.zip", "2024\\..\\..\\PRECIOUS.txt",
+         f"2024/{UNIT}/x.html\x00", "C:/PRECIOUS.txt", "~/PRECIOUS.txt", "2024//PRECIOUS.html",
+         f"2024/{UNIT}/jihe-gongzuo.html", f"2024/{UNIT}/jihe-gongzuo.pdf", "2024/escape"]
+PIECES = ["..", ".", "", "2024", UNIT, "escape", "PRECIOUS.txt", "x.html", ".perfdecl",
+          "linked.html", "\\", "%2e%2e", "/"]
+TRAP_PATHS = st.one_of(st.sampled_from(TRAPS),
+                       st.lists(st.sampled_from(PIECES), min_size=1, max_size=6).map("/".join),
+                       st.text(max_size=30))
+ENTRIES = st.one_of(
+    st.fixed_dictionaries({
+        "key": st.sampled_from(["", "k"]), "title": st.just("t"), "size": st.integers(-1, 9),
+        "sources": st.sampled_from([[], ["gone.yaml"], ["../../PRECIOUS.txt"],
+                                    [f"declarations/2024/{UNIT}/jihe-gongzuo.yaml"]]),
+        "sha256": st.sampled_from(["", "0" * 64, "zz"])}),
+    st.sampled_from([None, 1, "x", [], {"sources": "x"}, {"size": True}]))
+FOREIGN = ["notes.txt", ".download.part", f"2024/{UNIT}/.notes.txt.abcd1234.part",
+           f"2024/{UNIT}/other.pdf", "2024/draft.docx", "2023.zip"]
+
+
+def outside_of(root: Path, *mine: Path) -> dict[str, bytes | str]:
+    """Everything under `root` but the folders perfdecl may write: file bytes, link
+    targets, folders."""
+    found: dict[str, bytes | str] = {}
+    for path in sorted(root.rglob("*")):
+        if any(path == m or m in path.parents for m in mine):
+            continue
+        found[path.relative_to(root).as_posix()] = (
+            f"-> {os.readlink(path)}" if path.is_symlink() else
+            path.read_bytes() if path.is_file() else "folder")
+    return found
+
+
+@SLOW
+@given(entries=st.dictionaries(TRAP_PATHS, ENTRIES, max_size=6),
+       zips=st.dictionaries(TRAP_PATHS, st.sampled_from(["x", 1]), max_size=3),
+       inputs=st.sampled_from(["", "{", "[]", '{"settings": 1}', '{"files": {"../x": [1]}}']),
+       foreign=st.lists(st.sampled_from(FOREIGN), unique=True, max_size=4),
+       trap=st.sampled_from(["none", "none", "none", "none", "unmarked", "unit link",
+                             "state link"]))
+def test_fuzz_paths_read_back_never_lead_out_of_the_build_folder(
+        built_once: Path, tmp_path_factory: pytest.TempPathFactory,
+        entries: dict[str, Any], zips: dict[str, Any], inputs: str, foreign: list[str],
+        trap: str) -> None:
+    """A tampered state (cache, zips, inputs), links planted in the build folder and
+    another program's files in it: perfdecl refuses, or builds and merges, and nothing
+    outside the build folder and the merge's --out changes."""
+    from perfdecl import bundle
+    from perfdecl.build import BuildOptions, build
+    from perfdecl.errors import PerfdeclError
+
+    root = tmp_path_factory.mktemp("trap")
+    repo = root / "repo"
+    shutil.copytree(built_once, repo, symlinks=True)
+    out, merged = repo / "build", root / "merged"
+    for place in (root, repo, root / "outside", root / "outside" / "p1"):
+        place.mkdir(exist_ok=True)
+        (place / "PRECIOUS.txt").write_text("precious", encoding="utf-8")
+    (out / "2024" / "escape").symlink_to(root / "outside", target_is_directory=True)
+    (out / "2024" / UNIT / "linked.html").symlink_to(root / "outside" / "PRECIOUS.txt")
+    if trap == "unit link":  # the unit's folder itself leads out
+        shutil.rmtree(out / "2024" / UNIT)
+        (out / "2024" / UNIT).symlink_to(root / "outside", target_is_directory=True)
+    for name in foreign if trap != "unit link" else ():
+        (out / name).write_bytes(b"another program's")
+    state = out / ".perfdecl"
+    (state / "cache.json").write_text(json.dumps({"outputs": entries}), encoding="utf-8")
+    (state / "zips.json").write_text(json.dumps(zips), encoding="utf-8")
+    (state / "inputs.json").write_text(inputs, encoding="utf-8")
+    if trap == "state link":
+        (state / "typst").rename(state / "kept")
+        (state / "typst").symlink_to(root / "outside", target_is_directory=True)
+    if trap == "unmarked":  # not a folder perfdecl made: refused
+        shutil.rmtree(state)
+    before = outside_of(root, out, merged)
+    planted = {name: (out / name).read_bytes() for name in foreign if trap != "unit link"}
+    claimed = {k for k in entries if buildfolder.output_path(k)}
+    cwd = os.getcwd()
+    os.chdir(repo)
+    try:
+        try:
+            build(BuildOptions([Path("declarations")], Path("build"), ["html"], jobs=1))
+            outcome = "built"
+        except PerfdeclError as exc:
+            outcome = type(exc).__name__
+        assert (outcome == "built") == (trap == "none"), (trap, outcome)
+        with contextlib.suppress(PerfdeclError):
+            bundle.merge([repo / "build"], merged)
+    finally:
+        os.chdir(cwd)
+    event(f"{trap}: {outcome}")
+    assert outside_of(root, out, merged) == before
+    for name, data in planted.items():
+        assert name in claimed or (out / name).read_bytes() == data, name
+    manifest = out / "manifest.json"
+    if outcome == "built":
+        listed = [e["path"] for e in json.loads(manifest.read_text(encoding="utf-8"))["files"]]
+        for rel in listed:
+            assert buildfolder.output_path(rel) or rel in ("index.html", "2024.zip"), rel
+            where = buildfolder.inside(out, rel)
+            assert where is not None and buildfolder.regular(where), rel
+        with zipfile.ZipFile(out / "2024.zip") as archive:
+            assert set(archive.namelist()) == {r for r in listed if buildfolder.output_path(r)}
+    shutil.rmtree(root)

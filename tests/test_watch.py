@@ -3,6 +3,8 @@ reload themselves, and stops cleanly on Ctrl-C."""
 
 from __future__ import annotations
 
+import hashlib
+import http.client
 import os
 import shutil
 import signal
@@ -11,6 +13,8 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+
+import pytest
 
 from .conftest import DECLARATIONS
 
@@ -55,3 +59,93 @@ def test_watch_rebuilds_on_save_and_stops_cleanly(tmp_path: Path) -> None:
         out, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
     assert "stopped" in out and "Traceback" not in err
+
+
+SECRET = b"not for the preview"
+
+
+def served_folder(root: Path) -> tuple[Path, dict[str, bytes]]:
+    """A build folder as a build leaves it (two forms, the bundles, the state), beside
+    files the build did not write: the preview must serve the first only."""
+    from perfdecl import buildfolder
+
+    out = root / "build"
+    files = {"2024/u/a.html": b"<html><body>a</body></html>", "2024/u/a.pdf": b"%PDF-a",
+             "index.html": b"<html><body>index</body></html>", "manifest.json": b"{}",
+             "2024.zip": b"PK"}
+    for rel, data in files.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_bytes(data)
+    (root / "secret.html").write_bytes(SECRET)
+    (out / "2024/u/linked.html").symlink_to(root / "secret.html")
+    (out / "2024/u/notes.html").write_bytes(SECRET)  # not recorded
+    os.mkfifo(out / "2024/u/fifo.html")
+    (out / ".perfdecl").mkdir()
+    (out / ".perfdecl/secret.html").write_bytes(SECRET)
+    recorded = {**files, "2024/u/linked.html": SECRET, "2024/u/fifo.html": b""}
+    buildfolder.save_outputs(out, {rel: {"key": "k", "sources": [], "title": "",
+                                         "sha256": hashlib.sha256(recorded[rel]).hexdigest(),
+                                         "size": len(recorded[rel])}
+                                   for rel in recorded if rel.startswith("2024/")})
+    (out / ".perfdecl/zips.json").write_text('{"2024": "x"}', encoding="utf-8")
+    return out, files
+
+
+def ask(port: int, path: str, host: str | None) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.putrequest("GET", path, skip_host=True)
+        if host is not None:
+            connection.putheader("Host", host)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def test_preview_serves_the_outputs_only_to_this_machine(
+        tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    from perfdecl.watch import Preview
+
+    out, files = served_folder(tmp_path)
+    preview = Preview(out)
+    preview.start()
+    try:
+        port = preview.server.server_address[1]
+        for host in (f"localhost:{port}", f"127.0.0.1:{port}", f"[::1]:{port}",
+                     f"LOCALHOST:{port}"):
+            status, body = ask(port, "/2024/u/a.pdf", host)
+            assert (status, body) == (200, files["2024/u/a.pdf"]), host
+        for host in (f"attacker.example:{port}", f"localhost.attacker.example:{port}",
+                     "localhost", f"localhost:{port + 1}", f"127.0.0.1.nip.io:{port}", "", None):
+            assert ask(port, "/2024/u/a.pdf", host)[0] == 403, host
+        here = f"localhost:{port}"
+        status, page = ask(port, "/", here)
+        assert status == 200 and b"index" in page and b"/__perfdecl/rebuild" in page
+        for path in ("/2024.zip", "/manifest.json", "/2024/u/a.html", "/2024/u/a%2Ehtml"):
+            assert ask(port, path, here)[0] == 200, path
+        for path in ("/2024/", "/2024/u/", "/.perfdecl/cache.json", "/.perfdecl/secret.html",
+                     "/2024/u/linked.html", "/2024/u/notes.html", "/2024/u/fifo.html",
+                     "/%00", "/2024/u/a.pdf%00", "/../secret.html", "/2024/u/../../../secret.html",
+                     "/%2e%2e/secret.html", "//etc/passwd", "/2024%2Fu%2F..%2F..%2F..%2Fsecret.html"):
+            status, body = ask(port, path, here)
+            assert status == 404 and SECRET not in body, path
+    finally:
+        preview.stop()
+    captured = capfd.readouterr()
+    assert captured.err == "" and captured.out == ""
+
+
+def test_a_port_out_of_range_is_wrong_usage_said_before_building(tmp_path: Path) -> None:
+    folder = tmp_path / "declarations/2024/yangxin-ylbx"
+    folder.mkdir(parents=True)
+    shutil.copy(DECLARATIONS / "2024/yangxin-ylbx/jihe-gongzuo.yaml", folder)
+    (tmp_path / "perfdecl.toml").write_text("", encoding="utf-8")
+    for port in ("70000", "-1"):
+        result = subprocess.run([sys.executable, "-m", "perfdecl", "build", "--watch", "--port",
+                                 port, "--to", "html"], cwd=tmp_path, capture_output=True,
+                                text=True, timeout=60, env={**os.environ, "COLUMNS": "200"})
+        assert result.returncode == 2, result.stderr
+        assert "Invalid value for '--port'" in result.stderr
+        assert "internal error" not in result.stderr and not (tmp_path / "build").exists()

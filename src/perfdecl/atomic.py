@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from pathlib import Path
+
+_PART = re.compile(r"\.(.+)\.[a-z0-9_]{8}\.part")
+"""The temporary name write_bytes gives a file while writing it: `.NAME.XXXXXXXX.part`."""
 
 
 def write_bytes(path: Path, data: bytes) -> None:
@@ -33,3 +37,10 @@ def write_bytes(path: Path, data: bytes) -> None:
 
 def write_text(path: Path, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
+
+
+def part_of(name: str) -> str | None:
+    """The name of the file a temporary file of write_bytes was to become
+    (`.x.pdf.k2j_a9q1.part` → `x.pdf`), or None when `name` is not such a file."""
+    match = _PART.fullmatch(name)
+    return match.group(1) if match else None

@@ -9,27 +9,29 @@ again only when its HTML, its format's settings or perfdecl changed: the HTML al
 holds everything a form depends on (the declaration, its layout, the tables derived from
 the unit's other declarations, earlier years' values). Every file is written
 atomically; the same inputs give the same bytes.
+
+The build folder holds perfdecl's files only (buildfolder.py): the cache records each
+output before it is written, and only what it records is ever removed, listed or packed.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
 import hashlib
 import json
 import multiprocessing
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import __version__, bundle, derive, export, fonts, workers
+from . import __version__, buildfolder, bundle, derive, export, fonts, workers
 from .atomic import write_bytes
+from .buildfolder import STATE
 from .check import CheckResult, check, discover, read
 from .config import Config, load_config
 from .errors import Finding, PerfdeclError, UsageError
@@ -37,9 +39,7 @@ from .i18n import _
 from .model import Declaration
 from .render import Renderer
 
-FORMATS = ("html", "docx", "pdf")
-STATE = ".perfdecl"
-"""The build folder's own bookkeeping: the cache of what was built from what, the lock."""
+FORMATS = buildfolder.FORMATS
 
 
 @dataclass
@@ -68,6 +68,10 @@ class BuildResult:
     up_to_date: bool = False  # nothing had changed: nothing was read or written
     left_out: list[Finding] = field(default_factory=list)
     """L001: declared values the forms' layouts do not print (also in `checked`)."""
+    ignored: list[str] = field(default_factory=list)
+    """What the build folder held that perfdecl did not trust and left alone: entries of
+    its state that are not its outputs, recorded files that are no longer the ones it
+    wrote (a link, a folder)."""
     strict: bool = False
 
     @property
@@ -148,19 +152,35 @@ def build(options: BuildOptions) -> BuildResult:
     """
     config = load_config()
     renderer = Renderer(config)
+    out = options.out
+    with contextlib.ExitStack() as stack:
+        try:
+            buildfolder.claim(out, config.root, options.paths)
+            stack.enter_context(buildfolder.lock(out))
+        except OSError as exc:
+            raise PerfdeclError(buildfolder.write_error(out, exc)) from None
+        return _build(options, config, renderer)
+
+
+def _build(options: BuildOptions, config: Config, renderer: Renderer) -> BuildResult:
+    out = options.out
     files, _problems = discover(options.paths)
-    record = _Inputs(options.out)
+    record = _Inputs(out)
     settings = _Inputs.settings(config, renderer, options)
     stats = _Inputs.stats(files, config.root)
     changed = record.changed(settings, stats) if options.shard is None else None
-    if changed is not None and not changed and (options.out / STATE / "cache.json").is_file():
+    if changed is not None and not changed and buildfolder.regular(out / STATE / "cache.json"):
         return BuildResult(CheckResult(files), declarations=len(files),
                            warnings=record.warnings(), up_to_date=True, strict=options.strict)
-    scope = _affected(changed, config.root) if changed is not None else None
+    cache = _Cache(out)
+    if cache.damaged:  # outputs of units not rebuilt now would be missing: rebuild all
+        changed = None
+    scope = _affected(changed, config.root, options.paths) if changed is not None else None
     checked = check(scope if scope is not None else options.paths)
     if scope is not None and record.duplicates(checked, config.root):
         scope, checked = None, check(options.paths)  # an id taken twice: judge it all again
-    result = BuildResult(checked, declarations=len(files), strict=options.strict)
+    result = BuildResult(checked, declarations=len(files), strict=options.strict,
+                         ignored=list(cache.ignored))
     if checked.errors and not options.keep_going:
         return result
     invalid = checked.invalid_files()
@@ -174,51 +194,28 @@ def build(options: BuildOptions) -> BuildResult:
                 renderer.template(kind, options.layout)
             except PerfdeclError as exc:
                 raise UsageError(_("--layout: {error}").format(error=exc)) from None
-    out = options.out
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        with _lock(out):
-            _remove_parts(out)
-            forms, units, result.left_out = _plan(result.built, checked.context, renderer,
-                                                  config, options)
-            checked.findings += result.left_out
-            complete = scope is None and options.shard is None
-            _Export(out, options, families, result).run(forms, units, config.root, complete)
-            if not checked.errors:
-                record.save(settings, stats, checked, config.root, partial=scope is not None)
+        buildfolder.remove_parts(out, cache.own())
+        forms, units, result.left_out = _plan(result.built, checked.context, renderer,
+                                              config, options)
+        checked.findings += result.left_out
+        buildfolder.check_folders(out, (f.stem.rpartition("/")[0] for f in forms))
+        complete = scope is None and options.shard is None
+        exported = _Export(out, options, families, result, cache).run(forms, units, config.root,
+                                                                       complete)
+        if not checked.errors and exported:  # else the next build is not "up to date"
+            record.save(settings, stats, checked, config.root, partial=scope is not None)
     except OSError as exc:
-        raise PerfdeclError(_write_error(out, exc)) from None
+        raise PerfdeclError(buildfolder.write_error(out, exc)) from None
     result.warnings = record.warnings()
     return result
 
 
-def _write_error(out: Path, exc: OSError) -> str:
-    """An unusable build folder, said plainly: which file, and why."""
-    reasons = {errno.ENOSPC: _("the disk is full"),
-               errno.EDQUOT: _("the disk quota is used up"),
-               errno.EROFS: _("the file system is read-only"),
-               errno.EACCES: _("permission denied"), errno.EPERM: _("permission denied"),
-               errno.EEXIST: _("a file is where a folder should be"),
-               errno.ENOTDIR: _("a file is where a folder should be")}
-    reason = reasons.get(exc.errno or 0) or exc.strerror or str(exc)
-    where = exc.filename or out
-    return _("cannot write the build into {out}: {reason} ({path}); files already built "
-             "there are complete, and the next build finishes the rest").format(
-        out=out, reason=reason, path=where)
-
-
-def _remove_parts(out: Path) -> None:
-    """Temporary files (.NAME.XXXX.part) left by a build that was killed while writing."""
-    for folder, _dirs, names in os.walk(out):
-        for name in names:
-            if name.startswith(".") and name.endswith(".part"):
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(os.path.join(folder, name))
-
-
-def _affected(changed: set[str], root: Path) -> list[Path]:
+def _affected(changed: set[str], root: Path, paths: Sequence[Path]) -> list[Path]:
     """The unit folders to check and render again for these changed files: their own,
-    and the same unit's later two years (whose history columns read them)."""
+    and the same unit's later two years (whose history columns read them); only those
+    under the paths built, whatever the record of the last build names."""
+    given = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
     folders: set[Path] = set()
     for rel in changed:
         folder = (root / rel).parent
@@ -227,7 +224,8 @@ def _affected(changed: set[str], root: Path) -> list[Path]:
         if year.isdigit():
             for later in (1, 2):
                 folders.add(folder.parent.parent / str(int(year) + later) / folder.name)
-    return sorted(f for f in folders if f.is_dir() and any(f.glob("*.y*ml")))
+    return sorted(f for f in folders if f.is_dir() and any(
+        f.resolve().is_relative_to(g) for g in given) and any(f.glob("*.y*ml")))
 
 
 class _Inputs:
@@ -237,10 +235,25 @@ class _Inputs:
 
     def __init__(self, out: Path) -> None:
         self.file = out / STATE / "inputs.json"
-        try:
-            self.data: dict[str, Any] = json.loads(self.file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self.data = {}
+        data = buildfolder.read_json(self.file)
+        self.data: dict[str, Any] = data if self._sound(data) else {}
+
+    @staticmethod
+    def _sound(data: object) -> bool:
+        """Whether the record has the shape save() gives it: else it is not trusted,
+        and everything is built again."""
+        if not isinstance(data, dict) or not isinstance(data.get("settings"), str):
+            return False
+
+        def table(name: str, kinds: tuple[type, type]) -> bool:
+            rows = data.get(name)
+            return isinstance(rows, dict) and all(
+                isinstance(k, str) and isinstance(v, list) and len(v) == 2
+                and all(type(x) is kind for x, kind in zip(v, kinds, strict=True))
+                for k, v in rows.items())
+
+        return table("files", (int, int)) and table("findings", (int, int)) \
+            and table("ids", (int, str))
 
     @staticmethod
     def settings(config: Config, renderer: Renderer, options: BuildOptions) -> str:
@@ -309,11 +322,12 @@ class _Export:
     """
 
     def __init__(self, out: Path, options: BuildOptions, families: Sequence[str],
-                 result: BuildResult) -> None:
+                 result: BuildResult, cache: _Cache) -> None:
         self.out, self.options, self.result = out, options, result
         self.families = list(families)
-        self.cache = _Cache(out)
+        self.cache = cache
         self.bodies = out / STATE / "typst"
+        self.temp = out / STATE / "tmp"
         self.settings = {"html": "", "docx": _docx_settings(),
                          "pdf": _pdf_settings(families, options)}
         self.filter_text = export.lua_filter().read_text(encoding="utf-8")
@@ -350,35 +364,50 @@ class _Export:
         return workers.UnitTask(str(self.out), forms, unit.stem, unit.title, unit.epoch, stale,
                                 keys, unit.sources)
 
-    def run(self, forms: list[Form], units: list[Unit], root: Path, complete: bool) -> None:
+    def run(self, forms: list[Form], units: list[Unit], root: Path, complete: bool) -> bool:
         """Exports what is stale; `complete` says the plan holds every form of the build
-        folder, so that Typst bodies no form uses any more can go."""
+        folder, so that Typst bodies no form uses any more can go. Returns whether the
+        bundles hold every output (else some were not as written, and are to be written
+        again)."""
         self.bodies.mkdir(parents=True, exist_ok=True)
         tasks = [t for t in map(self.task, units) if t is not None]
+        if tasks:  # recorded before written: a build killed now leaves only its own files
+            self.cache.expect(tasks)
+            self.cache.save()
         setup = (self.families, [str(p) for p in self.options.font_paths],
-                 self.options.system_fonts)
+                 self.options.system_fonts, str(self.temp))
         jobs = min(self.options.jobs or os.cpu_count() or 1, len(tasks))
-        if jobs <= 1:  # one process is enough: no workers to start
-            workers.start(*setup)
-            try:
-                for done, task in enumerate(tasks, start=1):
-                    self.record(workers.export_unit(task), done, len(tasks))
-            finally:
-                workers.stop()
-        else:
-            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
-                                     initializer=workers.start, initargs=setup) as pool:
-                pending = [pool.submit(workers.export_unit, t) for t in tasks]
-                for done, future in enumerate(as_completed(pending), start=1):
-                    self.record(future.result(), done, len(tasks))
-        self.cache.prune(root)
+        try:
+            if jobs <= 1:  # one process is enough: no workers to start
+                workers.start(*setup)
+                try:
+                    for done, task in enumerate(tasks, start=1):
+                        self.record(workers.export_unit(task), done, len(tasks))
+                finally:
+                    workers.stop()
+            else:
+                with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=workers.start, initargs=setup) as pool:
+                    pending = [pool.submit(workers.export_unit, t) for t in tasks]
+                    for done, future in enumerate(as_completed(pending), start=1):
+                        self.record(future.result(), done, len(tasks))
+        finally:
+            self.cache.save()  # what was written so far is kept, whatever stopped the rest
+            export.sweep(self.temp)  # the workers' temporary files
+        self.cache.prune(root, complete)
         if complete:
             keep = {self.body_file(f).name for f in forms}
             for file in self.bodies.iterdir():
                 if file.name not in keep:
                     file.unlink(missing_ok=True)
         self.cache.save()
-        bundle.write_bundles(self.out, self.cache.outputs())
+        left_out = bundle.write_bundles(self.out, self.cache.outputs())
+        if left_out:  # not as written: the next build writes them again
+            for path in left_out:
+                self.cache.entries[path].update(key="", sha256="", size=0)
+            self.cache.save()
+        self.result.ignored += left_out.values()
+        return not left_out
 
     def record(self, written: list[workers.Written], done: int, total: int) -> None:
         for w in written:
@@ -390,8 +419,7 @@ class _Export:
 
 
 def _docx_settings() -> str:
-    return hashlib.sha256(export.reference_docx().read_bytes()
-                          + export.lua_filter().read_bytes()).hexdigest()
+    return hashlib.sha256(export.reference_data() + export.lua_filter().read_bytes()).hexdigest()
 
 
 def _pdf_settings(families: Sequence[str], options: BuildOptions) -> str:
@@ -503,55 +531,69 @@ def _summary_layout(unit: Sequence[Declaration], renderer: Renderer, config: Con
 
 
 class _Cache:
-    """What each output file was built from: its key and its source declarations."""
+    """What each output file was built from: its key, its source declarations, and the
+    sha256 and size it was written with (none yet while it is being written). Only the
+    entries that pass buildfolder's checks are read; the others are `ignored`."""
 
     def __init__(self, out: Path) -> None:
-        self.file = out / STATE / "cache.json"
         self.out = out
-        try:
-            loaded = json.loads(self.file.read_text(encoding="utf-8"))
-            self.entries: dict[str, dict[str, Any]] = loaded.get("outputs", {})
-        except (OSError, ValueError, AttributeError):
-            self.entries = {}
+        found = buildfolder.recorded(out)
+        self.entries = found.entries
+        self.years = set(found.zips)
+        self.ignored = [_("{problem}; left alone").format(problem=p) for p in found.ignored]
+        self.damaged = sorted(p for p in self.entries if not self.intact(p))
+        """Outputs not as written: a build stopped while writing them, or they were
+        removed or replaced since."""
+
+    def intact(self, path: str) -> bool:
+        entry = self.entries[path]
+        where = buildfolder.inside(self.out, path)
+        info = buildfolder.regular(where) if where else None
+        return bool(entry["sha256"] and info and info.st_size == entry["size"])
 
     def fresh(self, path: str, key: str) -> bool:
         entry = self.entries.get(path)
-        return bool(entry and entry.get("key") == key and (self.out / path).is_file())
+        return bool(entry and entry["key"] == key and self.intact(path))
 
-    def prune(self, root: Path) -> None:
-        """Outputs whose declarations are all gone are removed with them."""
+    def own(self) -> list[str]:
+        """The files perfdecl writes in the build folder, by the record: its outputs
+        and the bundles (the state folder is all its own)."""
+        years = self.years | {p.partition("/")[0] for p in self.entries}
+        return [*self.entries, *bundle.names(years)]
+
+    def expect(self, tasks: Sequence[workers.UnitTask]) -> None:
+        """Records the outputs the tasks write, before they are written."""
+        for task in tasks:
+            for form in task.forms:
+                for fmt in form.stale:
+                    self._expect(f"{form.stem}.{fmt}", form.sources, form.title)
+            for fmt in task.stale:
+                self._expect(f"{task.stem}.{fmt}", task.sources, task.title)
+
+    def _expect(self, path: str, sources: list[str], title: str) -> None:
+        self.entries[path] = {"key": "", "sources": sources, "title": title, "sha256": "",
+                              "size": 0}
+
+    def prune(self, root: Path, complete: bool) -> None:
+        """Outputs whose declarations are all gone are removed with them. After a
+        complete build, entries whose file is not as written (and was not written again)
+        are dropped: the build has nothing to make there, and the file is not its own."""
         for path, entry in list(self.entries.items()):
-            sources = entry.get("sources") or []
-            if sources and not any((root / str(s)).exists() for s in sources):
-                with contextlib.suppress(FileNotFoundError):
-                    (self.out / path).unlink()
+            if complete and not self.intact(path):
+                del self.entries[path]
+                continue
+            sources = entry["sources"]
+            if sources and not any((root / s).exists() for s in sources):
+                where = buildfolder.inside(self.out, path)
+                if where is not None and (buildfolder.regular(where) or where.is_symlink()):
+                    where.unlink(missing_ok=True)
                 del self.entries[path]
 
     def outputs(self) -> dict[str, bundle.Output]:
-        return {p: bundle.Output(list(e.get("sources") or []), str(e.get("title") or ""),
-                                 str(e.get("sha256") or ""), int(e.get("size") or 0))
-                for p, e in self.entries.items()}
+        """The outputs whose writing finished."""
+        return {p: bundle.Output(list(e["sources"]), e["title"], e["sha256"], e["size"])
+                for p, e in self.entries.items() if e["sha256"]}
 
     def save(self) -> None:
-        text = json.dumps({"perfdecl": __version__, "outputs": dict(sorted(self.entries.items()))},
-                          ensure_ascii=False, indent=1)
-        write_bytes(self.file, text.encode("utf-8"))
-
-
-@contextlib.contextmanager
-def _lock(out: Path) -> Iterator[None]:
-    """One build at a time per build folder; a second one stops with a clear message."""
-    state = out / STATE
-    state.mkdir(parents=True, exist_ok=True)
-    with open(state / "lock", "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise PerfdeclError(_("another perfdecl build is writing to {out}; wait for it to "
-                                  "finish or build into another --out folder")
-                                .format(out=out)) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+        buildfolder.save_outputs(self.out, self.entries)
 

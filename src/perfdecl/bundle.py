@@ -5,7 +5,9 @@
 - build/index.html linking every file; build/manifest.json with the sha256, size and
   source declarations of every file; one zip per year for submission.
 
-Everything here is deterministic: sorted entries, fixed zip timestamps, no clock.
+They list and pack the outputs the build recorded writing, each still the regular file
+it wrote, never whatever else lies in the folder (buildfolder.py). Everything here is
+deterministic: sorted entries, fixed zip timestamps, no clock.
 """
 
 from __future__ import annotations
@@ -15,20 +17,19 @@ import html
 import io
 import json
 import os
-import re
 import zipfile
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from . import __version__
+from . import __version__, buildfolder
 from .atomic import write_bytes
+from .buildfolder import CACHE, INDEX, MANIFEST, STATE, ZIPS
+from .config import load_config
 from .errors import PerfdeclError
 from .i18n import _
-
-STATE = ".perfdecl"
-MANIFEST = "manifest.json"
-INDEX = "index.html"
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,11 @@ class Output:
     size: int = 0
 
 
+def names(years: Iterable[str]) -> list[str]:
+    """The bundles' files in the build folder, for these years."""
+    return [INDEX, MANIFEST, *(f"{year}.zip" for year in sorted(years))]
+
+
 def _zip_time() -> tuple[int, int, int, int, int, int]:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
@@ -51,84 +57,83 @@ def _zip_time() -> tuple[int, int, int, int, int, int]:
     return (1980, 1, 1, 0, 0, 0)
 
 
-def _files(out: Path) -> list[str]:
-    found = []
-    for root, dirs, names in os.walk(out):
-        dirs[:] = sorted(d for d in dirs if d != STATE)
-        for name in names:
-            rel = (Path(root) / name).relative_to(out).as_posix()
-            if rel != MANIFEST and not name.startswith(".") and not name.endswith(".part"):
-                found.append(rel)
-    return sorted(found)
-
-
 _STORED = (".pdf", ".docx", ".zip")
 """Formats that are compressed already: stored in the zip as they are."""
 
 
-def _digest(out: Path, rel: str, outputs: dict[str, Output]) -> tuple[str, int]:
-    """A file's sha256 and size: as recorded when it was written, else read now."""
-    known = outputs.get(rel)
-    if known and known.sha256:
-        return known.sha256, known.size
-    data = (out / rel).read_bytes()
-    return hashlib.sha256(data).hexdigest(), len(data)
+def _not_as_written(out: Path, rel: str) -> str:
+    return _("{path} is not the file perfdecl wrote there (a link, a folder, removed or "
+             "changed since); left out of the index, manifest and zips").format(path=out / rel)
 
 
-def write_zips(out: Path, outputs: dict[str, Output]) -> list[str]:
-    """One zip per fiscal year: build/<year>.zip holding build/<year>/…, written again
-    only when the year's files changed."""
-    years = sorted(p.name for p in out.iterdir() if p.is_dir() and re.fullmatch(r"\d{4}", p.name))
+def write_zips(out: Path, outputs: dict[str, Output]) -> tuple[list[str], dict[str, str]]:
+    """One zip per fiscal year: build/<year>.zip holding the year's outputs, written
+    again only when they changed; the zips of years without outputs any more go.
+    Returns the zips, and the outputs left out because their bytes are not the ones
+    recorded (with the reason)."""
     stamp = _zip_time()
-    record = out / STATE / "zips.json"
-    try:
-        previous = json.loads(record.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        previous = {}
+    before = buildfolder.recorded_zips(out)
+    by_year: dict[str, list[str]] = defaultdict(list)
+    for rel in sorted(outputs):
+        by_year[rel.partition("/")[0]].append(rel)
     fingerprints = {}
-    written = []
-    for year in years:
-        files = _files(out / year)
+    left_out: dict[str, str] = {}
+    for year, files in sorted(by_year.items()):
         fingerprint = hashlib.sha256(json.dumps(
-            [stamp, [(rel, _digest(out, f"{year}/{rel}", outputs)) for rel in files]]
-        ).encode()).hexdigest()
-        fingerprints[year] = fingerprint
-        written.append(f"{year}.zip")
-        if previous.get(year) == fingerprint and (out / f"{year}.zip").is_file():
+            [stamp, [(rel.partition("/")[2], (outputs[rel].sha256, outputs[rel].size))
+                     for rel in files]]).encode()).hexdigest()
+        target = out / f"{year}.zip"
+        if before.get(year) == fingerprint and buildfolder.regular(target):
+            fingerprints[year] = fingerprint
             continue
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w") as archive:
             for rel in files:
-                info = zipfile.ZipInfo(f"{year}/{rel}", date_time=stamp)
+                data = _read(out, rel, outputs[rel])
+                if data is None:
+                    left_out[rel] = _not_as_written(out, rel)
+                    continue
+                info = zipfile.ZipInfo(rel, date_time=stamp)
                 stored = rel.endswith(_STORED)
                 info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
-                archive.writestr(info, (out / year / rel).read_bytes(),
-                                 compresslevel=None if stored else 9)
-        write_bytes(out / f"{year}.zip", buffer.getvalue())
-    write_bytes(record, json.dumps(fingerprints, indent=1).encode("utf-8"))
-    return written
+                archive.writestr(info, data, compresslevel=None if stored else 9)
+        write_bytes(target, buffer.getvalue())
+        if not any(rel in left_out for rel in files):  # else packed again next time
+            fingerprints[year] = fingerprint
+    for year in sorted(set(before) - set(by_year)):
+        gone = out / f"{year}.zip"
+        if buildfolder.regular(gone) or gone.is_symlink():
+            gone.unlink()
+    write_bytes(out / STATE / ZIPS, json.dumps(fingerprints, indent=1).encode("utf-8"))
+    return [f"{year}.zip" for year in sorted(by_year)], left_out
 
 
-def write_index(out: Path, outputs: dict[str, Output]) -> None:
+def _read(out: Path, rel: str, output: Output) -> bytes | None:
+    """An output's bytes, when it is still the regular file recorded."""
+    where = buildfolder.inside(out, rel)
+    try:
+        data = buildfolder.read_regular(where) if where else None
+    except OSError:
+        return None
+    return data if data is not None and hashlib.sha256(data).hexdigest() == output.sha256 \
+        else None
+
+
+def write_index(out: Path, outputs: dict[str, Output], zips: Sequence[str]) -> None:
     """build/index.html: every form of every unit and year, with its formats."""
     forms: dict[tuple[str, str], dict[str, dict[str, str]]] = defaultdict(dict)
     titles: dict[tuple[str, str, str], str] = {}
-    for rel in _files(out):
-        parts = rel.split("/")
-        if len(parts) != 3:
-            continue
-        year, unit, name = parts
+    for rel in sorted(outputs):
+        year, unit, name = rel.split("/")
         stem, _dot, ext = name.rpartition(".")
         forms[(year, unit)].setdefault(stem, {})[ext] = rel
-        if rel in outputs:
-            titles[(year, unit, stem)] = outputs[rel].title
+        titles[(year, unit, stem)] = outputs[rel].title
     lines = ['<!DOCTYPE html>', '<html lang="zh-CN">', "<head>", '<meta charset="utf-8">',
              "<title>绩效目标申报表</title>",
              "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;}"
              "td{padding:.2em .8em;border-bottom:1px solid #ddd;}</style>", "</head>", "<body>",
              "<h1>绩效目标申报表</h1>"]
-    zips = [f for f in _files(out) if f.endswith(".zip") and "/" not in f]
     if zips:
         lines.append("<p>" + " ".join(f'<a href="{html.escape(z)}">{html.escape(z)}</a>'
                                       for z in zips) + "</p>")
@@ -145,57 +150,104 @@ def write_index(out: Path, outputs: dict[str, Output]) -> None:
     write_bytes(out / INDEX, "\n".join(lines).encode("utf-8"))
 
 
-def write_manifest(out: Path, outputs: dict[str, Output]) -> None:
-    """build/manifest.json: every file with its sha256, size and source declarations."""
+def write_manifest(out: Path, outputs: dict[str, Output], zips: Sequence[str]) -> None:
+    """build/manifest.json: every file with its sha256, size and source declarations:
+    the outputs as recorded, the zips and the index as written now."""
     files = []
-    for rel in _files(out):
-        sha, size = _digest(out, rel, outputs)
+    for rel in sorted([*outputs, *zips, INDEX]):
         entry = outputs.get(rel)
-        files.append({"path": rel, "sha256": sha, "size": size,
-                      "sources": entry.sources if entry else []})
+        if entry is not None:
+            sha, size, sources = entry.sha256, entry.size, entry.sources
+        else:
+            data = buildfolder.read_regular(out / rel)
+            sha, size, sources = hashlib.sha256(data).hexdigest(), len(data), []
+        files.append({"path": rel, "sha256": sha, "size": size, "sources": sources})
     doc = {"perfdecl": __version__, "files": files}
     write_bytes(out / MANIFEST, (json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
                 .encode("utf-8"))
 
 
-def merge(shards: list[Path], out: Path) -> int:
+def write_bundles(out: Path, outputs: dict[str, Output]) -> dict[str, str]:
+    """The zips, the index and the manifest of the recorded outputs that are still the
+    regular files written; returns those left out, each with a sentence saying so."""
+    sound: dict[str, Output] = {}
+    left_out: dict[str, str] = {}
+    for rel, output in sorted(outputs.items()):
+        where = buildfolder.inside(out, rel)
+        info = buildfolder.regular(where) if where else None
+        if info is None or info.st_size != output.size:
+            left_out[rel] = _not_as_written(out, rel)
+        else:
+            sound[rel] = output
+    zips, changed = write_zips(out, sound)
+    left_out.update(changed)
+    sound = {rel: output for rel, output in sound.items() if rel not in changed}
+    write_index(out, sound, zips)
+    write_manifest(out, sound, zips)
+    return dict(sorted(left_out.items()))
+
+
+def merge(shards: list[Path], out: Path) -> tuple[int, list[str]]:
     """Joins the build folders of shards (`perfdecl build --shard i/n`) into `out`, and
     bundles them as one build would have: the same files, index, manifest and zips.
-    Returns the number of files taken from the shards."""
-    entries: dict[str, dict[str, object]] = {}
-    taken = 0
+    Every entry a shard records is checked (an output's path, inside the shard, the
+    bytes recorded) before anything is written; outputs of an earlier merge into `out`
+    that no shard holds now are removed. Returns the number of files taken from the
+    shards and what the bundles left out."""
+    try:
+        buildfolder.claim(out, load_config().root, [])
+        with buildfolder.lock(out):
+            return _merge(shards, out)
+    except OSError as exc:
+        raise PerfdeclError(buildfolder.write_error(out, exc)) from None
+
+
+def _merge(shards: list[Path], out: Path) -> tuple[int, list[str]]:
+    entries: dict[str, dict[str, Any]] = {}
+    sources: dict[str, Path] = {}
     for shard in shards:
-        record = shard / STATE / "cache.json"
-        if not record.is_file():
+        if not buildfolder.regular(shard / STATE / CACHE):
             raise PerfdeclError(_("{shard} is not a perfdecl build folder (no {state}/cache.json)")
                                 .format(shard=shard, state=STATE))
-        outputs = json.loads(record.read_text(encoding="utf-8")).get("outputs", {})
-        for rel, entry in outputs.items():
+        found = buildfolder.recorded(shard)
+        if found.ignored:
+            raise PerfdeclError(_("{problem}; the shard is refused").format(
+                problem=found.ignored[0]))
+        for rel, entry in found.entries.items():
             if rel in entries and entries[rel] != entry:
                 raise PerfdeclError(_("{path} is built differently in two shards; were they "
                                       "built from the same commit?").format(path=rel))
-            source = shard / rel
-            if not source.is_file():
-                raise PerfdeclError(_("{path} is recorded but missing").format(path=source))
-            target = out / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if not target.is_file() or target.read_bytes() != source.read_bytes():
-                write_bytes(target, source.read_bytes())
-            entries[rel] = entry
-            taken += 1
-    state = out / STATE
-    state.mkdir(parents=True, exist_ok=True)
-    write_bytes(state / "cache.json", json.dumps(
-        {"perfdecl": __version__, "outputs": dict(sorted(entries.items()))},
-        ensure_ascii=False, indent=1).encode("utf-8"))
-    write_bundles(out, {rel: Output(list(e.get("sources") or []),  # type: ignore[call-overload]
-                                    str(e.get("title") or ""), str(e.get("sha256") or ""),
-                                    int(e.get("size") or 0))  # type: ignore[call-overload]
-                        for rel, e in entries.items()})
-    return taken
+            source = buildfolder.inside(shard, rel)
+            info = buildfolder.regular(source) if source else None
+            if source is None or info is None or not entry["sha256"] \
+                    or info.st_size != entry["size"]:
+                raise _not_recorded(shard / rel)
+            if buildfolder.inside(out, rel) is None:
+                raise PerfdeclError(_("{path} passes a symbolic link or a file in {out}; "
+                                      "remove it and merge again").format(path=rel, out=out))
+            entries[rel], sources[rel] = entry, source
+    for rel in buildfolder.recorded(out).entries.keys() - entries.keys():  # an earlier merge's
+        gone = buildfolder.inside(out, rel)
+        if gone is not None and (buildfolder.regular(gone) or gone.is_symlink()):
+            gone.unlink()
+    written = {rel: {**e, "sha256": "", "size": 0} for rel, e in entries.items()}
+    buildfolder.save_outputs(out, written)  # recorded before written, as by a build
+    for rel, source in sorted(sources.items()):
+        data = buildfolder.read_regular(source)
+        if hashlib.sha256(data).hexdigest() != entries[rel]["sha256"]:
+            raise _not_recorded(source)
+        target = out / rel
+        if not (buildfolder.regular(target) and buildfolder.read_regular(target) == data):
+            write_bytes(target, data)
+        written[rel] = entries[rel]
+    buildfolder.save_outputs(out, written)
+    left_out = write_bundles(out, {rel: Output(list(e["sources"]), e["title"], e["sha256"],
+                                               e["size"]) for rel, e in entries.items()})
+    return len(entries), list(left_out.values())
 
 
-def write_bundles(out: Path, outputs: dict[str, Output]) -> None:
-    write_zips(out, outputs)
-    write_index(out, outputs)
-    write_manifest(out, outputs)
+def _not_recorded(path: Path) -> PerfdeclError:
+    return PerfdeclError(_("{path} is not the file its build recorded (missing, a link, "
+                           "changed, or its build stopped while writing it); build the shard "
+                           "again").format(path=path))
+

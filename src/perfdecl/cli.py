@@ -225,7 +225,8 @@ def build(
                           "on localhost with pages that reload themselves. Ctrl-C stops."))
     ] = False,
     port: Annotated[int, typer.Option(
-        "--port", help=_("The preview's port with --watch (0: any free one)."))] = 8000,
+        "--port", min=0, max=65535,
+        help=_("The preview's port with --watch (0: any free one)."))] = 8000,
 ) -> None:
     from rich.progress import Progress
 
@@ -258,6 +259,8 @@ def build(
 
 
 def _report_build(result: Any, out: Path, keep_going: bool, console: Console) -> None:
+    for problem in result.ignored:
+        console.print(_("[yellow]warning:[/] {problem}").format(problem=escape(problem)))
     if result.checked.errors:
         print_text(result.checked, console)
         if not keep_going:
@@ -295,22 +298,24 @@ def _watch(options: Any, run_once: Any, port: int) -> None:
     def rebuild() -> None:
         try:
             _report_build(run_once(), options.out, options.keep_going, console)
+        except api.UsageError:  # a refused --out or layout: saving files will not mend it
+            raise
         except PerfdeclError as exc:  # a broken template: say so, keep watching
             _console(stderr=True).print(_error_line(_shown(exc)))
 
-    rebuild()
-    options.out.mkdir(parents=True, exist_ok=True)
-    try:
+    try:  # before building: a busy port is said at once
         preview = Preview(options.out, port=port)
     except OSError as exc:
         _console(stderr=True).print(_error_line(_("cannot serve on port {port}: {reason}").format(
             port=port, reason=_shown(exc.strerror or str(exc)))))
         raise typer.Exit(2) from None
     preview.start()
-    console.print(_("serving {url}  (rebuilding on save; Ctrl-C stops)").format(
-        url=preview.url))
     try:
-        watch_loop(rebuild, list(options.paths), Renderer(load_config()).folders, preview)
+        with _errors():
+            rebuild()
+            console.print(_("serving {url}  (rebuilding on save; Ctrl-C stops)").format(
+                url=preview.url))
+            watch_loop(rebuild, list(options.paths), Renderer(load_config()).folders, preview)
     except KeyboardInterrupt:
         console.print(_("stopped"))
     finally:
@@ -517,8 +522,11 @@ def bundle(
         for folder in merge:
             if not folder.is_dir():
                 raise api.UsageError(_("path not found: {path}").format(path=folder))
-        taken = merge_shards(merge, out)
-    _console().print(_("joined {shards} shards ({files} files) into {folder}/").format(
+        taken, left_out = merge_shards(merge, out)
+    console = _console()
+    for problem in left_out:
+        console.print(_("[yellow]warning:[/] {problem}").format(problem=_shown(problem)))
+    console.print(_("joined {shards} shards ({files} files) into {folder}/").format(
         shards=len(merge), files=taken, folder=_shown(out)))
 
 

@@ -10,7 +10,8 @@ timestamp, so the same inputs give the same bytes on any machine.
 
 from __future__ import annotations
 
-import atexit
+import contextlib
+import fcntl
 import functools
 import io
 import os
@@ -43,11 +44,58 @@ def pandoc() -> str:
     return str(pypandoc.get_pandoc_path())
 
 
-@functools.cache
-def _workdir() -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="perfdecl-export-"))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    return folder
+class Workspace:
+    """A folder of one process's temporary files for the export: the reference document,
+    pandoc's own files. Its owner holds a lock on it while it lives, so that the next
+    workspace made beside it removes it when its owner was killed (by the lock, not the
+    process id: that may be reused, or be another machine's on a shared folder)."""
+
+    PREFIX = "perfdecl-export-"
+
+    def __init__(self, parent: Path | None = None) -> None:
+        parent = parent or Path(tempfile.gettempdir())
+        parent.mkdir(parents=True, exist_ok=True)
+        sweep(parent)
+        self.path = Path(tempfile.mkdtemp(prefix=self.PREFIX, dir=parent))
+        # locked under another name, then renamed: a sweep never sees it unlocked
+        self._fd: int | None = os.open(self.path / "lock.new", os.O_WRONLY | os.O_CREAT
+                                       | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+        os.rename(self.path / "lock.new", self.path / "lock")
+
+    def remove(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def sweep(parent: Path) -> None:
+    """Removes the workspaces under `parent` whose owner is gone: killed processes leave
+    theirs behind."""
+    try:
+        entries = list(os.scandir(parent))
+    except OSError:
+        return
+    for entry in entries:
+        if not entry.name.startswith(Workspace.PREFIX):
+            continue
+        try:
+            if not entry.is_dir(follow_symlinks=False) or \
+                    entry.stat(follow_symlinks=False).st_uid != os.getuid():
+                continue
+            fd = os.open(os.path.join(entry.path, "lock"),
+                         os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        except OSError:
+            continue  # being made, made by an older perfdecl, or not ours
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # its owner is at work
+        else:
+            shutil.rmtree(entry.path, ignore_errors=True)
+        finally:
+            os.close(fd)
 
 
 def lua_filter() -> Path:
@@ -61,11 +109,14 @@ _PAGEBREAK_TYPST = "\n#pagebreak()\n"
 
 class Converter:
     """A pandoc process serving many conversions (templates/_export/server.lua), so
-    that pandoc starts once per worker. Not for use by two threads at once."""
+    that pandoc starts once per worker. Not for use by two threads at once. Its
+    temporary files go to a Workspace under `temp` (default: the system's)."""
 
-    def __init__(self) -> None:
+    def __init__(self, temp: Path | None = None) -> None:
+        self.temp = temp
         self._server: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
+        self._workspace: Workspace | None = None
 
     def __enter__(self) -> Converter:
         return self
@@ -85,15 +136,35 @@ class Converter:
         if self._log is not None:
             self._log.close()
             self._log = None
+        if self._workspace is not None:
+            self._workspace.remove()
+            self._workspace = None
+
+    def kill(self) -> None:
+        """Stops pandoc at once, from any thread: the process using it is going away."""
+        server = self._server
+        if server is not None:
+            with contextlib.suppress(OSError):
+                server.kill()
+                server.wait(timeout=5)
+        if self._workspace is not None:
+            self._workspace.remove()
 
     def _start(self) -> subprocess.Popen[bytes]:
         if self._server is None or self._server.poll() is not None:
-            self._log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
-            env = {**os.environ, "SOURCE_DATE_EPOCH": _FIXED_EPOCH, "LANG": "C.UTF-8"}
+            if self._workspace is None:
+                self._workspace = Workspace(self.temp)
+            folder = self._workspace.path
+            reference = folder / "reference.docx"
+            reference.write_bytes(reference_data())
+            self._log = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 - lives with the server
+            # TMPDIR: pandoc's Lua mode keeps a history file there, left behind if killed
+            env = {**os.environ, "SOURCE_DATE_EPOCH": _FIXED_EPOCH, "LANG": "C.UTF-8",
+                   "TMPDIR": str(folder)}
             server = data_dir("templates") / "_export" / "server.lua"
             try:
                 self._server = subprocess.Popen(
-                    [pandoc(), "lua", str(server), str(lua_filter()), str(reference_docx())],
+                    [pandoc(), "lua", str(server), str(lua_filter()), str(reference)],
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, env=env)
             except OSError as exc:
                 raise ExportError(_("pandoc could not run: {error}").format(error=exc)) from None
@@ -377,7 +448,7 @@ def _patch_document(xml: str) -> str:
 
 
 @functools.cache
-def reference_docx() -> Path:
+def reference_data() -> bytes:
     """The reference DOCX: pandoc's own default, with an A4 page, 宋体 (SimSun) in the
     East Asian font slot, 五号 text, a centred 黑体 title and bordered tables."""
     fixed = {**os.environ, "SOURCE_DATE_EPOCH": "315532800"}  # else pandoc stamps it "now"
@@ -389,6 +460,4 @@ def reference_docx() -> Path:
         patch = patches.get(name)
         return patch(content.decode("utf-8")).encode("utf-8") if patch else content
 
-    path = _workdir() / "reference.docx"
-    path.write_bytes(_rezip(default, change))
-    return path
+    return _rezip(default, change)

@@ -6,17 +6,26 @@ would not run two at once). Its unit of work is one unit's forms of one year: th
 goes through pandoc in one run and is split apart again, then each PDF is compiled, then
 the unit's combined DOCX and PDF are assembled. The worker writes the files itself
 (atomically) and reports what it wrote; the build records it.
+
+A worker whose build is gone (killed: it can stop nobody) stops pandoc and exits at
+once, rather than go on exporting into the build folder for minutes.
 """
 
 from __future__ import annotations
 
 import atexit
 import hashlib
+import multiprocessing
+import multiprocessing.process
+import multiprocessing.util
+import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import export
 from .atomic import write_bytes
+from .buildfolder import read_regular, regular
 from .i18n import _
 
 
@@ -57,13 +66,41 @@ class Written:
 _tools: dict[str, object] = {}
 
 
-def start(fonts: list[str], font_paths: list[str], system_fonts: bool) -> None:
-    """Sets a worker up (once per process)."""
-    converter = export.Converter()
+def start(fonts: list[str], font_paths: list[str], system_fonts: bool,
+          temp: str | None = None) -> None:
+    """Sets a worker up (once per process); its temporary files go under `temp`."""
+    converter = export.Converter(Path(temp) if temp else None)
     _tools["converter"] = converter
     _tools["typesetter"] = export.Typesetter(fonts, [Path(p) for p in font_paths],
                                              system_fonts)
-    atexit.register(converter.close)
+    parent = multiprocessing.parent_process()
+    if parent is None:  # the build itself, exporting alone
+        atexit.register(converter.close)
+        return
+    # a worker process: it exits without running atexit, but runs these
+    multiprocessing.util.Finalize(None, converter.close, exitpriority=10)
+    threading.Thread(target=_watch, args=(parent,), daemon=True).start()
+
+
+def _watch(parent: multiprocessing.process.BaseProcess) -> None:
+    """Waits for the build process to end (its end of a pipe made when this worker was
+    started closes: no polling, and no race with a build killed before this worker set
+    up), then ends the worker."""
+    parent.join()
+    _leave()
+
+
+def _orphaned() -> bool:
+    """Whether this is a worker whose build process is gone."""
+    parent = multiprocessing.parent_process()
+    return parent is not None and not parent.is_alive()
+
+
+def _leave() -> None:
+    converter = _tools.get("converter")
+    if isinstance(converter, export.Converter):
+        converter.kill()
+    os._exit(1)
 
 
 def stop() -> None:
@@ -83,16 +120,17 @@ def export_unit(task: UnitTask) -> list[Written]:
     written: list[Written] = []
 
     def write(path: str, data: bytes, key: str, sources: list[str], title: str) -> None:
+        if _orphaned():  # between two looks of the watch: write nothing more
+            _leave()
         write_bytes(out / path, data)
         written.append(Written(path, key, sources, title, hashlib.sha256(data).hexdigest(),
                                len(data)))
 
     need_body = "pdf" in task.stale
-    work = [f for f in task.forms
-            if f.stale or (need_body and not Path(f.body).is_file())]
+    work = [f for f in task.forms if f.stale or (need_body and not regular(Path(f.body)))]
     wanted = [fmt for fmt, wants in (
         ("docx", any("docx" in f.stale for f in work)),
-        ("typst", any(not Path(f.body).is_file() for f in work))) if wants]
+        ("typst", any(not regular(Path(f.body)) for f in work))) if wants]
     named = sorted({s for f in work for s in f.sources})
     what = _("{names} and {count} more").format(names=", ".join(named[:5]),
                                                  count=len(named) - 5) \
@@ -107,18 +145,18 @@ def export_unit(task: UnitTask) -> list[Written]:
         if "docx" in form.stale:
             write(f"{form.stem}.docx", output["docx"], form.keys["docx"], form.sources,
                   form.title)
-        if "typst" in output and not Path(form.body).is_file():
+        if "typst" in output and not regular(Path(form.body)):
             write_bytes(Path(form.body), output["typst"])
         if "pdf" in form.stale:
-            body = Path(form.body).read_text(encoding="utf-8")
+            body = read_regular(Path(form.body)).decode("utf-8")
             write(f"{form.stem}.pdf", typesetter.pdf(body, form.title, form.epoch, what),
                   form.keys["pdf"], form.sources, form.title)
     if "docx" in task.stale:
-        parts = [(out / f"{f.stem}.docx").read_bytes() for f in task.forms]
+        parts = [read_regular(out / f"{f.stem}.docx") for f in task.forms]
         write(f"{task.stem}.docx", export.merge_docx(parts, task.epoch), task.keys["docx"],
               task.sources, task.title)
     if "pdf" in task.stale:
-        body = export.merge_typst([Path(f.body).read_text(encoding="utf-8")
+        body = export.merge_typst([read_regular(Path(f.body)).decode("utf-8")
                                    for f in task.forms])
         write(f"{task.stem}.pdf", typesetter.pdf(body, task.title, task.epoch, task.stem),
               task.keys["pdf"], task.sources, task.title)
