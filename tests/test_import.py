@@ -14,11 +14,13 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import os
 import re
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from collections.abc import Callable
@@ -194,12 +196,22 @@ def test_import_command_writes_canonical_files_that_check(built: Path, tmp_path:
     assert "id: project-1  # unsure: made up" in text or "id: project-1 # unsure: made up" in text
     check = perfdecl("check", str(out))
     assert " 0 errors" in check.stdout or check.exit_code == 0, check.stdout
-    # a second import does not replace the files, unless told to
+    assert "matched nothing: " + str(out) + " holds no project named 死亡举报奖 of this unit" \
+        in result.stdout
+    # a second import matches the same declarations: it does not replace their files,
+    # unless told to
     again = perfdecl("import", str(bundle), "--out", str(out))
     assert again.exit_code == 1
-    assert "exists: not replaced (use --force)" in again.stderr
+    assert f"not written: {out}/2019/unit-1/project-1.yaml holds this declaration " \
+        "(2019/unit-1/project-1) already: kept (--force replaces it)" in again.stderr
+    assert "matched 2019/unit-1/project-1: the only project named 基础养老金区级配套经费 of " \
+        "unit unit-1 in 2019" in again.stderr
     assert len(sorted(out.rglob("*.yaml"))) == 9
-    assert perfdecl("import", str(bundle), "--out", str(out), "--force").exit_code == 0
+    forced = perfdecl("import", str(bundle), "--out", str(out), "--force")
+    assert forced.exit_code == 0
+    assert f"replaced {out}/2019/unit-1/project-1.yaml" in forced.stdout
+    assert "9 declarations written (0 new, 9 replaced)" in forced.stdout
+    assert len(sorted(out.rglob("*.yaml"))) == 9
 
 
 def test_ids_come_from_the_repository_when_it_has_the_same_declaration(
@@ -845,3 +857,250 @@ def test_a_form_without_a_title_needs_its_kind(tmp_path: Path,
     # no year, no unit: perfdecl check says so
     check = perfdecl("check", str(file))
     assert "missing field `fiscal_year`" in check.stdout
+
+
+# --------------------------------------------- what the file holds and nothing reads
+
+
+def test_formula_cells_without_their_values_are_said_not_taken_for_blanks(
+        tmp_path: Path, perfdecl: Callable[..., Any]) -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in (["项目绩效目标申报表"], ["项目名称", "试点项目"], ["项目单位", "试点中心"],
+                ["资金总额（万元）", "=B5+B6"], ["财政拨款", 50], ["自有资金", 24],
+                ["项目概况", "试点", None, "=B4*2"]):
+        sheet.append(row)
+    path = tmp_path / "form.xlsx"
+    workbook.save(str(path))  # (openpyxl saves formulas without their values)
+    out = tmp_path / "out"
+    result = perfdecl("import", str(path), "--out", str(out))
+    assert result.exit_code == 0, result.stderr
+    total = ("sheet 1 (Sheet), row 4, column B: 资金总额（万元） (funding.total): a formula "
+             "(=B5+B6) with no value saved in the file; open the file in Excel or WPS, save it "
+             "and import it again")
+    loose = "sheet 1 (Sheet), row 7, column D: a formula (=B4*2) with no value saved"
+    assert f"not read: {total}" in result.stdout
+    assert loose in result.stdout
+    assert "2 cells not read" in result.stdout
+    [file] = out.rglob("*.yaml")
+    text = file.read_text(encoding="utf-8")
+    assert "# Not read (cells whose value the file does not hold):\n#   " + total in text
+    assert "total:" not in text
+    # as Excel or WPS save it, with the value beside the formula: read
+    saved = tmp_path / "saved.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(saved, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<f>B5+B6</f><v></v>", b"<f>B5+B6</f><v>74</v>") \
+                    .replace(b"<f>B4*2</f><v></v>", b"<f>B4*2</f><v>148</v>")
+            dst.writestr(item, data)
+    [item], _ = read_file(saved)
+    assert item.data["funding"]["total"] == 74
+    assert item.draft.unreadable == []
+    assert any("148" in u for u in item.draft.unplaced)
+
+
+def test_a_file_holding_two_parts_of_one_name_is_refused(tmp_path: Path) -> None:
+    import warnings
+
+    def shown(name: str) -> str:
+        return (f'<w:document {W}><w:body><w:p><w:r><w:t>项目绩效目标申报表</w:t></w:r></w:p>'
+                '<w:tbl><w:tr><w:tc><w:p><w:r><w:t>项目名称</w:t></w:r></w:p></w:tc><w:tc>'
+                f'<w:p><w:r><w:t>{name}</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:body>'
+                '</w:document>')
+
+    for n, second in enumerate(("word/document.xml", "Word/Document.xml", "/word/document.xml")):
+        path = docx_with(shown("甲项目"), tmp_path / f"twice{n}.docx")
+        with zipfile.ZipFile(path, "a") as z, warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (zipfile warns of the duplicate name)
+            z.writestr(second, shown("乙项目"))
+        refused(path, "two parts named", second, "which one Word or Excel shows")
+    # a workbook the same
+    import openpyxl
+
+    book = tmp_path / "book.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet["A1"] = "项目绩效目标申报表"
+    workbook.save(str(book))
+    with zipfile.ZipFile(book, "a") as z, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        z.writestr("xl/worksheets/sheet1.xml", z.read("xl/worksheets/sheet1.xml"))
+    refused(book, "two parts named xl/worksheets/sheet1.xml")
+
+
+def test_text_word_hides_in_a_merged_cell_and_above_the_title_is_said(tmp_path: Path) -> None:
+    body = (f'<w:document {W}><w:body><w:p><w:r><w:t>说明：先填此表</w:t></w:r></w:p>'
+            '<w:p><w:r><w:t>项目绩效目标申报表</w:t></w:r></w:p><w:tbl>'
+            '<w:tr><w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr><w:p><w:r>'
+            '<w:t>项目名称</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>试点项目</w:t></w:r>'
+            '</w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p><w:r>'
+            '<w:t>藏起来的字</w:t></w:r></w:p></w:tc><w:tc><w:p/></w:tc></w:tr></w:tbl>'
+            '</w:body></w:document>')
+    [item], _ = read_file(docx_with(body, tmp_path / "hidden.docx"))
+    assert item.data["name"] == "试点项目"
+    assert item.draft.unplaced == [
+        "paragraph 1: “说明：先填此表” (above the form's title)",
+        "table 1, row 2: “藏起来的字” (in a merged cell, where Word does not show it)"]
+
+
+# A form with text added anywhere (a cell, a new row, a paragraph): the text is in the
+# declaration or in what the import says it did not place, never nowhere.
+
+WORD = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+STRAY = st.text(alphabet="甲乙丙丁戊己庚辛壬癸QXZW", min_size=2, max_size=6)
+
+
+def _places(document: Any) -> list[tuple[str, int, int]]:
+    """Where text can be added to a DOCX body: into a cell (after or instead of its
+    text), in a new row under a row (in one of its cells), in a new paragraph."""
+    body = document.find(f"{WORD}body")
+    out = [(mode, i, 0) for i, _tc in enumerate(body.iter(f"{WORD}tc"))
+           for mode in ("append", "replace")]
+    out += [("row", i, k) for i, tr in enumerate(body.iter(f"{WORD}tr"))
+            for k in range(len(tr.findall(f"{WORD}tc")))]
+    out += [("paragraph", i, 0) for i in range(len(body))]
+    return out
+
+
+def _add(document: Any, place: tuple[str, int, int], text: str) -> Any:
+    from lxml import etree
+
+    def paragraph() -> Any:
+        p = etree.Element(f"{WORD}p")
+        etree.SubElement(etree.SubElement(p, f"{WORD}r"), f"{WORD}t").text = text
+        return p
+
+    document = copy.deepcopy(document)
+    body = document.find(f"{WORD}body")
+    mode, i, k = place
+    if mode in ("append", "replace"):
+        cell = list(body.iter(f"{WORD}tc"))[i]
+        if mode == "replace":
+            for p in cell.findall(f"{WORD}p"):
+                cell.remove(p)
+        cell.append(paragraph())
+    elif mode == "row":
+        row = list(body.iter(f"{WORD}tr"))[i]
+        new = copy.deepcopy(row)
+        for n, cell in enumerate(new.findall(f"{WORD}tc")):
+            for child in cell.findall(f"{WORD}p"):
+                cell.remove(child)
+            merge = cell.find(f"{WORD}tcPr/{WORD}vMerge")
+            if merge is not None:
+                merge.getparent().remove(merge)
+            cell.append(paragraph() if n == k else etree.Element(f"{WORD}p"))
+        row.addnext(new)
+    else:
+        blocks = [b for b in body if b.tag != f"{WORD}sectPr"]
+        if i < len(blocks):
+            blocks[i].addprevious(paragraph())
+        else:
+            blocks[-1].addnext(paragraph())
+    return document
+
+
+def _somewhere(text: str, imported: list[Any], notes: list[str]) -> bool:
+    """Whether `text` is in a declaration, or in what the import said; a file where it
+    found no form at all (the text broke the title) is refused, with a message."""
+    import json
+
+    if not imported:
+        return any("no form title" in note for note in notes)
+
+    said = [*notes, *(json.dumps(i.data, ensure_ascii=False, default=str) for i in imported),
+            *(line for i in imported for line in
+              (*i.draft.unplaced, *i.draft.unreadable, *i.draft.notes))]
+    return any(text in s for s in said)
+
+
+DOCX_FORMS = [f.relative_to(DECLARATIONS).with_suffix(".docx") for f in FORMS] + \
+    [Path("2019/shigu-sbzx/fund-summary.docx"), Path("2023/shifeng-sbzx/fund-summary.docx"),
+     Path("python-docx.docx")]
+
+
+@pytest.fixture(scope="session")
+def docx_forms(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The forms perfdecl builds, and one python-docx makes (seed 002's first form, with
+    spaced labels, full-width digits and Wingdings ticks)."""
+    made = tmp_path_factory.mktemp("python-docx") / "python-docx.docx"
+    make_docx(mutate(seed_blocks(SEED_002)), made, sym=True)
+    (built / made.name).write_bytes(made.read_bytes())
+    return built
+
+
+@settings(max_examples=40, deadline=None, derandomize=True,
+          suppress_health_check=list(HealthCheck))
+@given(st.sampled_from(DOCX_FORMS), st.integers(0, 10**6), STRAY)
+def test_text_added_to_a_word_form_is_read_or_said(docx_forms: Path, form: Path, where: int,
+                                                   text: str) -> None:
+    from lxml import etree
+
+    source = docx_forms / form
+    with zipfile.ZipFile(source) as z:
+        document = etree.fromstring(z.read("word/document.xml"))
+    place = _places(document)[where % len(_places(document))]
+    changed = etree.tostring(_add(document, place, text), xml_declaration=True,
+                             encoding="UTF-8", standalone=True)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / source.name
+        with zipfile.ZipFile(source) as src, zipfile.ZipFile(path, "w") as dst:
+            for item in src.infolist():
+                dst.writestr(item, changed if item.filename == "word/document.xml"
+                             else src.read(item.filename))
+        imported, notes = read_file(path)
+    assert _somewhere(text, imported, notes), (form.name, place)
+
+
+def _add_to_blocks(blocks: list[Block], place: tuple[str, int, int], text: str) -> list[Block]:
+    out: list[Block] = [(kind, list(value) if kind == "row" else value)
+                        for kind, value in blocks]
+    mode, i, k = place
+    if mode in ("append", "replace"):
+        before, span = out[i][1][k]
+        out[i][1][k] = ((before + "\n" if mode == "append" and before.strip() else "") + text,
+                        span)
+    elif mode == "row":
+        row = [("", span) for _, span in out[i][1]]
+        row[k] = (text, row[k][1])
+        out.insert(i + 1, ("row", row))
+    else:
+        out.insert(i, ("p", text))
+    return out
+
+
+def _seed_forms() -> list[list[Block]]:
+    """The seeds' forms, one by one (a form starts at the row of its title)."""
+    from perfdecl.importer.forms import title_kind
+
+    out = []
+    for seed in (SEED_000, SEED_001, SEED_002):
+        blocks = seed_blocks(seed)
+        starts = [i for i, (kind, value) in enumerate(blocks)
+                  if (kind == "p" and title_kind(value)) or
+                  (kind == "row" and any(title_kind(text) for text, _span in value))]
+        # (with the attachment number above the title)
+        starts = [i - 1 if i and blocks[i - 1][0] == "p" and blocks[i - 1][1].startswith("附")
+                  else i for i in starts]
+        bounds = [0, *starts[1:], len(blocks)]
+        out += [blocks[a:b] for a, b in itertools.pairwise(bounds)]
+    return out
+
+
+@settings(max_examples=30, deadline=None, derandomize=True,
+          suppress_health_check=list(HealthCheck))
+@given(st.sampled_from(_seed_forms()), st.integers(0, 10**6), STRAY)
+def test_text_added_to_a_workbook_form_is_read_or_said(blocks: list[Block], where: int,
+                                                       text: str) -> None:
+    places = [(mode, i, k) for i, (kind, value) in enumerate(blocks) if kind == "row"
+              for k in range(len(value)) for mode in ("append", "replace", "row")]
+    places += [("paragraph", i, 0) for i in range(len(blocks))]
+    changed = _add_to_blocks(blocks, places[where % len(places)], text)
+    with tempfile.TemporaryDirectory() as folder:
+        imported, notes = read_file(make_xlsx(changed, Path(folder) / "form.xlsx"))
+    assert _somewhere(text, imported, notes), places[where % len(places)]

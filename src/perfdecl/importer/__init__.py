@@ -2,7 +2,8 @@
 
     containers → rows of cells (safety, docx, xlsx, grid)
                → forms, found by their titles, read by their labels (forms, specs, labels)
-               → one declaration per form, written canonically with comments (write)
+               → one declaration per form, matched to the one of the output folder it is
+                 (identity), written canonically with comments (write)
 
 `read_file` gives the drafts of one file without writing anything; `import_files`
 reads several files and writes their declarations into a repository's folder.
@@ -19,8 +20,9 @@ from ..errors import PerfdeclError, UsageError
 from ..i18n import _
 from . import labels as L
 from .forms import DERIVED, KINDS, Draft, Form, find_forms, read_form
+from .identity import Existing, Placement, Wanted, place
 from .safety import ImportRefused, inspect
-from .write import Existing, Namer, render, schema_modeline
+from .write import render, schema_modeline
 
 __all__ = ["ImportRefused", "ImportResult", "Imported", "import_files", "read_file"]
 
@@ -35,6 +37,9 @@ class Imported:
     file: Path | None = None
     text: str = ""
     skipped: str | None = None
+    index: int | None = None
+    """Its number among the forms of its file, where the file holds several."""
+    placement: Placement | None = None
 
     @property
     def data(self) -> dict[str, Any]:
@@ -102,21 +107,39 @@ def _from_summary(path: Path, form: Form, summary: Draft, lines: list[dict[str, 
                   others: list[Imported], notes: list[str]) -> list[Imported]:
     """The special funds and directions of a fund summary (附表2) that have no form of
     their own in the file: the summary is derived from those forms, so only what is
-    missing is read from it (名称, 金额 and the goals are all it says)."""
-    covered = set()
+    missing is read from it (名称, 金额 and the goals are all it says). Where a line
+    says other than the form of its own, the file's notes say so."""
+    covered: dict[str, dict[str, Any]] = {}  # name → what its own form says of it
     for other in others:
         data = other.data
-        covered.add(L.norm(str(data.get("name", ""))))
+        goals: dict[str, Any] = data["goals"] if isinstance(data.get("goals"), dict) else {}
+        covered[L.norm(str(data.get("name", "")))] = {
+            "amount": data.get("funding", {}).get("total"), **goals}
         fund = data.get("special_fund")
         if isinstance(fund, dict) and fund.get("name"):
-            covered.add(L.norm(str(fund["name"])))
+            covered.setdefault(L.norm(str(fund["name"])), {"amount": fund.get("amount")})
     out: list[Imported] = []
     year = summary.data.get("fiscal_year")
     unit = summary.data.get("unit", {}).get("name")
     for line in lines:
+        for entry in (line, *line["children"]):
+            if L.norm(entry["name"]) in covered:
+                notes.extend(_differences(entry, covered[L.norm(entry["name"])]))
         children = [c for c in line["children"] if L.norm(c["name"]) not in covered]
         if L.norm(line["name"]) in covered and not children:
             continue
+        if line["children"] and not children:
+            notes.append(_("fund summary, {row}: {name}: not imported: its directions have "
+                           "forms of their own, and none of them names it as their special "
+                           "fund").format(row=line["row"], name=line["name"]))
+            continue
+        if children and L.norm(line["name"]) not in covered:
+            # its directions become declarations; the fund itself, only from its own form
+            notes.extend(_("fund summary, {row}: {name}: {label} “{text}” is not imported "
+                           "(a special fund with directions: import its own form)").format(
+                row=line["row"], name=line["name"], label=label, text="；".join(line[term]))
+                for term, label in (("long_term", "实施期绩效目标"), ("annual", "年度绩效目标"))
+                if line[term])
         entries = [(c, line) for c in children] if line["children"] else [(line, None)]
         for entry, parent in entries:
             kind = "expenditure_direction" if parent else "special_fund"
@@ -145,7 +168,30 @@ def _from_summary(path: Path, form: Form, summary: Draft, lines: list[dict[str, 
     if summary.unplaced:
         notes.extend(_("fund summary: not placed: {text}").format(text=u)
                      for u in summary.unplaced)
+    if summary.unreadable:
+        notes.extend(_("fund summary: not read: {text}").format(text=u)
+                     for u in summary.unreadable)
     return out
+
+
+def _differences(entry: dict[str, Any], own: dict[str, Any]) -> list[str]:
+    """What a line of the fund summary says that the form of its own does not."""
+    out = []
+    if entry["amount"] is not None and entry["amount"] != own.get("amount"):
+        out.append(_("fund summary, {row}: {name}: 金额 {amount}, its own form {other}").format(
+            row=entry["row"], name=entry["name"], amount=entry["amount"],
+            other=own.get("amount", "—")))
+    for term, label in (("long_term", "实施期绩效目标"), ("annual", "年度绩效目标")):
+        if entry[term] and _goal_texts(entry[term]) != _goal_texts(own.get(term)):
+            out.append(_("fund summary, {row}: {name}: {label} “{text}” is not what its own "
+                         "form says").format(row=entry["row"], name=entry["name"],
+                                             label=label, text="；".join(entry[term])))
+    return out
+
+
+def _goal_texts(items: Any) -> list[str]:
+    """Goals as compared: a closing 。 or a space is no difference."""
+    return [L.squeeze(str(i)).rstrip("。.；;，,") for i in items or []]
 
 
 def _share(path: Path, drafts: list[Imported]) -> None:
@@ -205,8 +251,9 @@ def import_files(files: list[Path], kind: str | None = None, layout: str | None 
                  write: bool = True) -> ImportResult:
     """Reads every file and writes one declaration per form under
     out/<fiscal_year>/<unit id>/<id>.yaml. A file that cannot be read is reported and
-    the others are still imported; an existing declaration file is not replaced
-    without `force`."""
+    the others are still imported. Each form is matched to the declaration of `out` it
+    is (identity.place): only that declaration's file is ever replaced, and only with
+    `force`; a form that matches none is a new declaration, in a new file."""
     if kind is not None and kind not in KINDS:
         raise UsageError(_("unknown kind {kind}; kinds: {kinds}")
                          .format(kind=repr(kind), kinds=", ".join(KINDS)))
@@ -215,8 +262,6 @@ def import_files(files: list[Path], kind: str | None = None, layout: str | None 
             raise UsageError(_("path not found: {path}").format(path=f))
     if layout is not None:
         _check_layout(layout, kind)
-    existing = Existing.scan(out)
-    namer = Namer(existing)
     result = ImportResult()
     for source in files:
         outcome = FileOutcome(source)
@@ -232,49 +277,71 @@ def import_files(files: list[Path], kind: str | None = None, layout: str | None 
                 source=source, notes="; ".join(notes)) if notes else \
                 _("{source}: no form found").format(source=source)
             continue
-        several = len(found) > 1
-        for n, item in enumerate(found, start=1):
-            _place(item, namer, out, n if several else None)
-            header = _header(item, n if several else None)
-            assert item.file is not None
-            modeline = schema_modeline(item.file)
-            if modeline:
-                header.insert(0, modeline)
-            footer = []
-            if item.draft.unplaced:
-                footer.append(_("Not placed (text of the form that no field took):"))
-                footer.extend(f"  {u}" for u in item.draft.unplaced)
-            item.text = render(item.data, item.draft.unsure, header, footer)
-            outcome.imported.append(item)
-            if write:
-                if item.file.exists() and not force:
-                    item.skipped = _("{file} exists: not replaced (use --force)").format(
-                        file=item.file)
-                    continue
-                from ..atomic import write_text
+        if len(found) > 1:
+            for n, item in enumerate(found, start=1):
+                item.index = n
+        outcome.imported = found
+    # every form is placed at once: forms of one import may claim the same declaration
+    items = [item for outcome in result.files for item in outcome.imported]
+    placements = place([_wanted(item) for item in items], Existing.scan(out), out)
+    for item, placement in zip(items, placements, strict=True):
+        _place(item, placement)
+        header = _header(item, item.index)
+        assert item.file is not None
+        modeline = schema_modeline(item.file)
+        if modeline:
+            header.insert(0, modeline)
+        footer = []
+        if item.draft.unreadable:
+            footer.append(_("Not read (cells whose value the file does not hold):"))
+            footer.extend(f"  {u}" for u in item.draft.unreadable)
+        if item.draft.unplaced:
+            footer.append(_("Not placed (text of the form that no field took):"))
+            footer.extend(f"  {u}" for u in item.draft.unplaced)
+        item.text = render(item.data, item.draft.unsure, header, footer)
+        if not write:
+            continue
+        if placement.replaces and not force:
+            item.skipped = _("{file} holds this declaration ({identity}) already: kept "
+                             "(--force replaces it)").format(file=item.file,
+                                                             identity=placement.identity)
+            continue
+        if not placement.replaces and item.file.exists():  # (made since the folder was read)
+            item.skipped = _("{file} appeared while importing: kept").format(file=item.file)
+            continue
+        from ..atomic import write_text
 
-                item.file.parent.mkdir(parents=True, exist_ok=True)
-                write_text(item.file, item.text)
+        item.file.parent.mkdir(parents=True, exist_ok=True)
+        write_text(item.file, item.text)
     return result
 
 
-def _place(item: Imported, namer: Namer, out: Path, order: int | None) -> None:
+def _wanted(item: Imported) -> Wanted:
+    data = item.data
+    unit = data.get("unit")
+    name = data.get("name")
+    form = _("{file}, form {index}").format(file=item.source.name, index=item.index) \
+        if item.index else item.source.name
+    return Wanted(data["kind"], name if isinstance(name, str) else None,
+                  data.get("fiscal_year"),
+                  unit.get("name") if isinstance(unit, dict) else None, form)
+
+
+def _place(item: Imported, placement: Placement) -> None:
     d = item.draft
+    identity = placement.identity
     unit = d.data.setdefault("unit", {})
-    unit_id, why = namer.unit_id(unit.get("name"))
-    unit_data = {"id": unit_id, **unit}
-    d.data["unit"] = unit_data
-    if why:
-        d.unsure[("unit", "id")] = why
-    year = d.data.get("fiscal_year", "unknown-year")
-    ident, why = namer.declaration_id(d.data["kind"], d.data.get("name"), year, unit_id, out)
-    d.data = {"kind": d.data["kind"], "id": ident, **{k: v for k, v in d.data.items()
-                                                        if k not in ("kind", "id")}}
-    if why:
-        d.unsure[("id",)] = why
-    if order is not None:
-        d.data["order"] = order
-    item.file = out / str(year) / unit_id / f"{ident}.yaml"
+    d.data["unit"] = {"id": identity.unit, **{k: v for k, v in unit.items() if k != "id"}}
+    d.data = {"kind": d.data["kind"], "id": identity.id,
+              **{k: v for k, v in d.data.items() if k not in ("kind", "id")}}
+    if placement.id_unsure:
+        d.unsure[("id",)] = placement.id_unsure
+    if placement.unit_unsure:
+        d.unsure[("unit", "id")] = placement.unit_unsure
+    if item.index is not None:
+        d.data["order"] = item.index
+    item.placement = placement
+    item.file = placement.file
 
 
 def _header(item: Imported, index: int | None) -> list[str]:

@@ -99,6 +99,7 @@ class _Reader:
             index = len(self.part.rows)
             col = _int(tr.find(f"{W}trPr/{W}gridBefore"), 0)
             cells: list[Cell] = []
+            hidden: list[Cell] = []
             current: dict[int, Cell] = {}
             for tc in _children(tr, "tc"):
                 pr = tc.find(f"{W}tcPr")
@@ -107,12 +108,14 @@ class _Reader:
                 hmerge = pr.find(f"{W}hMerge") if pr is not None else None
                 if hmerge is not None and hmerge.get(f"{W}val") != "restart" and cells:
                     cells[-1].span += span  # the legacy horizontal merge
+                    self.hide(tc, col, span, index, hidden)
                     col += span
                     continue
                 continued = vmerge is not None and vmerge.get(f"{W}val") != "restart"
                 if continued and col in above:
                     cell = above[col]
                     cell.rows += 1
+                    self.hide(tc, col, span, index, hidden)
                 else:
                     cell = Cell(cell_text(tc), col, span, index)
                 cells.append(cell)
@@ -120,7 +123,14 @@ class _Reader:
                 col += span
             above = current
             self.part.rows.append(Row(cells, number, index,
-                                      row_label.format(table=number, row=r)))
+                                      row_label.format(table=number, row=r), hidden))
+
+    @staticmethod
+    def hide(tc: Any, col: int, span: int, index: int, hidden: list[Cell]) -> None:
+        """The text of a cell merged into another: Word shows only the first cell's."""
+        text = cell_text(tc)
+        if text.strip():
+            hidden.append(Cell(text, col, span, index))
 
 
 def _children(parent: Any, name: str) -> list[Any]:

@@ -23,12 +23,13 @@ from typing import Any
 from ..framework import FRAMEWORK, level1_of
 from ..i18n import _
 from . import labels as L
-from .grid import Cell, Part, Row
+from .grid import Cell, Part, Row, column_name
 from .specs import (
     BOILERPLATE,
     CHOICES,
     EXPENSE_HEADERS,
     FIELDS,
+    GOAL_LINE,
     INDICATOR_HEADERS,
     LEVEL2_ALIASES,
     PROJECTS_HEADERS,
@@ -42,6 +43,9 @@ from .specs import (
 )
 
 KINDS = ("project", "special_fund", "department", "expenditure_direction")
+LEVELS = {L.norm(name) for name in (*FRAMEWORK, *(c for cs in FRAMEWORK.values() for c in cs),
+                                    *LEVEL2_ALIASES)}
+"""The categories of the indicator framework, as forms write them: labels."""
 DERIVED = "fund_summary"
 
 Path_ = tuple[str | int, ...]
@@ -62,6 +66,9 @@ class Form:
     """The attachment number printed above the title: 附件1-1, 附表3-2-1, 附2-1."""
     where: str = ""
     detected: bool = True
+    preamble: list[Row] = field(default_factory=list)
+    """The rows of its part above its title that no form holds (the first form's only):
+    never read, reported when they hold text."""
 
 
 _TITLES: tuple[tuple[str, str], ...] = (
@@ -96,6 +103,7 @@ def find_forms(parts: Iterable[Part], kind: str | None = None,
     forms: list[Form] = []
     notes: list[str] = []
     for part in parts:
+        notes.extend(part.notes)
         starts: list[tuple[int, str, str]] = []
         for i, row in enumerate(part.rows):
             texts = [c.text for c in _distinct(row.cells) if c.text.strip()]
@@ -132,7 +140,7 @@ def find_forms(parts: Iterable[Part], kind: str | None = None,
                            if _NUMBER.match(L.norm(r.text))), None)
             form_kind = found if kind is None or found == DERIVED else kind
             form = Form(form_kind, None, text, rows, number,
-                        where=rows[0].where)
+                        where=rows[0].where, preamble=part.rows[:begin] if n == 0 else [])
             form.layout = layout or detect_layout(form)
             forms.append(form)
     return forms, notes
@@ -192,6 +200,8 @@ class Draft:
     data: dict[str, Any] = field(default_factory=dict)
     unsure: dict[Path_, str] = field(default_factory=dict)
     unplaced: list[str] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+    """Cells whose value the file does not hold (a formula without its value)."""
     notes: list[str] = field(default_factory=list)
     history_offsets: list[tuple[Path_, int]] = field(default_factory=list)
     """Indicator history written as 前年/上年: set to fiscal_year-2/-1 once it is known."""
@@ -233,13 +243,14 @@ class _Reader:
         self.rows = form.rows
         self.draft = Draft(form)
         self.fields = labels_of(self.kind) if self.kind in FIELDS else {}
-        self.used: set[int] = set()  # ids of cells read (or known to hold nothing)
+        self.used: set[int] = set()  # ids of cells whose text went somewhere
         self.done: set[int] = set()  # indexes (into self.rows) of rows read whole
         self.known = set(self.fields) | {L.norm(s) for s in SECTIONS} | \
             set(INDICATOR_HEADERS) | set(SCHEDULE_HEADERS) | set(EXPENSE_HEADERS) | \
-            set(TASK_HEADERS)
+            set(TASK_HEADERS) | LEVELS
         self.unit = "万元"
         self.seen: dict[str, tuple[str, str]] = {}  # field path → (text, where)
+        self.read_for: dict[int, str] = {}  # id of a value cell → the label it was read for
 
     # ----------------------------------------------------------------- small helpers
 
@@ -266,8 +277,6 @@ class _Reader:
 
     def note_unplaced(self, row: Row, text: str, why: str = "") -> None:
         shown = re.sub(r"[\s\u3000]+", " ", text).strip()
-        if len(shown) > 60:
-            shown = shown[:57] + "…"
         line = _("{where}: “{text}” ({why})") if why else _("{where}: “{text}”")
         self.draft.unplaced.append(line.format(where=row.where, text=shown, why=why))
 
@@ -304,6 +313,8 @@ class _Reader:
             o = min(c.end, header.end) - max(c.col, header.col)
             if o > overlap:
                 best, overlap = c, o
+        if best is not None:
+            self.read_for.setdefault(id(best), L.squeeze(header.text))
         return best
 
     def table_rows(self, start: int, first_col: int, last_col: int,
@@ -351,6 +362,8 @@ class _Reader:
         header = self.rows[i]
         self.done.add(i)
         self.mark(*roles.values())
+        # (the lead and the heading above say which goals the table is of; they are
+        # labels, reported by leftovers unless they are known ones)
         lead = self._lead(header, roles["l1"])
         term_text = L.norm(lead.text) if lead else ""
         if not term_text:
@@ -358,10 +371,8 @@ class _Reader:
                 texts = [L.norm(c.text) for c in self.row_cells(j) if c.text.strip()]
                 if len(texts) == 1 and "指标" in texts[0]:
                     term_text = texts[0]
-                    self.mark(*self.row_cells(j))
                     self.done.add(j)
                     break
-        self.mark(lead)
         term = "long_term" if re.search(r"长期|实施期|中期", term_text) else "annual"
         # a second header row: 前年 | 上年 under 近两年指标值
         if i + 1 < len(self.rows):
@@ -371,7 +382,7 @@ class _Reader:
                 for k, c in sub.items():
                     if k:
                         roles[k] = c
-                self.mark(*sub.values())
+                self.mark(*(c for k, c in sub.items() if k))
                 self.done.add(i + 1)
                 i += 1
         columns = list(roles.values())
@@ -393,12 +404,13 @@ class _Reader:
                         L.norm(other_lead.text) != term_text:
                     break
                 self.done.add(j)
-                self.mark(*row.cells)
                 continue
             self.done.add(j)
             cells = {role: self.column(row, c, starting=role not in ("l1", "l2"))
                      for role, c in roles.items() if role not in ("history", "expected")}
-            self.mark(*cells.values())
+            # the values are taken (into an indicator or the unplaced text); the levels are
+            # read as labels: leftovers reports one that is no level of the framework
+            self.mark(*(c for role, c in cells.items() if role not in ("l1", "l2")))
             text = {role: (c.text if c is not None else "") for role, c in cells.items()}
             l1 = L.norm(text.get("l1", "")) or l1_last
             l2 = L.norm(text.get("l2", "")) or (l2_last if not L.norm(text.get("l1", ""))
@@ -407,8 +419,11 @@ class _Reader:
             values = {k: L.clean(v) for k, v in text.items() if k not in ("l1", "l2")}
             if not any(v and not L.is_blank(v) for v in values.values()):
                 continue
-            if L.is_blank(l2) and l2:
-                continue  # the …… row
+            if L.is_blank(l2) and l2:  # the …… row, filled in
+                self.note_unplaced(row, " ".join(v for v in values.values() if v),
+                                   _("indicator under {level1} › {level2}, not a category "
+                                     "of the framework").format(level1=l1 or "?", level2=l2))
+                continue
             if not values.get("name") and not values.get("target"):
                 self.note_unplaced(row, " ".join(v for v in values.values() if v),
                                    _("an indicator row without 指标内容 and 指标值"))
@@ -476,7 +491,6 @@ class _Reader:
             self.mark(*roles.values())
             first = min(c.col for c in roles.values())
             lead = self._lead(self.rows[i], roles["task"])
-            self.mark(lead)
             last = max(c.end for c in roles.values())
             out: list[dict[str, Any]] = []
             for j in self.table_rows(i, first, last, lead):
@@ -518,7 +532,6 @@ class _Reader:
             first = min(c.col for c in roles.values())
             last = max(c.end for c in roles.values())
             lead = self._lead(self.rows[i], min(roles.values(), key=lambda c: c.col))
-            self.mark(lead)
             lines: list[dict[str, Any]] = []
             printed: L.Amount | None = None
             total_row: Row | None = None
@@ -526,14 +539,17 @@ class _Reader:
                 row = self.rows[j]
                 self.done.add(j)
                 cells = {r: self.column(row, c) for r, c in roles.items()}
-                self.mark(*_distinct(c for c in row.cells if row.starts(c)))
-                if any(L.norm(c.text) in ("合计", "小计", "总计") for c in row.cells):
+                totals = [c for c in row.cells if L.norm(c.text) in ("合计", "小计", "总计")]
+                if totals:
+                    self.mark(*totals)
                     amount_cell = cells.get("amount")
                     if amount_cell is not None and L.norm(amount_cell.text) not in ("合计",
                                                                                    "小计"):
+                        self.mark(amount_cell)
                         printed = self.amount_of(amount_cell.text, row, "合计")
                         total_row = row
                     continue
+                self.mark(*cells.values())
                 values = {r: L.clean(c.text) if c else "" for r, c in cells.items()}
                 values = {r: v for r, v in values.items() if v and not L.is_blank(v)}
                 if not values:
@@ -585,7 +601,6 @@ class _Reader:
             first = min(c.col for c in roles.values())
             last = max(c.end for c in roles.values())
             lead = self._lead(self.rows[i], roles["task"])
-            self.mark(lead)
             out = []
             for j in self.table_rows(i, first, last, lead):
                 row = self.rows[j]
@@ -606,17 +621,22 @@ class _Reader:
         """附2-2's 项目支出情况: derived from the unit's projects, not imported."""
         for i, roles in list(self.header_rows(PROJECTS_HEADERS, ("name", "total"))):
             self.done.add(i)
-            self.mark(*self.rows[i].cells)
+            self.mark(*roles.values())
             first = min(c.col for c in roles.values())
             last = max(c.end for c in roles.values())
-            n = 0
+            lines = []
             for j in self.table_rows(i, first, last, None):
                 self.done.add(j)
-                self.mark(*self.rows[j].cells)
-                n += any(c.text.strip() for c in self.rows[j].cells)
+                row = self.rows[j]
+                cells = [c for c in _distinct(row.cells) if row.starts(c) and c.text.strip()]
+                self.mark(*cells)  # (said in the note, row by row)
+                if cells:
+                    lines.append(_("{where}: “{text}”").format(
+                        where=row.where, text=" | ".join(L.clean(c.text) for c in cells)))
             self.draft.notes.append(_(
                 "项目支出情况 ({count} projects) is derived from the unit's project declarations: "
-                "import their own forms (附2-1)").format(count=n))
+                "import their own forms (附2-1)").format(count=len(lines)))
+            self.draft.notes.extend(lines)
 
     def yangxin_funding(self) -> None:
         """附2-2's 总体资金情况: 当年金额 and the 近两年收支金额 of two earlier years."""
@@ -625,7 +645,8 @@ class _Reader:
             if current is None or i in self.done:
                 continue
             self.done.add(i)
-            self.mark(*row.cells)
+            self.mark(current)
+            share = next((c for c in row.cells if L.norm(c.text) == "占比"), None)
             year_cols: list[tuple[Cell, int]] = []
             j = i + 1
             if j < len(self.rows):
@@ -635,7 +656,7 @@ class _Reader:
                         year_cols.append((c, int(m.group(1))))
                 if year_cols:
                     self.done.add(j)
-                    self.mark(*self.rows[j].cells)
+                    self.mark(*(c for c, _y in year_cols))
                     j += 1
             names = {"财政拨款": "fiscal", "其他资金": "other", "基本支出": "basic",
                      "项目支出": "project", "一般公共预算": "general_budget",
@@ -655,11 +676,18 @@ class _Reader:
                     elif "收入构成" in k:
                         group = "income"
                 self.done.add(j)
-                self.mark(*r.cells)
+                self.mark(label[0])
+                if share is not None:
+                    # 占比: each line's share of its 合计, derived from the amounts
+                    cell = self.column(r, share)
+                    if cell is not None and cell is not label[0] and \
+                            re.fullmatch(r"(\d+(\.\d+)?%)?", L.squeeze(cell.text)):
+                        self.mark(cell)
                 for col, year in [(current, None), *[(c, y) for c, y in year_cols]]:
                     cell = self.column(r, col)
                     if cell is None or cell is label[0]:
                         continue
+                    self.mark(cell)
                     money = self.amount_of(cell.text, r, label[1])
                     if money is None:
                         continue
@@ -700,10 +728,12 @@ class _Reader:
                 continue
             annual = next((c for c in row.cells if L.norm(c.text) == "年度目标"), None)
             self.done.add(i)
-            self.mark(*row.cells)
-            until = re.search(r"(\d{4})", L.norm(head.text))
+            self.mark(annual)
+            until = re.fullmatch(r"长期目标\(截止(\d{4})?年?\)", L.norm(head.text))
             if until:
-                self.draft.put("goals.long_term_until", int(until.group(1)))
+                self.mark(head)  # (anything else in it is reported)
+                if until[1]:
+                    self.draft.put("goals.long_term_until", int(until[1]))
             long_term: list[str] = []
             yearly: list[str] = []
             for j in range(i + 1, len(self.rows)):
@@ -713,12 +743,12 @@ class _Reader:
                 if not texts or not all(re.match(r"^(目标\s*\d+\s*[:：]|…)", t) for t in texts):
                     break
                 self.done.add(j)
-                self.mark(*r.cells)
                 for target_list, col in ((long_term, head), (yearly, annual)):
                     if col is None:
                         continue
                     c = self.column(r, col)
                     if c is not None and r.starts(c):
+                        self.mark(c)
                         target_list.extend(L.items(c.text))
             if long_term:
                 self.draft.put("goals.long_term", long_term)
@@ -731,18 +761,29 @@ class _Reader:
         out: list[dict[str, Any]] = []
         for i, roles in list(self.header_rows(SUMMARY_HEADERS, ("name", "amount"))):
             self.done.add(i)
-            self.mark(*self.rows[i].cells)
+            self.mark(*roles.values())
             first = min(c.col for c in roles.values())
             last = max(c.end for c in roles.values())
             fund: dict[str, Any] | None = None
             for j in self.table_rows(i, first, last, None):
                 row = self.rows[j]
                 self.done.add(j)
-                self.mark(*row.cells)
                 cells = {r: self.column(row, c) for r, c in roles.items()}
+                self.mark(*cells.values())  # (合计: the sum of the lines, derived)
                 values = {r: L.clean(c.text) if c else "" for r, c in cells.items()}
-                if L.norm(values.get("name", "")) in ("合计", "") or \
-                        L.norm(values.get("number", "")) == "合计":
+                number = L.norm(values.get("number", ""))
+                if number and not re.fullmatch(r"[一二三四五六七八九十\d]+|合计", number):
+                    self.note_unplaced(row, values["number"], _("序号: not a number"))
+                if L.norm(values.get("name", "")) == "合计" or number == "合计":
+                    self.amount_of(values.get("amount", ""), row, "合计")
+                    for role in ("long_term", "annual"):
+                        if values.get(role) and not L.is_blank(values[role]):
+                            self.note_unplaced(row, values[role])
+                    continue
+                if not L.norm(values.get("name", "")):
+                    if any(v and not L.is_blank(v) for r, v in values.items()
+                           if r != "number"):
+                        self.note_unplaced(row, self.own_text(row), _("a line without 名称"))
                     continue
                 money = self.amount_of(values.get("amount", ""), row, "金额")
                 line = {"name": values["name"], "row": row.where,
@@ -788,13 +829,19 @@ class _Reader:
                     continue
                 key = L.norm(cell.text)
                 if row.is_paragraph or self._inline(cell) is not None:
-                    pairs = self.inline_pairs(cell.text)
+                    pairs, rest = self.inline_pairs(cell.text)
+                    if pairs:
+                        for text in rest:
+                            self.note_unplaced(row, text)
                     for k, (found, value) in enumerate(pairs):
                         if not value.strip() and k == len(pairs) - 1 and not row.is_paragraph:
                             # 「资金总额：」 with the amount in the next cell
-                            nxt = next((c for c in cells[n + 1:] if c.text.strip()), None)
+                            nxt = next((c for c in cells[n + 1:]
+                                        if c.text.strip() or c.formula is not None), None)
                             if nxt is not None and not self.is_label(nxt):
                                 self.mark(nxt)
+                                self.read_for[id(nxt)] = _("{label} ({field})").format(
+                                    label=L.squeeze(cell.text), field=found.path)
                                 value = nxt.text
                         out.append((found, value, cell, row))
                         self.mark(cell)
@@ -811,7 +858,7 @@ class _Reader:
                 if not header:
                     rights = [c for c in cells[n + 1:] if c.col >= cell.end]
                     for c in rights:
-                        if not c.text.strip():
+                        if not c.text.strip() and c.formula is None:
                             continue
                         if not self.is_label(c):
                             value_cell = c
@@ -822,6 +869,8 @@ class _Reader:
                     value_cell = self.below(i, cell, strict=False)
                 if value_cell is not None:
                     self.mark(value_cell)
+                    self.read_for[id(value_cell)] = _("{label} ({field})").format(
+                        label=L.squeeze(cell.text), field=found.path)
                     if found.type == "choice:category" and not header:
                         # the options may fill several cells of the row
                         more = [c for c in cells[n + 1:] if c.col >= cell.end and c.text.strip()]
@@ -842,14 +891,16 @@ class _Reader:
         row = self.rows[j]
         for c in _distinct(row.cells):
             if row.starts(c) and c.col == cell.col and (not strict or c.end == cell.end):
-                if not c.text.strip() or self.is_label(c):
+                if (not c.text.strip() and c.formula is None) or self.is_label(c):
                     return None
                 return c
         return None
 
-    def inline_pairs(self, text: str) -> list[tuple[Field, str]]:
-        """「label：value　label：value」 pairs in one text (填报人：… 联系电话：…)."""
+    def inline_pairs(self, text: str) -> tuple[list[tuple[Field, str]], list[str]]:
+        """「label：value　label：value」 pairs in one text (填报人：… 联系电话：…), and the
+        text no label heads (before the first one, or run into a label: 备注填报人：)."""
         marks: list[tuple[int, int, Field | None]] = []
+        rest: list[str] = []
         for match in re.finditer(r"([^\s:：　]{1,16}?(?:\([^)]*\)|（[^）]*）)?)\s*[:：]", text):
             label = L.norm(match.group(1))
             found = self.fields.get(label)
@@ -858,18 +909,23 @@ class _Reader:
                 for k in range(1, len(label)):
                     if label[k:] in self.fields:
                         found = self.fields[label[k:]]
+                        if not BOILERPLATE.match(label[:k]):
+                            rest.append(label[:k])
                         break
             if found is None and label in ("金额单位", "单位"):
                 found = Field("unit", (), "unit-of-money")
             if found is not None:
                 marks.append((match.start(), match.end(), found))
+        if marks and not L.is_blank(text[:marks[0][0]]) and \
+                not BOILERPLATE.match(L.norm(text[:marks[0][0]])):
+            rest.insert(0, text[:marks[0][0]])
         out = []
         for n, (_a, b, found) in enumerate(marks):
             end = marks[n + 1][0] if n + 1 < len(marks) else len(text)
             value = text[b:end]
             assert found is not None
             out.append((found, value))
-        return out
+        return out, rest
 
     # ------------------------------------------------------------------------ the run
 
@@ -893,6 +949,7 @@ class _Reader:
         self.labelled()
         self.year()
         self.leftovers()
+        self.unread()
         return d
 
     def labelled(self) -> None:
@@ -900,6 +957,8 @@ class _Reader:
         person = None
         for found, text, _cell, row in self.facts():
             if found.type == "unit-of-money":
+                if L.norm(text) not in ("万元", "元", "千元", ""):
+                    self.note_unplaced(row, text, _("金额单位: not 万元, 元 or 千元"))
                 continue
             if found.type == "person":
                 person = found.path.split(".")[0]
@@ -932,9 +991,8 @@ class _Reader:
             value = L.clean(text)
             if kind == "unit":
                 value = re.sub(r"[（(]\s*盖章\s*[)）]", "", value).strip()
-                value = re.split(r"\s{2,}|　", value)[0].strip() if value else value
-            if kind == "person":
-                value = re.split(r"\s{2,}|　", value)[0].strip() if value else value
+            if kind in ("unit", "person"):
+                value = self.first_part(value, path, row)
             if not value or L.is_blank(value):
                 return None
             return value
@@ -987,21 +1045,38 @@ class _Reader:
             if result.problem:
                 self.note_unplaced(row, text, _("{field}: {problem}").format(
                     field=path, problem=result.problem))
+            elif result.rest:
+                self.note_unplaced(row, result.rest, _("{field}: beside the options").format(
+                    field=path))
             return result.value
         if kind in ("phone", "code"):
             raw = L.clean(text).translate(L._NUMERIC).strip()
-            raw = re.split(r"\s{2,}|　", raw)[0] if raw else raw
-            return raw or None
+            return self.first_part(raw, path, row) or None
         if kind == "fc":
             return self.functional(text, row)
         return None
+
+    def first_part(self, value: str, path: str, row: Row) -> str:
+        """A name or number, up to a wide space: what follows it is said, not dropped."""
+        first, *more = re.split(r"\s{2,}|　", value) if value else [value]
+        rest = " ".join(m for m in more if m.strip())
+        if rest and not L.is_blank(rest) and not BOILERPLATE.match(L.norm(rest)):
+            self.note_unplaced(row, rest, _("{field}: after the value").format(field=path))
+        return first.strip()
 
     def functional(self, text: str, row: Row) -> dict[str, str] | None:
         raw = L.squeeze(text.translate(L._NUMERIC))
         if not raw:
             return None
-        parts = {k: m.group(1) for k, name in (("class", "类"), ("section", "款"), ("item", "项"))
-                 if (m := re.search(rf"{name}[:：]?(\d+)", raw))}
+        found = [(k, m) for k, name in (("class", "类"), ("section", "款"), ("item", "项"))
+                 if (m := re.search(rf"{name}[:：]?(\d+)", raw))]
+        parts = {k: m.group(1) for k, m in found}
+        rest = raw
+        for _k, m in found:
+            rest = rest.replace(m.group(0), "", 1)
+        if parts and rest.strip(":：、,，;；"):
+            self.note_unplaced(row, text, _("支出功能分类科目: besides the 类/款/项 codes, "
+                                            "{text}").format(text=repr(rest)))
         if not parts:
             m = re.fullmatch(r"(\d{3})(\d{2})?(\d{2})?", raw)
             if not m:
@@ -1029,10 +1104,19 @@ class _Reader:
                     years="、".join(map(str, found))))
 
     def leftovers(self) -> None:
-        """Text on the form that nothing took."""
-        for i, row in enumerate(self.rows):
-            if i in self.done and row.is_paragraph:
-                continue
+        """Text on the form that nothing took: every cell no reader took text from,
+        unless it is a label, the title or the form's printed boilerplate; the text
+        above the first title; text Word hides in merged cells."""
+        for row in self.form.preamble:
+            for cell in _distinct(row.cells):
+                if row.starts(cell) and not L.is_blank(cell.text) and \
+                        not BOILERPLATE.match(L.norm(cell.text)):
+                    self.note_unplaced(row, cell.text, _("above the form's title"))
+        for row in [*self.form.preamble, *self.rows]:
+            for cell in row.hidden:
+                self.note_unplaced(row, cell.text, _("in a merged cell, where Word does not "
+                                                     "show it"))
+        for row in self.rows:
             for cell in _distinct(row.cells):
                 if id(cell) in self.used or not row.starts(cell):
                     continue
@@ -1040,10 +1124,42 @@ class _Reader:
                 if not text or L.is_blank(text):
                     continue
                 key = L.norm(text)
-                if key in self.known or BOILERPLATE.match(key) or title_kind(text) or \
-                        key == L.norm(self.form.title):
+                if key in self.known or title_kind(text) or key == L.norm(self.form.title) or \
+                        self.repeated_goal(text):
                     continue
+                if BOILERPLATE.match(key):
+                    year = re.fullmatch(r"\(?(\d{4})年度?\)?", key)
+                    fiscal = self.draft.data.get("fiscal_year")
+                    if year is None or not isinstance(fiscal, int) or int(year[1]) == fiscal:
+                        continue
                 self.note_unplaced(row, text)
+
+    def repeated_goal(self, text: str) -> bool:
+        """长期目标1：… where a layout prints a goal a second time: one of the goals read."""
+        match = GOAL_LINE.match(text)
+        if match is None:
+            return False
+        goals = self.draft.data.get("goals", {})
+        said = goals.get("annual" if match[1] == "年度" else "long_term", [])
+        return all(item in said for item in L.items(match[2]))
+
+    def unread(self) -> None:
+        """Cells whose value the file does not hold: said, with the label they were read
+        for, never taken for blanks."""
+        for row in self.rows:
+            for cell in _distinct(row.cells):
+                if cell.formula is None or not row.starts(cell):
+                    continue
+                label = self.read_for.get(id(cell))
+                where = _("{where}, column {column}").format(where=row.where,
+                                                             column=column_name(cell.col))
+                line = _("{where}: {label}: a formula ({formula}) with no value saved in the "
+                         "file; open the file in Excel or WPS, save it and import it again") \
+                    if label else \
+                    _("{where}: a formula ({formula}) with no value saved in the file; open "
+                      "the file in Excel or WPS, save it and import it again")
+                self.draft.unreadable.append(line.format(where=where, label=label,
+                                                         formula=cell.formula))
 
 
 def _text(cell: Cell | None) -> str:
@@ -1071,5 +1187,6 @@ def read_form(form: Form) -> tuple[Draft, list[dict[str, Any]]]:
         reader.labelled()
         reader.year()
         reader.leftovers()
+        reader.unread()
         return reader.draft, lines
     return reader.read(), []

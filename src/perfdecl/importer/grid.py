@@ -27,6 +27,9 @@ class Cell:
     """The index (in its Part) of the first row the cell is on."""
     rows: int = 1
     """How many rows it spans (vertical merges)."""
+    formula: str | None = None
+    """A spreadsheet formula whose value the file does not hold: the cell's text is
+    empty, but it is not blank (openpyxl writes formulas without their values)."""
 
     @property
     def end(self) -> int:
@@ -40,6 +43,16 @@ class Cell:
         return f"Cell({self.text!r}, col={self.col}, span={self.span}, row={self.row})"
 
 
+def column_name(col: int) -> str:
+    """A spreadsheet's name for the 0-based column `col`: A, B, … Z, AA …"""
+    name = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        name = chr(ord("A") + rest) + name
+    return name
+
+
 @dataclass
 class Row:
     """One row: its cells, left to right; `table` numbers the table it comes from in
@@ -50,6 +63,9 @@ class Row:
     index: int = 0
     where: str = ""
     """For messages: `table 2, row 5` or `paragraph 3` or `sheet 1, row 7`."""
+    hidden: list[Cell] = field(default_factory=list)
+    """Text the file holds on this row where no program shows it: in a Word cell merged
+    into the one above or to its left. Never read; always reported."""
 
     @property
     def text(self) -> str:
@@ -74,3 +90,6 @@ class Part:
 
     name: str
     rows: list[Row] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What of the part was not read, and why (a hidden sheet, columns past the last
+    one read)."""

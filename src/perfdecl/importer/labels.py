@@ -207,12 +207,16 @@ def years(text: str) -> list[int]:
 
 CHECKED = "√✓✔☑☒■▣✅●"
 UNCHECKED = "□☐▢○"
+_BETWEEN_OPTIONS = "、/|,，;；()（）:：.．"
+"""What may stand between options without saying anything."""
 
 
 @dataclass(frozen=True)
 class Choice:
     value: str | None
     problem: str | None = None
+    rest: str = ""
+    """Text beside the options and their boxes."""
 
 
 def choice(text: str, options: dict[str, str]) -> Choice:
@@ -257,4 +261,7 @@ def choice(text: str, options: dict[str, str]) -> Choice:
     if len(chosen) > 1:
         return Choice(None, _("several boxes ticked: {options}")
                       .format(options="、".join(chosen)))
-    return Choice(chosen[0] if chosen else None)
+    rest = "".join(ch for i, ch in enumerate(raw) if not taken[i] and
+                   ch not in CHECKED + UNCHECKED + _BETWEEN_OPTIONS)
+    return Choice(chosen[0] if chosen else None, rest=rest)
+

@@ -11,6 +11,8 @@ DTD, so a file is refused when:
   directory bounds the reading);
 - any XML part holds `<!DOCTYPE` or `<!ENTITY` (checked on the unpacked text, in any of
   the encodings XML allows);
+- two of its parts have one name (word/document.xml twice: which one a program shows is
+  not known);
 - a part is damaged (bad CRC, truncated);
 - it has more table rows than any form (counted in the XML before it is parsed).
 """
@@ -120,7 +122,17 @@ def _check_archive(path: Path, archive: zipfile.ZipFile) -> str:
         if entry.flag_bits & 0x1:
             raise ImportRefused(_("{path}: the file is encrypted: save it without a password")
                                 .format(path=path))
-    names = {e.filename for e in entries}
+    seen: dict[str, str] = {}
+    for entry in entries:
+        # part names are compared without regard to case (ECMA-376 part 2, 9.1.1):
+        # which of two parts of one name Word or Excel shows is not known
+        key = entry.filename.lstrip("/").lower()
+        if key in seen:
+            raise ImportRefused(_(
+                "{path}: the file holds two parts named {part}: which one Word or Excel "
+                "shows is not known: refused").format(path=path, part=entry.filename))
+        seen[key] = entry.filename
+    names = set(seen.values())
     if "[Content_Types].xml" not in names:
         raise ImportRefused(_("{path}: a zip file, but not a Word (.docx) or Excel (.xlsx) "
                               "document (it has no [Content_Types].xml)").format(path=path))

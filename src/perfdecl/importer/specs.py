@@ -147,10 +147,15 @@ SECTIONS = (
 
 BOILERPLATE = re.compile(
     r"^(附件?表?\d+(-\d+)*|附\d+-\d+|\(?\d{4}年度?\)?|\(本表在项目库审核阶段报送\)|\(?盖章\)?|"
-    r"年月日|…+|\.{3,}|(长期|年度|中期)目标\d*[:：]?.*|填报单位:?\(?盖章\)?|"
-    r".*审核意见.*|单位负责人签字:?|金额单位:?万?元|单位:?万?元)$")
+    r"年月日|…+|\.{3,}|(长期|年度|中期)目标\d*:?|填报单位:?\(?盖章\)?|"
+    r"[^:]{0,24}审核意见:?(年月日)?|单位负责人签字:?(年月日)?|金额单位:?万?元|单位:?万?元)$")
 """Text the forms print that holds nothing to import (numbers of attachments, the year
-under the title, 盖章 and 年 月 日 of the review boxes, the ……)."""
+under the title, the empty review boxes with their 盖章 and 年 月 日, the ……), compared
+normalised (labels.norm). A review box that holds an opinion is text no field takes."""
+
+GOAL_LINE = re.compile(r"^\s*(长期|中期|年度)目标\s*\d*\s*[:：](.*)$", re.S)
+"""A goal written again where a layout repeats it (附2-2 prints 长期目标1：… above the
+indicators): taken when it is one of the goals read, reported otherwise."""
 
 
 def labels_of(kind: str) -> dict[str, Field]:

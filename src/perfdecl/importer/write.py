@@ -1,5 +1,5 @@
-"""Drafts → declaration files: ids, YAML in the canonical form, comments on what was
-guessed, and what could not be placed.
+"""Drafts → declaration files: YAML in the canonical form, comments on what was
+guessed, and what could not be placed or read.
 
 The YAML is written through perfdecl's own YAML configuration and formatted by
 `fmt.canonical`, so `perfdecl fmt --check` finds nothing to change. A value that was
@@ -13,7 +13,6 @@ import io
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,88 +22,11 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ..errors import PerfdeclError
 from ..fmt import canonical
 from ..i18n import _
-from ..load import YamlDate, YamlDecimal, load, parse, yaml
-from .labels import norm
+from ..load import YamlDate, YamlDecimal, parse, yaml
 
 Path_ = tuple[str | int, ...]
 
 FIRST_KEYS = ("kind", "id", "fiscal_year", "layout", "order", "name")
-
-
-@dataclass
-class Existing:
-    """What the output folder already holds: ids by kind and name, unit ids by name."""
-
-    ids: dict[tuple[str, str], str] = field(default_factory=dict)
-    units: dict[str, str] = field(default_factory=dict)
-    files: set[str] = field(default_factory=set)
-
-    @classmethod
-    def scan(cls, folder: Path) -> Existing:
-        found = cls()
-        if not folder.is_dir():
-            return found
-        for root, dirs, names in os.walk(folder):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(names):
-                if not name.endswith((".yaml", ".yml")) or name.startswith("."):
-                    continue
-                path = Path(root) / name
-                found.files.add(os.path.normpath(path))
-                document, _findings = load(path)
-                if document is None:
-                    continue
-                data = document.data
-                kind, ident, title = data.get("kind"), data.get("id"), data.get("name")
-                if isinstance(kind, str) and isinstance(ident, str) and isinstance(title, str):
-                    found.ids.setdefault((kind, norm(title)), ident)
-                unit = data.get("unit")
-                if isinstance(unit, dict) and isinstance(unit.get("id"), str) and \
-                        isinstance(unit.get("name"), str):
-                    found.units.setdefault(norm(unit["name"]), unit["id"])
-        return found
-
-
-_SLUG = {"project": "project", "special_fund": "special-fund", "department": "department",
-         "expenditure_direction": "expenditure-direction"}
-
-
-class Namer:
-    """Gives each imported declaration its id and its unit's id: the ones the output
-    folder already uses for the same name, else made-up ones (marked unsure)."""
-
-    def __init__(self, existing: Existing) -> None:
-        self.existing = existing
-        self.units: dict[str, str] = {}
-        self.taken: set[tuple[Any, str, str]] = set()  # (year, unit id, id)
-
-    def unit_id(self, name: str | None) -> tuple[str, str | None]:
-        key = norm(name or "")
-        if key in self.existing.units:
-            return self.existing.units[key], None
-        if key not in self.units:
-            used = set(self.existing.units.values()) | set(self.units.values())
-            n = 1
-            while f"unit-{n}" in used:
-                n += 1
-            self.units[key] = f"unit-{n}"
-        return self.units[key], _("made up: choose the unit's stable id (its folder's name)")
-
-    def declaration_id(self, kind: str, name: str | None, year: Any, unit: str,
-                       out: Path) -> tuple[str, str | None]:
-        known = self.existing.ids.get((kind, norm(name or "")))
-        if known is not None and (year, unit, known) not in self.taken:
-            self.taken.add((year, unit, known))
-            return known, None
-        n = 1
-        while True:
-            ident = f"{_SLUG[kind]}-{n}"
-            path = out / str(year) / unit / f"{ident}.yaml"
-            if (year, unit, ident) not in self.taken and not path.exists():
-                break
-            n += 1
-        self.taken.add((year, unit, ident))
-        return ident, _("made up: choose a stable id (the file is named after it)")
 
 
 def to_yaml_node(value: Any, path: Path_ = ()) -> Any:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..i18n import _
-from .grid import Cell, Part, Row
+from .grid import Cell, Part, Row, column_name
 from .safety import MAX_ROWS, ImportRefused
 
 MAX_SHEET_COLUMNS = 200
@@ -33,15 +33,49 @@ def read(path: Path) -> list[Part]:
     except Exception as exc:  # the XML parser's own errors
         raise ImportRefused(_("{path}: cannot read it as an Excel workbook: {error}").format(
             path=path, error=f"{type(exc).__name__}: {exc}")) from None
+    formulas = _formulas(path)
     parts = []
     for sheet_number, ws in enumerate(workbook.worksheets, start=1):
         if ws.sheet_state != "visible":
+            hidden = Part(_("sheet {number} ({name})").format(number=sheet_number,
+                                                              name=ws.title))
+            if ws.max_row > 1 or ws.max_column > 1 or ws.cell(1, 1).value is not None:
+                hidden.notes.append(_("{sheet} is hidden: not read (unhide it to import it)")
+                                    .format(sheet=hidden.name))
+            parts.append(hidden)
             continue
-        parts.append(_sheet(ws, sheet_number))
+        parts.append(_sheet(ws, sheet_number, formulas.get(sheet_number - 1, {})))
     return parts
 
 
-def _sheet(ws: Any, number: int) -> Part:
+def _formulas(path: Path) -> dict[int, dict[tuple[int, int], str]]:
+    """The formulas of the workbook, by sheet index and (row, column): what a cell
+    holds when the file stores no value for it."""
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(str(path), read_only=True, data_only=False,
+                                          keep_links=False)
+    except Exception as exc:  # the XML parser's own errors
+        raise ImportRefused(_("{path}: cannot read it as an Excel workbook: {error}").format(
+            path=path, error=f"{type(exc).__name__}: {exc}")) from None
+    out: dict[int, dict[tuple[int, int], str]] = {}
+    try:
+        for index, ws in enumerate(workbook.worksheets):
+            found = out.setdefault(index, {})
+            for row in ws.iter_rows():
+                for cell in row:
+                    if getattr(cell, "data_type", None) != "f":
+                        continue
+                    value = cell.value
+                    text = getattr(value, "text", value)  # (an array formula's text)
+                    found[(cell.row, cell.column)] = str(text)
+    finally:
+        workbook.close()
+    return out
+
+
+def _sheet(ws: Any, number: int, formulas: dict[tuple[int, int], str]) -> Part:
     part = Part(_("sheet {number} ({name})").format(number=number, name=ws.title))
     if ws.max_row > MAX_ROWS:
         raise ImportRefused(_("sheet {sheet} has {rows} rows; a form has about 60")
@@ -73,6 +107,8 @@ def _sheet(ws: Any, number: int) -> Part:
                     origin = ws.cell(row=top, column=left)
                     cell = Cell(_text(origin), left - 1, right - left + 1,
                                 first_row.get(top, index), bottom - top + 1)
+                    if origin.value is None:
+                        cell.formula = formulas.get((top, left))
                     made[(top, left)] = cell
                 cells.append(cell)
                 c = right + 1
@@ -81,8 +117,15 @@ def _sheet(ws: Any, number: int) -> Part:
             text = _text(value)
             if text.strip():
                 cells.append(Cell(text, c - 1, 1, index))
+            elif value.value is None and (r, c) in formulas:
+                cells.append(Cell("", c - 1, 1, index, formula=formulas[(r, c)]))
             c += 1
         part.rows.append(Row(cells, 1, index, row_label.format(sheet=part.name, row=r)))
+    if ws.max_column > width and any(
+            value.value is not None for values in ws.iter_rows(min_col=width + 1)
+            for value in values):
+        part.notes.append(_("{sheet}: the columns after {column} are not read (a form has "
+                            "a dozen)").format(sheet=part.name, column=column_name(width - 1)))
     return part
 
 
