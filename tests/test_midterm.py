@@ -155,3 +155,16 @@ def test_midterm_changes_are_diffed_and_tracked() -> None:
     paragraphs = [text for text, _ in revised_paragraphs(redline_docx(result))]
     for shown in ("255.00", "30.00", "4份", "杜绝违规领取"):
         assert any(shown in p for p in paragraphs), shown
+
+
+def test_a_side_by_side_form_is_refused_by_import_not_misread(perfdecl, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Until a 中期 | 年度 form is read by halves, import refuses it: read by label, its
+    中期 其中：财政拨款 (225) would become this year's 财政拨款."""
+    built = perfdecl("build", str(MIDTERM), "--out", str(tmp_path / "build"), "--to", "docx")
+    assert built.exit_code == 0, built.stdout
+    form = tmp_path / "build/2025/yangxin-ylbx/jihe-gongzuo.docx"
+    imported = perfdecl("import", str(form), "--out", str(tmp_path / "declarations"))
+    assert imported.exit_code == 1
+    assert "中期 and 年度 side by side" in imported.stderr
+    assert not (tmp_path / "declarations").exists() or not list(
+        (tmp_path / "declarations").rglob("*.yaml"))
