@@ -409,16 +409,24 @@ def pair_indicators(old: list[Flat], new: list[Flat]) -> tuple[
     distinctive = _distinctive(old) & _distinctive(new)
     candidates = [(evidence, i, j) for i, a in enumerate(left) for j, b in enumerate(right)
                   if a[:2] == b[:2] and (evidence := _rename_evidence(a[2], b[2], distinctive))]
+    renamed, gone, fresh = strongest_first(candidates, left, right)
+    return pairs + [(a, b, RENAMED) for a, b in renamed], gone, fresh
+
+
+def strongest_first(scored: list[tuple[Any, int, int]], left: list[Any], right: list[Any],
+                    ) -> tuple[list[tuple[Any, Any]], list[Any], list[Any]]:
+    """Pairs left[i] with right[j] by (score, i, j), the highest score first, each item
+    once; returns the pairs in the left's order and what is left unpaired on each side."""
     taken_left: set[int] = set()
     taken_right: set[int] = set()
-    renamed = []
-    for _evidence, i, j in sorted(candidates, key=lambda c: c[0], reverse=True):
-        if i not in taken_left and j not in taken_right:  # the strongest evidence first
-            renamed.append((i, j))
+    chosen = []
+    for _score, i, j in sorted(scored, key=lambda c: c[0], reverse=True):
+        if i not in taken_left and j not in taken_right:
+            chosen.append((i, j))
             taken_left.add(i)
             taken_right.add(j)
-    pairs += [(left[i], right[j], RENAMED) for i, j in sorted(renamed)]
-    return (pairs, [a for i, a in enumerate(left) if i not in taken_left],
+    return ([(left[i], right[j]) for i, j in sorted(chosen)],
+            [a for i, a in enumerate(left) if i not in taken_left],
             [b for j, b in enumerate(right) if j not in taken_right])
 
 
@@ -493,17 +501,8 @@ def match(old: list[Any], new: list[Any], ident: Callable[[Any], str], *,
             right.remove(b)
     likes = [(like.ratio, i, j) for i, a in enumerate(left) for j, b in enumerate(right)
              if alike and (like := likeness(ident(a), ident(b))).alike]
-    taken_left: set[int] = set()
-    taken_right: set[int] = set()
-    chosen = []
-    for _ratio, i, j in sorted(likes, key=lambda x: x[0], reverse=True):
-        if i not in taken_left and j not in taken_right:  # the most alike first
-            chosen.append((i, j))
-            taken_left.add(i)
-            taken_right.add(j)
-    pairs += [(left[i], right[j]) for i, j in sorted(chosen)]
-    return (pairs, [a for i, a in enumerate(left) if i not in taken_left],
-            [b for j, b in enumerate(right) if j not in taken_right])
+    alike_pairs, gone, fresh = strongest_first(likes, left, right)  # the most alike first
+    return pairs + alike_pairs, gone, fresh
 
 
 def amount_change(where: tuple[str, ...], key: str, old: Decimal, new: Decimal) -> Change:
