@@ -17,6 +17,7 @@ from perfdecl.diff.redline import redline_docx
 from perfdecl.errors import Finding
 
 from .conftest import REPO
+from .test_import import _numbers, years_said_once
 from .test_printed import MIDTERM, dumped, renderer, revised_paragraphs, tree_of
 
 
@@ -157,14 +158,19 @@ def test_midterm_changes_are_diffed_and_tracked() -> None:
         assert any(shown in p for p in paragraphs), shown
 
 
-def test_a_side_by_side_form_is_refused_by_import_not_misread(perfdecl, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """Until a 中期 | 年度 form is read by halves, import refuses it: read by label, its
-    中期 其中：财政拨款 (225) would become this year's 财政拨款."""
+def test_a_side_by_side_form_imports_back_with_its_midterm_values(perfdecl, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The national-2015 form read by halves: its 中期 其中：财政拨款 (225) stays 中期, the
+    years of 中期目标（2025年—2027年） and the 项目期 come back, and the declaration
+    written is the one that was built."""
     built = perfdecl("build", str(MIDTERM), "--out", str(tmp_path / "build"), "--to", "docx")
     assert built.exit_code == 0, built.stdout
     form = tmp_path / "build/2025/yangxin-ylbx/jihe-gongzuo.docx"
     imported = perfdecl("import", str(form), "--out", str(tmp_path / "declarations"))
-    assert imported.exit_code == 1
-    assert "中期 and 年度 side by side" in imported.stderr
-    assert not (tmp_path / "declarations").exists() or not list(
-        (tmp_path / "declarations").rglob("*.yaml"))
+    assert imported.exit_code == 0, imported.stdout + imported.stderr
+    [written] = (tmp_path / "declarations").rglob("*.yaml")
+    back = tree_of(written)
+    want = years_said_once(tree_of(MIDTERM))
+    assert back["layout"] == "national-2015"
+    for key in ("funding", "goals", "indicators", "duration", "period", "status",
+                "supervising_department"):
+        assert _numbers(back[key]) == _numbers(want[key]), key

@@ -83,7 +83,6 @@ def read_file(path: Path, kind: str | None = None, layout: str | None = None
         raise UsageError(_("unknown kind {kind}; kinds: {kinds}")
                          .format(kind=repr(kind), kinds=", ".join(KINDS)))
     parts = read_parts(path)
-    _refuse_side_by_side(parts, path)
     forms, notes = find_forms(parts, kind, layout)
     if not forms and not notes:
         notes.append(_("no form found in the file"))
@@ -102,20 +101,6 @@ def read_file(path: Path, kind: str | None = None, layout: str | None = None
         drafts.extend(_from_summary(path, form, draft, lines, drafts, notes))
     _share(path, drafts)
     return drafts, notes
-
-
-def _refuse_side_by_side(parts: list[Any], path: Path) -> None:
-    """A form with 中期 and 年度 side by side (national-2015) prints 其中：财政拨款 and
-    其他资金 on both halves, and two indicator tables under one header: read by label,
-    the 中期 figures would become this year's. Until it is read by halves, it is refused."""
-    for part in parts:
-        for row in part.rows:
-            if any(L.norm(cell.text) == "中期资金总额" for cell in row.cells):
-                raise ImportRefused(_(
-                    "{source}: a form with 中期 and 年度 side by side (中期资金总额, as on "
-                    "the national form of 财预〔2015〕88号) cannot be imported yet: its "
-                    "labels repeat on both halves, and a 中期 figure would be read as this "
-                    "year's").format(source=path))
 
 
 def _from_summary(path: Path, form: Form, summary: Draft, lines: list[dict[str, Any]],

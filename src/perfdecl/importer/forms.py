@@ -159,6 +159,8 @@ def detect_layout(form: Form) -> str:
         if number.startswith("附2") or "对应一级项目名称" in keys or \
                 "(本表在项目库审核阶段报送)" in keys:
             return "yangxin-2024"
+        if "中期资金总额" in keys:
+            return "national-2015"
         return "national"
     if form.kind == "special_fund":
         if "申报表" not in title:
@@ -234,6 +236,68 @@ class Draft:
 # ---------------------------------------------------------------------- the reader
 
 
+@dataclass
+class _Side:
+    """One indicator table being read: its columns (role → header cell), the term it
+    is of, and what carries from row to row (merged level labels, counts)."""
+
+    roles: dict[str, Cell]
+    term: str
+    l1_last: str = ""
+    l2_last: str = ""
+    count: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
+MULTI_YEAR = {"funding.total": "funding.multi_year_total",
+              "funding.fiscal": "funding.multi_year_fiscal",
+              "funding.general_budget": "funding.multi_year_fiscal",
+              "funding.other": "funding.multi_year_other",
+              "goals.annual": "goals.long_term"}
+"""A 年度 field and its 中期 counterpart: what a label means in the 中期 half of a form
+that prints both side by side (其中：财政拨款 under 中期资金总额 is multi_year_fiscal)."""
+
+
+@dataclass
+class Halves:
+    """Where a form prints 中期 and 年度 side by side: the column where the right half
+    begins, and the term of each half (the national form has 中期 on the left)."""
+
+    boundary: int
+    terms: tuple[str, str]
+
+    def term_of(self, cell: Cell) -> str:
+        return self.terms[0] if cell.col < self.boundary else self.terms[1]
+
+
+_MULTI_YEAR_HEADING = re.compile(r"^(中期|长期|实施期)(资金总额|目标|绩效目标)")
+_ANNUAL_HEADING = re.compile(r"^(年度|当年)(资金总额|目标|绩效目标)")
+
+
+def find_halves(rows: Iterable[Row]) -> Halves | None:
+    """The halves of a form whose rows pair a 中期 heading with a 年度 one on the same
+    row (中期资金总额： … | 年度资金总额： …, 中期目标（2025年—2027年） | 年度目标)."""
+    for row in rows:
+        cells = [c for c in _distinct(row.cells) if row.starts(c)]
+        multi = [c for c in cells if _MULTI_YEAR_HEADING.match(L.norm(c.text))]
+        annual = [c for c in cells if _ANNUAL_HEADING.match(L.norm(c.text))]
+        if multi and annual:
+            if multi[0].col < annual[0].col:
+                return Halves(annual[0].col, ("long_term", "annual"))
+            return Halves(multi[0].col, ("annual", "long_term"))
+    return None
+
+
+def _term_heading(key: str) -> tuple[str, int | None, int | None] | None:
+    """A goals heading that names its years, 中期目标(2025年-2027年): the heading without
+    them and the years (None where the form left 20××)."""
+    match = re.fullmatch(r"(.{2,8}目标)\((\d{4}|20××|20xx)年?-(\d{4}|20××|20xx)年?\)", key)
+    if match is None:
+        return None
+    first, last = (int(y) if y.isdigit() else None for y in (match[2], match[3]))
+    return match[1], first, last
+
+
+
 class _Reader:
     """Reads one form into a Draft."""
 
@@ -251,12 +315,14 @@ class _Reader:
         self.unit = "万元"
         self.seen: dict[str, tuple[str, str]] = {}  # field path → (text, where)
         self.read_for: dict[int, str] = {}  # id of a value cell → the label it was read for
+        self.halves: Halves | None = None  # where 中期 and 年度 sit side by side
 
     # ----------------------------------------------------------------- small helpers
 
     def is_label(self, cell: Cell) -> bool:
         key = L.norm(cell.text)
-        return bool(key) and (key in self.known or self._inline(cell) is not None)
+        return bool(key) and (key in self.known or self._inline(cell) is not None or
+                              _term_heading(key) is not None)
 
     def _inline(self, cell: Cell) -> tuple[Field, str] | None:
         """A cell written 「label：value」 (资金总额：74万元): its field and value."""
@@ -361,40 +427,41 @@ class _Reader:
     def indicator_table(self, i: int, roles: dict[str, Cell]) -> None:
         header = self.rows[i]
         self.done.add(i)
-        self.mark(*roles.values())
-        # (the lead and the heading above say which goals the table is of; they are
-        # labels, reported by leftovers unless they are known ones)
+        self.mark(*(c for c in _distinct(header.cells) if L.norm(c.text) in INDICATOR_HEADERS))
         lead = self._lead(header, roles["l1"])
+        sides = self.indicator_sides(header, roles)
         term_text = L.norm(lead.text) if lead else ""
-        if not term_text:
-            for j in range(i - 1, max(-1, i - 3), -1):
-                texts = [L.norm(c.text) for c in self.row_cells(j) if c.text.strip()]
-                if len(texts) == 1 and "指标" in texts[0]:
-                    term_text = texts[0]
-                    self.done.add(j)
-                    break
-        term = "long_term" if re.search(r"长期|实施期|中期", term_text) else "annual"
-        # a second header row: 前年 | 上年 under 近两年指标值
-        if i + 1 < len(self.rows):
-            sub = {INDICATOR_HEADERS.get(L.norm(c.text)): c for c in self.row_cells(i + 1)
-                   if self.rows[i + 1].starts(c)}
-            if any(k and k.startswith("history:") for k in sub):
-                for k, c in sub.items():
-                    if k:
-                        roles[k] = c
-                self.mark(*(c for k, c in sub.items() if k))
-                self.done.add(i + 1)
-                i += 1
-        columns = list(roles.values())
+        if len(sides) == 1:
+            # (the lead and the heading above say which goals the table is of; they are
+            # labels, reported by leftovers unless they are known ones)
+            if not term_text:
+                for j in range(i - 1, max(-1, i - 3), -1):
+                    texts = [L.norm(c.text) for c in self.row_cells(j) if c.text.strip()]
+                    if len(texts) == 1 and "指标" in texts[0]:
+                        term_text = texts[0]
+                        self.done.add(j)
+                        break
+            sides[0].term = "long_term" if re.search(r"长期|实施期|中期", term_text) \
+                else "annual"
+            # a second header row: 前年 | 上年 under 近两年指标值
+            if i + 1 < len(self.rows):
+                sub = {INDICATOR_HEADERS.get(L.norm(c.text)): c for c in self.row_cells(i + 1)
+                       if self.rows[i + 1].starts(c)}
+                if any(k and k.startswith("history:") for k in sub):
+                    for k, c in sub.items():
+                        if k:
+                            sides[0].roles[k] = c
+                    self.mark(*(c for k, c in sub.items() if k))
+                    self.done.add(i + 1)
+                    i += 1
+        columns = [c for side in sides for c in side.roles.values()]
         first_col = min(c.col for c in columns)
         last_col = max(c.end for c in columns)
-        l1_last = l2_last = ""
 
         def repeat_header(row: Row) -> bool:
             keys = {L.norm(c.text) for c in row.cells}
             return "一级指标" in keys and "二级指标" in keys
 
-        count: dict[tuple[str, str], int] = {}
         for j in self.table_rows(i, first_col, last_col, lead):
             row = self.rows[j]
             if repeat_header(row):
@@ -406,67 +473,100 @@ class _Reader:
                 self.done.add(j)
                 continue
             self.done.add(j)
-            cells = {role: self.column(row, c, starting=role not in ("l1", "l2"))
-                     for role, c in roles.items() if role not in ("history", "expected")}
-            # the values are taken (into an indicator or the unplaced text); the levels are
-            # read as labels: leftovers reports one that is no level of the framework
-            self.mark(*(c for role, c in cells.items() if role not in ("l1", "l2")))
-            text = {role: (c.text if c is not None else "") for role, c in cells.items()}
-            l1 = L.norm(text.get("l1", "")) or l1_last
-            l2 = L.norm(text.get("l2", "")) or (l2_last if not L.norm(text.get("l1", ""))
-                                                else "")
-            l1_last, l2_last = l1, l2
-            values = {k: L.clean(v) for k, v in text.items() if k not in ("l1", "l2")}
-            if not any(v and not L.is_blank(v) for v in values.values()):
+            for side in sides:
+                self.indicator_row(row, side)
+
+    def indicator_sides(self, header: Row, roles: dict[str, Cell]) -> list[_Side]:
+        """The tables a header row heads: one, or two side by side (一级指标 | 二级指标 三级
+        指标 指标值 | 二级指标 三级指标 指标值 on the national form of 财预〔2015〕88号), which
+        share the 一级指标 column. The halves of the form say which table is 中期 (the
+        left one on the national form); without them, a second table is read as 年度 and
+        the first as 中期, and said to be a guess."""
+        level2s = [c for c in _distinct(header.cells)
+                   if header.starts(c) and INDICATOR_HEADERS.get(L.norm(c.text)) == "l2"]
+        if len(level2s) < 2:
+            return [_Side(roles, "annual")]
+        boundary = level2s[1].col
+        left: dict[str, Cell] = {"l1": roles["l1"]}
+        right: dict[str, Cell] = {"l1": roles["l1"]}
+        for c in _distinct(header.cells):
+            role = INDICATOR_HEADERS.get(L.norm(c.text))
+            if role is None or role == "l1" or not header.starts(c):
                 continue
-            if L.is_blank(l2) and l2:  # the …… row, filled in
-                self.note_unplaced(row, " ".join(v for v in values.values() if v),
-                                   _("indicator under {level1} › {level2}, not a category "
-                                     "of the framework").format(level1=l1 or "?", level2=l2))
-                continue
-            if not values.get("name") and not values.get("target"):
-                self.note_unplaced(row, " ".join(v for v in values.values() if v),
-                                   _("an indicator row without 指标内容 and 指标值"))
-                continue
-            level1, level2 = self.level(l1, l2)
-            if level1 is None or level2 is None:
-                self.note_unplaced(row, " ".join(v for v in values.values() if v),
-                                   _("indicator under {level1} › {level2}, not a category "
-                                     "of the framework").format(level1=l1 or "?",
-                                                                level2=l2 or "?"))
-                continue
-            key = (level1, level2)
-            index = count.get(key, 0)
-            count[key] = index + 1
-            path: Path_ = ("indicators", term, level1, level2, index)
-            item: dict[str, Any] = {}
-            if values.get("name"):
-                item["name"] = values["name"]
-            if values.get("target"):
-                item["target"] = target(values["target"])
-            if values.get("standard"):
-                item["standard"] = values["standard"]
-                if values["standard"] not in STANDARDS:
-                    near = [s for s in STANDARDS if s.startswith(values["standard"][:2])]
-                    if near and len(values["standard"]) <= 2:
-                        item["standard"] = near[0]
-                    else:
-                        self.draft.doubt((*path, "standard"),
-                                         _("not one of 计划标准, 行业标准, 历史标准, 其他标准"))
-            if values.get("note"):
-                item["note"] = values["note"]
-            history = [(int(role.split(":")[1]), values[role]) for role in values
-                       if role.startswith("history:") and values[role]]
-            if history:
-                item["history"] = [{"year": offset, "value": target(v)} for offset, v
-                                   in sorted(history)]
-                self.draft.history_offsets.append((path, 0))
-            bucket = self.draft.data.setdefault("indicators", {}).setdefault(term, {}) \
-                .setdefault(level1, {}).setdefault(level2, [])
-            bucket.append(item)
-            if "name" not in item:
-                self.note_unplaced(row, " ".join(v for v in values.values() if v),
-                                   _("an indicator without 指标内容 (name)"))
+            side = left if c.col < boundary else right
+            side.setdefault(role, c)
+        terms = self.halves.terms if self.halves is not None else ("long_term", "annual")
+        if self.halves is None:
+            self.draft.notes.append(_(
+                "{where}: two indicator tables side by side, and no 中期/年度 headings to tell "
+                "them apart: the left one is read as 中期 (long_term), as on the national "
+                "form").format(where=header.where))
+        return [_Side(left, terms[0]), _Side(right, terms[1])]
+
+    def indicator_row(self, row: Row, side: _Side) -> None:
+        """One row of an indicator table (of one side, where two sit side by side)."""
+        cells = {role: self.column(row, c, starting=role not in ("l1", "l2"))
+                 for role, c in side.roles.items() if role not in ("history", "expected")}
+        # the values are taken (into an indicator or the unplaced text); the levels are
+        # read as labels: leftovers reports one that is no level of the framework
+        self.mark(*(c for role, c in cells.items() if role not in ("l1", "l2")))
+        text = {role: (c.text if c is not None else "") for role, c in cells.items()}
+        l1 = L.norm(text.get("l1", "")) or side.l1_last
+        l2 = L.norm(text.get("l2", "")) or (side.l2_last if not L.norm(text.get("l1", ""))
+                                            else "")
+        side.l1_last, side.l2_last = l1, l2
+        values = {k: L.clean(v) for k, v in text.items() if k not in ("l1", "l2")}
+        if not any(v and not L.is_blank(v) for v in values.values()):
+            return
+        if L.is_blank(l2) and l2:  # the …… row, filled in
+            self.note_unplaced(row, " ".join(v for v in values.values() if v),
+                               _("indicator under {level1} › {level2}, not a category "
+                                 "of the framework").format(level1=l1 or "?", level2=l2))
+            return
+        if not values.get("name") and not values.get("target"):
+            self.note_unplaced(row, " ".join(v for v in values.values() if v),
+                               _("an indicator row without 指标内容 and 指标值"))
+            return
+        level1, level2 = self.level(l1, l2)
+        if level1 is None or level2 is None:
+            self.note_unplaced(row, " ".join(v for v in values.values() if v),
+                               _("indicator under {level1} › {level2}, not a category "
+                                 "of the framework").format(level1=l1 or "?",
+                                                            level2=l2 or "?"))
+            return
+        key = (level1, level2)
+        index = side.count.get(key, 0)
+        side.count[key] = index + 1
+        term = side.term
+        path: Path_ = ("indicators", term, level1, level2, index)
+        item: dict[str, Any] = {}
+        if values.get("name"):
+            item["name"] = values["name"]
+        if values.get("target"):
+            item["target"] = target(values["target"])
+        if values.get("standard"):
+            item["standard"] = values["standard"]
+            if values["standard"] not in STANDARDS:
+                near = [s for s in STANDARDS if s.startswith(values["standard"][:2])]
+                if near and len(values["standard"]) <= 2:
+                    item["standard"] = near[0]
+                else:
+                    self.draft.doubt((*path, "standard"),
+                                     _("not one of 计划标准, 行业标准, 历史标准, 其他标准"))
+        if values.get("note"):
+            item["note"] = values["note"]
+        history = [(int(role.split(":")[1]), values[role]) for role in values
+                   if role.startswith("history:") and values[role]]
+        if history:
+            item["history"] = [{"year": offset, "value": target(v)} for offset, v
+                               in sorted(history)]
+            self.draft.history_offsets.append((path, 0))
+        bucket = self.draft.data.setdefault("indicators", {}).setdefault(term, {}) \
+            .setdefault(level1, {}).setdefault(level2, [])
+        bucket.append(item)
+        if "name" not in item:
+            self.note_unplaced(row, " ".join(v for v in values.values() if v),
+                               _("an indicator without 指标内容 (name)"))
 
     def level(self, l1: str, l2: str) -> tuple[str | None, str | None]:
         name = LEVEL2_ALIASES.get(l2, l2)
@@ -846,7 +946,7 @@ class _Reader:
                         out.append((found, value, cell, row))
                         self.mark(cell)
                     continue
-                field_found = self.fields.get(key)
+                field_found = self.field_of(key)
                 if field_found is None:
                     continue
                 found = field_found
@@ -881,6 +981,21 @@ class _Reader:
                 else:
                     out.append((found, "", cell, row))
         return out
+
+    def field_of(self, key: str) -> Field | None:
+        """The field a label names; a goals heading that names its years (中期目标（2025年
+        —2027年）) also gives them."""
+        found = self.fields.get(key)
+        heading = _term_heading(key) if found is None else None
+        if heading is None:
+            return found
+        name, first, last = heading
+        found = self.fields.get(name)
+        if found is not None and found.path == "goals.long_term":
+            for path, year in (("goals.long_term_from", first), ("goals.long_term_until", last)):
+                if year is not None:
+                    self.draft.put(path, year)
+        return found
 
     def below(self, i: int, cell: Cell, *, strict: bool) -> Cell | None:
         """The value under a heading: the cell of the next row that starts in the same
@@ -936,6 +1051,7 @@ class _Reader:
             if m:
                 self.unit = m.group(1)
                 break
+        self.halves = find_halves(self.rows)
         self.indicators()
         if self.kind in ("project", "special_fund"):
             self.schedule()
@@ -947,15 +1063,26 @@ class _Reader:
             self.yangxin_funding()
             self.yangxin_goals()
         self.labelled()
+        self.implied_years()
         self.year()
         self.leftovers()
         self.unread()
         return d
 
+    def implied_years(self) -> None:
+        """The years of 中期目标（2025年—2027年） that the 项目期 already says: a layout
+        prints them from the period, so they are not written twice."""
+        goals, period = self.draft.data.get("goals"), self.draft.data.get("period")
+        if not isinstance(goals, dict) or not isinstance(period, dict):
+            return
+        for key, month in (("long_term_from", "start"), ("long_term_until", "end")):
+            if key in goals and str(period.get(month, ""))[:4] == str(goals[key]):
+                del goals[key]
+
     def labelled(self) -> None:
         """Every field found by its label."""
         person = None
-        for found, text, _cell, row in self.facts():
+        for found, text, cell, row in self.facts():
             if found.type == "unit-of-money":
                 if L.norm(text) not in ("万元", "元", "千元", ""):
                     self.note_unplaced(row, text, _("金额单位: not 万元, 元 or 千元"))
@@ -963,11 +1090,22 @@ class _Reader:
             if found.type == "person":
                 person = found.path.split(".")[0]
             path = found.path
+            if self.halves is not None and path in MULTI_YEAR and \
+                    self.halves.term_of(cell) == "long_term" and self.split(row):
+                path = MULTI_YEAR[path]
             if found.type == "phone":
                 owner = person or ("leader" if self.kind == "project" and not row.is_paragraph
                                    else "preparer")
                 path = f"{owner}.phone"
             self.assign(path, found, text, row)
+
+    def split(self, row: Row) -> bool:
+        """Whether `row` is read by halves: it holds labels on both sides of the halves'
+        boundary (其中：财政拨款 | … | 其中：财政拨款 | …)."""
+        assert self.halves is not None
+        labels = [c for c in _distinct(row.cells) if row.starts(c) and self.is_label(c)]
+        boundary = self.halves.boundary
+        return any(c.end <= boundary for c in labels) and any(c.col >= boundary for c in labels)
 
     def assign(self, path: str, found: Field, text: str, row: Row) -> None:
         d = self.draft
@@ -987,6 +1125,14 @@ class _Reader:
     def parse(self, path: str, found: Field, text: str, row: Row) -> Any:
         d = self.draft
         kind, _colon, arg = found.type.partition(":")
+        if kind == "name-and-code":  # 主管部门及代码: 人社局　201001
+            value = L.clean(text)
+            match = re.fullmatch(r"(.*?)[\s\u3000]+([0-9]{3,20})", value, re.S)
+            if match:
+                self.assign("supervising_department.code", Field(
+                    "supervising_department.code", (), "code"), match[2], row)
+                value = match[1]
+            return value if value and not L.is_blank(value) else None
         if kind in ("text", "person", "unit"):
             value = L.clean(text)
             if kind == "unit":
@@ -1024,6 +1170,14 @@ class _Reader:
             raw = L.clean(text)
             if not raw or L.is_blank(raw):
                 return None
+            # 项目期 as the national form writes it: 3年（2025.1-2027.12）, or 3年 alone
+            term = re.fullmatch(r"(\d{1,2}\s*年)\s*(?:[(（](.*)[)）])?", raw, re.S) \
+                if self.kind == "project" else None
+            if term is not None:
+                self.assign("duration", Field("duration", (), "text"), term[1], row)
+                if not term[2] or L.is_blank(term[2]):
+                    return None
+                raw = L.clean(term[2])
             found_period = L.period(raw)
             if found_period is None:
                 self.note_unplaced(row, text, _("{field}: not a period (2019.1-2019.12)")

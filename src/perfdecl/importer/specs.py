@@ -47,8 +47,8 @@ _PERSON = (
 _COMMON = (
     *_PERSON,
     Field("notes", ("其他需说明的问题", "其他需要说明的问题", "其他说明"), "text"),
-    Field("supervising_department.name", ("主管部门", "主管部门名称", "一级部门名称",
-                                          "主管部门及代码"), "text"),
+    Field("supervising_department.name", ("主管部门", "主管部门名称", "一级部门名称"), "text"),
+    Field("supervising_department.name", ("主管部门及代码",), "name-and-code"),
     Field("supervising_department.code", ("主管部门编码", "主管部门代码", "代码"), "code"),
 )
 
@@ -66,7 +66,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
               "period"),
         Field("funding.total", ("资金总额", "年度资金总额", "项目当年预算", "当年预算"),
               "amount"),
-        Field("funding.multi_year_total", ("项目总预算",), "amount"),
+        Field("funding.multi_year_total", ("项目总预算", "中期资金总额"), "amount"),
         Field("funding.fiscal", ("财政拨款",), "amount"),
         Field("funding.general_budget", ("公共预算财政拨款", "一般公共预算拨款", "一般公共预算",
                                          "一般公共预算财政拨款"), "amount"),
@@ -134,7 +134,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
 }
 
 SECTIONS = (
-    "项目资金申请", "项目资金", "项目资金来源", "项目立项情况", "项目实施进度计划",
+    "项目资金申请", "项目资金", "总体目标", "项目资金来源", "项目立项情况", "项目实施进度计划",
     "项目绩效目标", "项目支出明细预算", "专项实施进度计划", "年度预算申请", "按收入性质分",
     "按支出性质分", "年度部门整体支出预算", "年度重点工作计划", "年度主要任务", "整体绩效总目标",
     "总体资金情况", "当年金额", "占比", "近两年收支金额", "部门总体收入构成", "资金情况支出构成",
