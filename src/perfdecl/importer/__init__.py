@@ -19,8 +19,10 @@ from typing import Any
 from ..errors import PerfdeclError, UsageError
 from ..i18n import _
 from . import labels as L
-from .forms import DERIVED, KINDS, Draft, Form, find_forms, read_form
+from .draft import Draft
+from .forms import DERIVED, KINDS, Form, find_forms
 from .identity import Existing, Placement, Wanted, place
+from .read import read_form
 from .safety import ImportRefused, inspect
 from .write import render, schema_modeline
 

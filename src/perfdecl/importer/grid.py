@@ -9,6 +9,7 @@ page. Forms are found in this sequence of rows by their titles.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 WIDE = 10_000
@@ -93,3 +94,12 @@ class Part:
     notes: list[str] = field(default_factory=list)
     """What of the part was not read, and why (a hidden sheet, columns past the last
     one read)."""
+
+
+def distinct(cells: Iterable[Cell]) -> list[Cell]:
+    """Each cell once, in order: a cell merged across columns is in a row several times."""
+    out: list[Cell] = []
+    for c in cells:
+        if (not out or out[-1] is not c) and c not in out:
+            out.append(c)
+    return out
