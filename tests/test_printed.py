@@ -18,15 +18,16 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from perfdecl.check import read, read_bytes
-from perfdecl.config import load_config
+from perfdecl.config import Config, load_config
 from perfdecl.diff import compare_pair
 from perfdecl.diff.redline import redline_docx
 from perfdecl.load import YamlDecimal, yaml
-from perfdecl.render import Renderer
+from perfdecl.render import Renderer, TemplateError
 
 from .conftest import DECLARATIONS, REPO
 from .test_diff_identity import at, leaves
@@ -209,3 +210,22 @@ def test_the_redline_pairs_indicators_as_the_diff_does() -> None:
     deleted = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml").decode("utf-8")
     assert re.search(r"<w:delText[^>]*>工作任务完成率</w:delText>", deleted)
     assert re.search(r"<w:delText[^>]*>96%</w:delText>", deleted)
+
+
+@pytest.mark.parametrize("path", ["funding.totl", "leader.phon", "goals.annual.x", "nme"])
+def test_a_layout_asking_for_a_field_no_declaration_has_is_a_template_error(
+        tmp_path: Path, path: str) -> None:
+    """`get()` of a misspelt path would print a blank where the value belongs: it is an
+    error naming the template's line, as an unknown variable is; a field the kind has but
+    this declaration leaves blank still prints blank."""
+    (tmp_path / "templates" / "project").mkdir(parents=True)
+    template = tmp_path / "templates" / "project" / "mine.html.j2"
+    template.write_text(f'<p>{{{{ get("prior_years") }}}}</p>\n<p>{{{{ get("{path}") }}}}</p>\n',
+                        encoding="utf-8")
+    declaration, _ = read(MIDTERM)
+    assert declaration is not None
+    with pytest.raises(TemplateError) as error:
+        Renderer(Config(tmp_path)).render(declaration, [declaration], "mine")
+    assert "mine.html.j2:2" in str(error.value) and path in str(error.value)
+    template.write_text('<p>[{{ get("prior_years") }}]</p>\n', encoding="utf-8")
+    assert "<p>[]</p>" in Renderer(Config(tmp_path)).render(declaration, [declaration], "mine")

@@ -363,7 +363,6 @@ def diff(
         "--textconv", help=_("Print FILE as one fact per line, for git's textconv driver."),
         show_default=False, readable=False)] = None,
 ) -> None:
-    from .diff import inputs
     from .diff import report as diff_report
 
     console = _console()
@@ -398,7 +397,6 @@ def diff(
                 diff_report.print_text(result, console)
             else:
                 sys.stdout.write(rendered)
-    del inputs
     failed = bool(problems)
     raise typer.Exit(1 if failed or (exit_code and result.changed) else 0)
 

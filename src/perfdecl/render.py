@@ -33,6 +33,7 @@ from .load import Document
 from .model import Declaration, Indicator
 from .printed import Reads
 from .resources import data_dir
+from .schema import navigator
 from .targets import normalise
 
 SUFFIX = ".html.j2"
@@ -369,7 +370,9 @@ class FormContext:
 
     def get(self, dotted: str, default: Any = "") -> Any:
         """A value of the declaration by its dotted path (`leader.phone`), or `default`
-        when the form leaves it blank."""
+        when the form leaves it blank. A path the kind's schema does not know is a
+        template error, as an unknown variable is: `funding.totl` would otherwise print
+        a blank where the amount belongs."""
         node: Any = self.declaration.data
         path: list[str | int] = []
         for part in dotted.split("."):
@@ -380,6 +383,11 @@ class FormContext:
                 node = node[int(part)]
                 path.append(int(part))
             else:
+                wanted = tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
+                if navigator(self.declaration.kind).at(wanted) is None:
+                    raise jinja2.UndefinedError(_(
+                        "get({path!r}): no such field in a {kind} declaration").format(
+                        path=dotted, kind=self.declaration.kind))
                 return default
         return self.reads.watch(node, tuple(path))
 
