@@ -279,7 +279,7 @@ def test_textconv_shows_what_it_cannot_read_as_text(tmp_path: Path) -> None:
                             capture_output=True, timeout=120)
     assert result.returncode == 0
     assert result.stdout.decode("utf-8") == (
-        "# perfdecl: control character U+001B in the text\n"
+        "# perfdecl: 2:7: control character U+001B in the text\n"
         "kind: project\nname: \\x1b]2;owned\\x07 \\u202e\\r\n")
 
 

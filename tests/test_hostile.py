@@ -665,19 +665,34 @@ HOSTILE_TEXT = st.one_of(PRINTABLE, st.sampled_from(list(PAYLOADS.values())),
                                    st.sampled_from(list(PAYLOADS.values()))))
 
 
+BLANK_TEXT = st.text(st.sampled_from("\u3164\u3000 \u200b\u2060\ufeff\u2800\ufe0f\U000e0020"),
+                     min_size=1, max_size=4)
+"""Texts that show nothing: a name or target of them is refused by `check`."""
+ODD_NUMBERS = st.sampled_from(["-0.0", "1e3", "7_4", "0o12", "+.5", "2024.0", "1" + "0" * 30,
+                               "9" * 5000, "1.0e+99999999999999999999", "-1.5e-4000"])
+"""Numbers written as YAML allows and perfdecl refuses or reads with care."""
+
+
 @st.composite
 def declarations(draw: st.DrawFn) -> str:
     """The base declaration with arbitrary texts in its text fields and an arbitrary
-    budget: schema-valid, whatever the budget rules then say."""
-    source = hostile(draw(HOSTILE_TEXT))
+    budget: schema-valid, whatever the budget rules then say; or, now and then, with a
+    text that shows nothing or an odd number (refused by `check` or read as its value)."""
+    texts = st.one_of(HOSTILE_TEXT, BLANK_TEXT) if draw(st.integers(0, 9)) == 0 \
+        else HOSTILE_TEXT
+    source = hostile(draw(texts))
     for field in ("overview", "prior_years"):
         source = re.sub(rf"(?m)^{field}: .*$", lambda _, f=field: f"{f}: "
-                        f"{quoted(draw(HOSTILE_TEXT))}", source)
+                        f"{quoted(draw(texts))}", source)
     source = re.sub(r"(?m)^(        - name: ).*$", lambda m: m.group(1) + quoted(
-        draw(HOSTILE_TEXT)), source)
-    amount = draw(st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False))
+        draw(texts)), source)
+    amount = str(draw(st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False)))
+    if draw(st.integers(0, 9)) == 0:
+        amount = draw(ODD_NUMBERS)
+        source = source.replace("fiscal_year: 2024", f"fiscal_year: {draw(ODD_NUMBERS)}") \
+            if draw(st.booleans()) else source
     return re.sub(r"(?m)^(  (?:total|multi_year_total|general_budget|    amount): ).*$",
-                  lambda m: m.group(1) + str(amount), source)
+                  lambda m: m.group(1) + amount, source)
 
 
 @FUZZ

@@ -244,6 +244,11 @@ def findings(file: Path) -> set[tuple[str, DataPath, str]]:
 def repository(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A repository with a copy of declarations/, each file as the YAML writer writes
     it (so that the intact and the changed file differ by the change only)."""
+    yield from rewritten(tmp_path_factory)
+
+
+def rewritten(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The `repository` fixture's folder, the working folder while it is in use."""
     root = tmp_path_factory.mktemp("partial")
     (root / "perfdecl.toml").write_text("", encoding="utf-8")
     for seed in SEEDS:

@@ -149,3 +149,52 @@ def test_a_port_out_of_range_is_wrong_usage_said_before_building(tmp_path: Path)
         assert result.returncode == 2, result.stderr
         assert "Invalid value for '--port'" in result.stderr
         assert "internal error" not in result.stderr and not (tmp_path / "build").exists()
+
+
+BAD_VALUES = [("  total: 80", "  total: " + "9" * 5000),  # past Python's int limit
+              ("fiscal_year: 2024", "fiscal_year: 2024.0"),  # passed check, broke build
+              ("name: 稽核工作费用", 'name: "\\u3164"'),  # blank to the eye
+              ("  total: 80", "  total: 1.0e+99999999999999999999"),
+              ("  total: 80", "  total: -0.0")]
+
+
+def test_watch_outlives_any_bad_value_and_builds_the_next_good_one(tmp_path: Path) -> None:
+    """Each bad value saved into a watched declaration is reported and the preview goes
+    on serving; the good value saved after them is built and served."""
+    repo = tmp_path / "repo"
+    shutil.copytree(DECLARATIONS / "2024", repo / "declarations" / "2024")
+    (repo / "perfdecl.toml").write_text("", encoding="utf-8")
+    declaration = repo / "declarations/2024/yangxin-ylbx/jihe-gongzuo.yaml"
+    good = declaration.read_text(encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "perfdecl", "build", "--watch",
+                                "--port", "0", "--to", "html"], cwd=repo, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env={**os.environ, "CI": "true"})
+    try:
+        assert process.stdout is not None
+        url = ""
+        deadline = time.monotonic() + 120
+        while not url and time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if line.startswith("serving "):
+                url = line.split()[1]
+        assert url, "the preview did not start"
+        page = url + "2024/yangxin-ylbx/jihe-gongzuo.html"
+        for i, (line, bad) in enumerate([*BAD_VALUES, ("name: 稽核工作费用", "name: 稽核工作经费（又改）")]):
+            assert line in good
+            declaration.write_text(good.replace(line, bad, 1), encoding="utf-8")
+            deadline = time.monotonic() + 60
+            while get(url + "__perfdecl/rebuild") == str(i) and time.monotonic() < deadline:
+                time.sleep(0.3)
+            assert get(url + "__perfdecl/rebuild") == str(i + 1), bad[:40]
+            assert "稽核工作" in get(page)  # the last good build stays served
+        assert "稽核工作经费（又改）" in get(page)
+        assert process.poll() is None
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert "internal error" not in err and "Traceback" not in err, err
+    assert "error Y018: a number of more than 1,000 digits" in out
+    assert "must be a whole number, not a decimal number (`2024.0`)" in out
+    assert "is blank: it holds only spaces or invisible characters (U+3164)" in out

@@ -290,7 +290,7 @@ def _watch(options: Any, run_once: Any, port: int) -> None:
     """Builds, serves build/ with live reload, and rebuilds on every save until Ctrl-C."""
     from .config import load_config
     from .render import Renderer
-    from .watch import Preview
+    from .watch import Preview, snapshot
     from .watch import watch as watch_loop
 
     console = _console()
@@ -302,6 +302,8 @@ def _watch(options: Any, run_once: Any, port: int) -> None:
             raise
         except PerfdeclError as exc:  # a broken template: say so, keep watching
             _console(stderr=True).print(_error_line(_shown(exc)))
+        except Exception as exc:  # a fault in perfdecl: the next save may not meet it
+            _internal_error(exc)
 
     try:  # before building: a busy port is said at once
         preview = Preview(options.out, port=port)
@@ -312,10 +314,12 @@ def _watch(options: Any, run_once: Any, port: int) -> None:
     preview.start()
     try:
         with _errors():
+            watched = list(options.paths), Renderer(load_config()).folders
+            before = snapshot(*watched)  # a save during the first build is built next
             rebuild()
             console.print(_("serving {url}  (rebuilding on save; Ctrl-C stops)").format(
                 url=preview.url))
-            watch_loop(rebuild, list(options.paths), Renderer(load_config()).folders, preview)
+            watch_loop(rebuild, *watched, preview, since=before)
     except KeyboardInterrupt:
         console.print(_("stopped"))
     finally:
@@ -670,9 +674,15 @@ def main() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
     except Exception as exc:  # the last line of defence against tracebacks
-        sys.stderr.write("perfdecl: " + _("internal error: {error_type}: {error}").format(
-            error_type=type(exc).__name__, error=printable(str(exc))) + "\n"
-            + _("This is a bug in perfdecl; set PERFDECL_DEBUG=1 to see the traceback.") + "\n")
-        if os.environ.get("PERFDECL_DEBUG"):
-            traceback.print_exc()
+        _internal_error(exc)
         sys.exit(3)
+
+
+def _internal_error(exc: Exception) -> None:
+    """Says a fault in perfdecl in two lines instead of a traceback (and the traceback too,
+    with PERFDECL_DEBUG)."""
+    sys.stderr.write("perfdecl: " + _("internal error: {error_type}: {error}").format(
+        error_type=type(exc).__name__, error=printable(str(exc))) + "\n"
+        + _("This is a bug in perfdecl; set PERFDECL_DEBUG=1 to see the traceback.") + "\n")
+    if os.environ.get("PERFDECL_DEBUG"):
+        traceback.print_exc()

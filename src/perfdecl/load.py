@@ -37,6 +37,11 @@ MAX_DEPTH = 40
 MAX_TEXT = 20_000
 """Characters in one text value: the longest real 测算依据 is a few hundred; 20,000 is about
 thirteen printed pages (pandoc and Typst slow down sharply on a table cell far longer)."""
+MAX_NUMBER_DIGITS = 1000
+"""Digits of one number written out in full (`1e4000` has 4,001): a real amount has about
+ten, and any float a program writes has at most about 340. Below Python's 4,300-digit
+bound on reading and printing an int, and it keeps an exponent from writing out as a
+million digits."""
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 """Control characters: nothing on a paper form, and DOCX (XML) cannot hold most of them."""
@@ -302,12 +307,12 @@ def resolve(node: libyaml.ScalarNode) -> Any:
     """A scalar by the YAML 1.2 core schema (ruamel's round-trip reading): quoted text
     stays text; timestamps stay text too (the schema checks dates as text)."""
     text = node.value
-    if node.style:
+    # libyaml tagged the scalar by YAML 1.1: what it takes for text (`!!str 12`, and the
+    # 1.2 numbers 1.1 does not know: `1e3`, `0o14`) is text, as it would be for any tool
+    # that reads YAML 1.1; a number is what both versions read as one
+    if node.style or node.tag == _STR:
         return text
-    value = _core(text)
-    # libyaml tagged the scalar by YAML 1.1, which reads every 1.2 null, bool, int and
-    # float as such too: a 1.2 value under a str tag was written `!!str`
-    return text if node.tag == _STR and not isinstance(value, str) else value
+    return _core(text)
 
 
 def _core(text: str) -> Any:
@@ -316,10 +321,96 @@ def _core(text: str) -> Any:
     if text in _BOOL:
         return _BOOL[text]
     if _INT.match(text):
-        return int(text, 0) if text[:2] in ("0o", "0x") else int(text)
+        return _integer(text)
     if _FLOAT.match(text):
-        return Decimal(text)
+        return _decimal(text)
     return text
+
+
+class LongNumber(ValueError):
+    """A number of more than MAX_NUMBER_DIGITS digits: refused, never converted."""
+
+
+_NUMBER_BOUND = 10**MAX_NUMBER_DIGITS
+
+
+def _integer(text: str) -> int:
+    if text[:2] in ("0o", "0x"):  # powers of two: read at any length, measured after
+        value = int(text, 0)
+        if value >= _NUMBER_BOUND:
+            raise LongNumber(text)
+        return value
+    # int() refuses more than 4,300 digits, leading zeros counted: measured before
+    digits = text.lstrip("+-").lstrip("0") or "0"
+    if len(digits) > MAX_NUMBER_DIGITS:
+        raise LongNumber(text)
+    return -int(digits) if text.startswith("-") else int(digits)
+
+
+def _decimal(text: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:  # an exponent beyond what Decimal holds (1e99999999999999999999)
+        raise LongNumber(text) from None
+    written_out = len(text) < MAX_NUMBER_DIGITS and "e" not in text.lower()  # 74.5, .5
+    if not written_out and number_digits(value) > MAX_NUMBER_DIGITS:
+        raise LongNumber(text)
+    # -0.0 is 0.0: a sign on zero means nothing on a form, and would print as `-0.00`
+    return value.copy_abs() if value.is_zero() else value
+
+
+_INT_11 = re.compile(r"^[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*)$")
+_FLOAT_11 = re.compile(r"^[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?$|"
+                       r"^\.[0-9_]+(?:[eE][-+][0-9]+)?$")
+"""YAML 1.1's numbers as libyaml reads them, but sexagesimal (`1:30` reads as 90): the
+spellings YAML 1.2 does not have (`7_4`, `0b1001`, `012` in octal)."""
+
+
+def yaml_number(text: str) -> int | Decimal | None:
+    """The number a YAML reader takes the plain scalar `text` for, if one does: YAML 1.2
+    (`1e3`, `0o112`, `+.5`), else YAML 1.1 (`7_4`, `0b1001`, `0_12` in octal), within
+    MAX_NUMBER_DIGITS. perfdecl reads these as text (the two versions disagree on them):
+    a hint proposes the number they mean, written so that both read it alike."""
+    try:
+        value = _core(text)
+        if isinstance(value, int | Decimal) and not isinstance(value, bool):
+            return value
+        if _INT_11.match(text) or _FLOAT_11.match(text):
+            return _yaml11(text)
+    except (LongNumber, ValueError, InvalidOperation):
+        pass
+    return None
+
+
+def _yaml11(text: str) -> int | Decimal:
+    negative = text.startswith("-")
+    body = text.lstrip("+-").replace("_", "")
+    if _FLOAT_11.match(text):
+        number = _decimal(body)
+        return number.copy_negate() if negative and not number.is_zero() else number
+    if body.startswith(("0b", "0x")):
+        value = int(body[2:], 2 if body[1] == "b" else 16)
+    elif len(body) > MAX_NUMBER_DIGITS + 1:
+        raise LongNumber(text)
+    else:
+        value = int(body, 8 if body.startswith("0") and len(body) > 1 else 10)
+    if value >= _NUMBER_BOUND:
+        raise LongNumber(text)
+    return -value if negative else value
+
+
+def number_digits(value: Decimal) -> int:
+    """How many digits `value` takes written out in full (`1.5e3` is 1500: four), counted
+    from its exponent without writing it out (`1e999999999` would be a gigabyte)."""
+    _sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int), "only finite numbers are read as numbers"
+    written = "".join(map(str, digits))
+    significant = written.strip("0")
+    if not significant:
+        return 1
+    exponent += len(written) - len(written.rstrip("0"))  # 7450E-2 is 745E-1
+    whole = len(significant) + exponent  # digits before the decimal point
+    return max(whole, 1) + max(-exponent, 0)
 
 
 class _Plain:
@@ -357,10 +448,18 @@ class _Plain:
             if not node.flow_style:
                 self.positions.blocks.add(path)
             return [self.convert(v, (*path, i), depth + 1) for i, v in enumerate(node.value)]
-        value = resolve(node)
+        value = self.scalar(node, path)
         if isinstance(value, str):
             self.text(value, node, path)
         return value
+
+    def scalar(self, node: libyaml.ScalarNode, path: DataPath) -> Any:
+        try:
+            return resolve(node)
+        except LongNumber:
+            raise self.stop("Y018", _("a number of more than {limit} digits").format(
+                limit=f"{MAX_NUMBER_DIGITS:,}"), node, path,
+                _("a real amount in 万元 has about ten digits; check the number")) from None
 
     def text(self, value: str, node: Any, path: DataPath) -> None:
         """A text value or a field name written with escapes (`"\\u202e"`) is checked as
@@ -386,7 +485,8 @@ class _Plain:
                 merged += [m for m in sources if isinstance(m, libyaml.MappingNode)]
                 continue
             where = _mark(key_node.start_mark)
-            key = resolve(key_node) if isinstance(key_node, libyaml.ScalarNode) else None
+            key = self.scalar(key_node, (*path, key_node.value)) \
+                if isinstance(key_node, libyaml.ScalarNode) else None
             if not isinstance(key, str):
                 shown = key_node.value if isinstance(key_node, libyaml.ScalarNode) else "[…]"
                 self.findings.append(Finding(

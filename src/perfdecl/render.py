@@ -213,14 +213,19 @@ def wan(value: Any, places: int = 2) -> str:
     if value is None or value == "":
         return ""
     quantum = Decimal(1).scaleb(-places)
-    return str(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+    return str(_unsigned(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)))
 
 
 def plain(value: Any) -> str:
     """An amount without trailing zeros: 25.50 → 25.5, 74.00 → 74."""
     if value is None or value == "":
         return ""
-    return format(Decimal(str(value)).normalize(), "f")
+    return format(_unsigned(Decimal(str(value)).normalize()), "f")
+
+
+def _unsigned(number: Decimal) -> Decimal:
+    """Zero without a sign: -0.001 rounds to -0.00, and a form never prints `-0.00`."""
+    return number.copy_abs() if number.is_zero() else number
 
 
 def month(value: Any, style: str = "dot") -> str:

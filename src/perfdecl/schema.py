@@ -15,6 +15,8 @@ import copy
 import difflib
 import functools
 import json
+import re
+import unicodedata
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -26,7 +28,7 @@ from referencing import Registry, Resource
 from .errors import DataPath, Finding, Severity
 from .framework import ALIASES, LEVEL1, level1_of
 from .i18n import N_, _
-from .load import Document
+from .load import Document, number_digits, yaml_number
 from .resources import data_dir
 
 KINDS = ("project", "special_fund", "department", "expenditure_direction")
@@ -154,9 +156,9 @@ def validate(doc: Document) -> tuple[list[Finding], dict[str, Any] | None]:
     kind = data.get("kind")
     if kind not in KINDS:
         return [_kind_finding(doc, kind)], None
-    if _fast(kind).is_valid(data):
-        return [], data
     nav = navigator(kind)
+    if _fast(kind).is_valid(data) and not any(_decimal_integers(data, (), nav)):
+        return [], data
     findings: list[Finding] = []
     prune: list[tuple[DataPath, str | None]] = []
     for error in sorted(_validator(kind).iter_errors(data), key=lambda e: list(map(str, e.path))):
@@ -166,6 +168,27 @@ def validate(doc: Document) -> tuple[list[Finding], dict[str, Any] | None]:
     if not prune:
         return findings, data
     return findings, _prune(data, prune, nav)
+
+
+def _decimal_integers(node: Any, path: DataPath, nav: SchemaNav) -> Iterator[DataPath]:
+    """Where a whole number is written as a decimal (2023.0) in a field that takes whole
+    numbers only: JSON Schema counts it as an integer (jsonschema-rs says valid), but it
+    was written as a decimal, and the model would hold a Decimal for a year. jsonschema
+    (a Decimal is never an integer) explains each as a type error."""
+    items = node.items() if isinstance(node, dict) else \
+        enumerate(node) if isinstance(node, list) else ()
+    for key, value in items:
+        if isinstance(value, dict | list):
+            yield from _decimal_integers(value, (*path, key), nav)
+        elif isinstance(value, Decimal) and value == value.to_integral_value():
+            wanted = _types((nav.at((*path, key)) or {}).get("type"))
+            if "integer" in wanted and "number" not in wanted:
+                yield (*path, key)
+
+
+def _types(expected: Any) -> list[str]:
+    """A schema's `type`, one name or a list of them, as a list."""
+    return [str(t) for t in expected] if isinstance(expected, list) else [str(expected)]
 
 
 def _kind_finding(doc: Document, kind: Any) -> Finding:
@@ -191,6 +214,7 @@ def _explain(doc: Document, nav: SchemaNav,
     label = field_label(nav, path)
     v = error.validator
     value = error.instance
+    written = _spelling(doc, path, value)
 
     def out(code: str, message: str, at: DataPath = path, hint: str | None = None,
             key: bool = False, cut: tuple[DataPath, str | None] | None = None,
@@ -227,11 +251,12 @@ def _explain(doc: Document, nav: SchemaNav,
         yield finding, (path, None)
         return
     if v == "type":
-        advice = _type_hint(value, error.validator_value)
+        advice = _type_hint(value, written, _types(error.validator_value))
         if value is None and "enum" in error.schema:  # an empty choice: say the choices
             advice = _("one of: {options}").format(
                 options=", ".join(map(str, error.schema["enum"])))
-        yield out("S003", _type_message(label, value, error.validator_value), hint=advice)
+        yield out("S003", _type_message(label, value, written, error.validator_value),
+                  hint=advice)
         return
     if v in ("minLength", "minItems", "minProperties") and not value:
         yield out("S004", _("{field} is empty").format(field=label),
@@ -249,6 +274,14 @@ def _explain(doc: Document, nav: SchemaNav,
         yield out("S004", _("{field}: {value} is not one of the allowed values").format(
             field=label, value=_show(value)), hint=hint)
         return
+    if v == "pattern" and error.validator_value == _visible_pattern():
+        if value:  # "" is said once, as empty (minLength)
+            yield out("S004", _("{field} is blank: it holds only spaces or invisible "
+                                "characters ({characters})").format(
+                                    field=label, characters=_code_points(value)),
+                      hint=_("write the text, or leave the field out when the form leaves "
+                             "it blank"))
+        return
     if v == "pattern":
         reason = error.schema.get("patternErrorMessage") or \
             _("must match {pattern}").format(pattern=error.validator_value)
@@ -262,7 +295,7 @@ def _explain(doc: Document, nav: SchemaNav,
     if v in ("minimum", "maximum"):
         message = _("{field}: {value} is below the minimum {limit}") if v == "minimum" else \
             _("{field}: {value} is above the maximum {limit}")
-        yield out("S004", message.format(field=label, value=_show(value),
+        yield out("S004", message.format(field=label, value=_show(written),
                                          limit=error.validator_value))
         return
     if v == "maxLength":
@@ -275,6 +308,20 @@ def _explain(doc: Document, nav: SchemaNav,
         return
     # TRANSLATORS: {problem} is jsonschema's own message, in English
     yield out("S005", _("{field}: {problem}").format(field=label, problem=error.message))
+
+
+@functools.cache
+def _visible_pattern() -> str:
+    """The pattern of a text that must not be blank (common.json `text` and `target`): a
+    character that is neither white space nor a default-ignorable one (zero-width spaces
+    and joiners, the Hangul fillers, variation selectors …) nor the blank braille cell."""
+    return str(_parsed("common.json")["$defs"]["text"]["pattern"])
+
+
+def _code_points(text: str) -> str:
+    """`U+3000 U+3164`: the distinct characters of a blank text, which show as nothing."""
+    points = list(dict.fromkeys(f"U+{ord(ch):04X}" for ch in text))
+    return " ".join(points[:5]) + (" …" if len(points) > 5 else "")
 
 
 def _missing_message(name: str, title: str | None, parent: str, path: DataPath) -> str:
@@ -333,8 +380,10 @@ def _kind_of(value: Any) -> str:
         return _("nothing")
     if isinstance(value, bool):
         return _("true/false")
-    if isinstance(value, int | Decimal):
+    if isinstance(value, int):
         return _("a number")
+    if isinstance(value, Decimal):
+        return _("a decimal number")
     if isinstance(value, str):
         return _("text")
     if isinstance(value, list):
@@ -342,32 +391,92 @@ def _kind_of(value: Any) -> str:
     return _("a set of fields")
 
 
-def _type_message(label: str, value: Any, expected: Any) -> str:
+def _type_message(label: str, value: Any, written: Any, expected: Any) -> str:
     if value is None:
         return _("{field} is empty").format(field=label)
-    wanted = expected if isinstance(expected, list) else [expected]
-    names = [_(_TYPE_WORDS[str(w)]) if str(w) in _TYPE_WORDS else str(w) for w in wanted]
+    names = [_(_TYPE_WORDS[w]) if w in _TYPE_WORDS else w for w in _types(expected)]
     words = functools.reduce(
         lambda either, other: _("{either} or {other}").format(either=either, other=other),
         names) if names else ""
     return _("{field} must be {expected}, not {actual} ({value})").format(
-        field=label, expected=words, actual=_kind_of(value), value=_show(value))
+        field=label, expected=words, actual=_kind_of(value), value=_show(written))
 
 
-def _type_hint(value: Any, expected: Any) -> str | None:
-    wanted = expected if isinstance(expected, list) else [expected]
+def _type_hint(value: Any, written: Any, wanted: list[str]) -> str | None:
+    """What to write instead of `value` (spelt `written` in the file), where it is plain."""
     if value is None:
         return _("fill it in, or leave the field out when the form leaves it blank")
-    if "string" in wanted and isinstance(value, int | Decimal) and not isinstance(value, bool):
-        return _("put it in quotes: '{value}'").format(value=value)
+    number = isinstance(value, int | Decimal) and not isinstance(value, bool)
+    if "string" in wanted and number:
+        return _("put it in quotes: '{value}'").format(value=written)
+    if "integer" in wanted and isinstance(value, Decimal):
+        whole = _bare(value, wanted)
+        return _("write {number}: a whole number has no decimal point").format(
+            number=whole) if whole else None
     if ("number" in wanted or "integer" in wanted) and isinstance(value, str):
-        digits = "".join(ch for ch in value if ch.isdigit() or ch == ".")
-        if digits:
+        meant = yaml_number(value)
+        proposal = _bare(meant if meant is not None else _number_in(value), wanted)
+        if proposal is None:
+            return None
+        if "number" in wanted:
             return _("write the bare number: {number} (amounts are in 万元)").format(
-                number=digits)
+                number=proposal)
+        return _("write the bare number: {number}").format(number=proposal)
     if "array" in wanted and not isinstance(value, list):
         return _("write a list: each item on its own line, starting with `- `")
     return None
+
+
+_DIGIT_GROUPS = re.compile(r"(?<=[0-9])[,，](?=[0-9]{3}(?![0-9]))")
+_NUMBER_IN_TEXT = re.compile(r"(?:(?<![0-9A-Za-z.])[-+])?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)")
+"""A number in a text: its sign where it stands apart (`约-.5`, not the dash of `A-12`)."""
+
+
+def _number_in(text: str) -> Decimal | None:
+    """The one number in a text that holds words or digit groups around it (`约74`,
+    `74万元`, `１,200.5`, `−3`), if it holds exactly one."""
+    plain = _DIGIT_GROUPS.sub("", unicodedata.normalize("NFKC", text).replace("\u2212", "-"))
+    found = _NUMBER_IN_TEXT.findall(plain)
+    return Decimal(found[0]) if len(found) == 1 else None
+
+
+def _bare(number: int | Decimal | None, wanted: list[str]) -> str | None:
+    """`number` as a plain scalar perfdecl reads as that very number (`1000` for `1e3`;
+    a whole number where only one is taken), or None where there is no such writing."""
+    if number is None:
+        return None
+    if isinstance(number, Decimal):
+        if number_digits(number) > PROPOSED_DIGITS:
+            return None
+        if "number" not in wanted:  # a whole number: 2023, never 2023.0
+            if number != number.to_integral_value():
+                return None
+            number = int(number)
+        else:
+            return format(number.copy_abs() if number.is_zero() else number, "f")
+    return str(number) if abs(number) < 10**PROPOSED_DIGITS else None
+
+
+PROPOSED_DIGITS = 20
+"""The longest number a hint proposes (a real amount has about ten digits): past it, a
+proposal would be a wall of digits that helps no one."""
+
+
+def _spelling(doc: Document, path: DataPath, value: Any) -> Any:
+    """A number as the file spells it (`012`, `0x1F`, `2019.0`), for a message to show
+    and a hint to quote; any other value as it is."""
+    if not isinstance(value, int | Decimal) or isinstance(value, bool):
+        return value
+    line, column = doc.position(path)
+    lines = doc.text.splitlines()
+    if 0 < line <= len(lines):
+        match = _NUMBER_SPELLING.match(lines[line - 1], column - 1)
+        if match and yaml_number(match.group()) == value:
+            return match.group()
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
+_NUMBER_SPELLING = re.compile(r"[-+0-9A-Za-z_.]+")
 
 
 def _show(value: Any) -> str:

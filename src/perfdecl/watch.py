@@ -179,9 +179,11 @@ def snapshot(paths: list[Path], templates: list[Path]) -> dict[str, tuple[int, i
 
 def watch(rebuild: Callable[[], None], paths: list[Path], templates: list[Path],
           preview: Preview, interval: float = 0.5,
-          stop: threading.Event | None = None) -> None:
-    """Rebuilds whenever a declaration or template changes, until Ctrl-C (or `stop`)."""
-    last = snapshot(paths, templates)
+          stop: threading.Event | None = None,
+          since: dict[str, tuple[int, int]] | None = None) -> None:
+    """Rebuilds whenever a declaration or template changes, until Ctrl-C (or `stop`);
+    `since`: the snapshot the last build started from (a save during it is built)."""
+    last = snapshot(paths, templates) if since is None else since
     while not (stop and stop.is_set()):
         time.sleep(interval)
         now = snapshot(paths, templates)

@@ -508,6 +508,8 @@ def match(old: list[Any], new: list[Any], ident: Callable[[Any], str], *,
 def amount_change(where: tuple[str, ...], key: str, old: Decimal, new: Decimal) -> Change:
     delta = new - old
     percent = (delta / old * 100).quantize(Decimal("0.1"), ROUND_HALF_UP) if old else None
+    if percent is not None and percent.is_zero():  # -0.04 % rounds to -0.0: it is 0.0
+        percent = percent.copy_abs()
     sign = "+" if delta > 0 else ""
     if percent is None:
         note = _("{difference} 万元").format(difference=f"{sign}{show(delta)}")

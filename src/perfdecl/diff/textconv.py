@@ -28,7 +28,11 @@ def facts(path: Path) -> str:
     says where it is."""
     declaration, findings = read(path)
     if declaration is None:
-        reason = findings[0].message if findings else _("not a declaration")
+        reason = _("not a declaration")
+        if findings:  # located as the notes on a declaration's values are
+            first = findings[0]
+            reason = f"{first.line}:{first.column}: {first.message}" if first.line \
+                else first.message
         try:
             with path.open("rb") as file:
                 raw = file.read(MAX_FILE_BYTES).decode("utf-8", errors="replace")

@@ -135,6 +135,7 @@ FILE_AND_SCHEMA = [
          N_("declaration files and folders do not link outside the repository")),
     Rule("Y017", Severity.ERROR, "declaration-count",
          N_("one run takes at most 50,000 declarations")),
+    Rule("Y018", Severity.ERROR, "number-length", N_("a number has at most 1,000 digits")),
     Rule("S001", Severity.ERROR, "known-field", N_("every field is one the schema knows")),
     Rule("S002", Severity.ERROR, "required-field", N_("required fields are present")),
     Rule("S003", Severity.ERROR, "field-type", N_("each value has the right type")),
