@@ -218,7 +218,7 @@ ALLOWED = re.compile(
     r"|\b[a-z_]+(?:\.[a-z_\d\[\]]+)+\b"  # data paths such as funding.current.total
     r"|\b[a-z][a-z\d]*(?:-[a-z\d]+)+\b"  # ids such as jichu-yanglaojin, from the files
     r"|\b(?:project|special_fund|department|expenditure_direction)\b"  # kinds
-    r"|\b0x[\dA-F]+\b")
+    r"|\b0x[\dA-F]+\b|\bU\+[\dA-F]{4,6}\b")  # code points: U+3164
 
 
 def _english_left(line: str) -> list[str]:
