@@ -17,10 +17,10 @@ import yaml as pyyaml
 from ruamel.yaml import YAML
 
 from perfdecl import __version__
+from perfdecl.domain import KINDS
 from perfdecl.framework import FRAMEWORK
 from perfdecl.resources import data_dir
 from perfdecl.scaffold import SCAFFOLD_FILES, _schemas, properties, resolve
-from perfdecl.schema import KINDS
 
 from .conftest import DECLARATIONS, REPO
 

@@ -30,10 +30,11 @@ from perfdecl import api
 from perfdecl.check import read_bytes
 from perfdecl.config import load_config
 from perfdecl.diff import report
+from perfdecl.domain import KINDS
 from perfdecl.errors import DataPath, Finding
 from perfdecl.load import YamlDecimal, load, parse, yaml
 from perfdecl.render import Renderer
-from perfdecl.schema import KINDS, _validator, navigator, validate
+from perfdecl.schema import _validator, navigator, validate
 
 from .conftest import DECLARATIONS, REPO
 from .test_partial import (

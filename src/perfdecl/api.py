@@ -12,12 +12,13 @@ from .check import CheckResult, discover
 from .check import check as _check
 from .diff import DiffResult, compare, compare_pair
 from .diff.inputs import Side, from_paths, from_revision, parse_range
+from .domain import KINDS
 from .errors import Finding, PerfdeclError, UsageError
 from .fmt import format_file
 from .i18n import _
 from .resources import data_dir
 from .rules import Rule, all_rules
-from .schema import KIND_TITLES, KINDS, schema_of, schema_texts
+from .schema import KIND_TITLES, schema_of, schema_texts
 
 __all__ = ["CheckResult", "FormatOutcome", "PerfdeclError", "UsageError", "bundled_schema",
            "check", "format_paths", "rules", "schema_folder", "schema_kinds"]

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .domain import FUND_KINDS
 from .model import Declaration
 from .targets import normalise
 
@@ -60,7 +61,7 @@ class FundSummary:
 
 
 def has_funds(unit: Sequence[Declaration]) -> bool:
-    return any(d.kind in ("special_fund", "expenditure_direction") for d in unit)
+    return any(d.kind in FUND_KINDS for d in unit)
 
 
 def _goals(d: Declaration) -> tuple[list[str], list[str]]:
@@ -71,7 +72,7 @@ def _goals(d: Declaration) -> tuple[list[str], list[str]]:
 
 def fund_summary(unit: Sequence[Declaration]) -> FundSummary:
     """The summary of the unit's special funds, in the unit's order."""
-    members = ordered([d for d in unit if d.kind in ("special_fund", "expenditure_direction")])
+    members = ordered([d for d in unit if d.kind in FUND_KINDS])
     funds: dict[str, list[Declaration]] = {}
     names: dict[str, str] = {}
     for d in members:

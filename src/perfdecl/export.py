@@ -29,6 +29,7 @@ from typing import IO
 import pypandoc
 import typst
 
+from .domain import ZIP_EPOCH, zip_time
 from .errors import PerfdeclError
 from .i18n import _
 from .resources import data_dir
@@ -102,7 +103,7 @@ def lua_filter() -> Path:
     return data_dir("templates") / "_export" / "forms.lua"
 
 
-_FIXED_EPOCH = "315532800"  # 1980-01-01: pandoc's own dates, replaced per form afterwards
+_FIXED_EPOCH = str(ZIP_EPOCH)  # 1980-01-01: pandoc's own dates, replaced per form afterwards
 _PAGEBREAK_DOCX = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
 _PAGEBREAK_TYPST = "\n#pagebreak()\n"
 
@@ -304,11 +305,6 @@ def to_docx(html: str, epoch: int, what: str) -> bytes:
         return converter.docx(html, epoch, what)
 
 
-def _zip_time(epoch: int) -> tuple[int, int, int, int, int, int]:
-    t = datetime.fromtimestamp(max(epoch, 315532800), UTC)  # zip dates start in 1980
-    return (t.year, t.month, t.day, t.hour, t.minute, t.second - t.second % 2)
-
-
 def _centre_cells(document: bytes) -> bytes:
     """Every table cell's text centred vertically, as on the paper forms (pandoc's DOCX
     writer has no vertical alignment). vAlign goes last in a cell's properties."""
@@ -354,7 +350,7 @@ def stamp_docx(data: bytes, epoch: int, document: bytes | None = None) -> bytes:
             return document
         return content
 
-    return _rezip(data, change, _zip_time(epoch))
+    return _rezip(data, change, zip_time(epoch))
 
 
 def merge_docx(parts: Sequence[bytes], epoch: int) -> bytes:
@@ -451,7 +447,7 @@ def _patch_document(xml: str) -> str:
 def reference_data() -> bytes:
     """The reference DOCX: pandoc's own default, with an A4 page, 宋体 (SimSun) in the
     East Asian font slot, 五号 text, a centred 黑体 title and bordered tables."""
-    fixed = {**os.environ, "SOURCE_DATE_EPOCH": "315532800"}  # else pandoc stamps it "now"
+    fixed = {**os.environ, "SOURCE_DATE_EPOCH": _FIXED_EPOCH}  # else pandoc stamps it "now"
     default = subprocess.run([pandoc(), "--print-default-data-file", "reference.docx"],
                              capture_output=True, check=True, timeout=60, env=fixed).stdout
     patches = {"word/styles.xml": _patch_styles, "word/document.xml": _patch_document}

@@ -17,9 +17,10 @@ from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 
 from .atomic import write_text
+from .domain import KINDS
 from .errors import DataPath, Finding
 from .load import load, parse, yaml
-from .schema import KINDS, SchemaNav, navigator
+from .schema import SchemaNav, navigator
 
 
 def canonical(tree: CommentedMap) -> str:

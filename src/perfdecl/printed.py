@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from .domain import KINDS
 from .errors import DataPath, Finding, Severity, dotted
 from .i18n import _, ngettext
-from .schema import KINDS, navigator
+from .schema import navigator
 
 NOT_PRINTED_BY_DESIGN = frozenset({("kind",), ("id",), ("layout",), ("order",), ("unit", "id")})
 """Fields that say how to file and print a form, not what is on it."""

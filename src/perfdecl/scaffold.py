@@ -22,11 +22,11 @@ from typing import Any
 
 from . import __version__
 from .atomic import write_text
+from .domain import GENERATIONS, KINDS, NEW
 from .errors import PerfdeclError, UsageError
-from .framework import FRAMEWORK
 from .i18n import _
 from .resources import data_dir
-from .schema import KINDS, schema_texts
+from .schema import schema_texts
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -175,12 +175,6 @@ COMMENTED = {"layout", "order", "expenses.total", "expenses.total_approximate",
 INDICATOR_FIELDS = ("name", "target", "standard", "note", "history")
 
 
-def _generation_tree() -> dict[str, tuple[str, ...]]:
-    """The current framework: 成本指标 as level 1, not under 产出指标."""
-    return {level1: tuple(c for c in children if not (level1 == "产出指标" and c == "成本指标"))
-            for level1, children in FRAMEWORK.items()}
-
-
 def _comment(schema: dict[str, Any], required: bool) -> str:
     title = str(schema.get("title", ""))
     description = str(schema.get("description", ""))
@@ -252,7 +246,7 @@ class _Writer:
             term_schema, tree_doc = resolve(term_schema, document, self.schemas)
             self.comment(indent, _comment(term_schema, False))
             self.lines.append(f"{' ' * indent}{term}:")
-            for level1, children in _generation_tree().items():
+            for level1, children in GENERATIONS[NEW].items():
                 l1_schema, l1_doc = resolve(term_schema["properties"][level1], tree_doc,
                                             self.schemas)
                 self.comment(indent + 2, _comment(l1_schema, False))

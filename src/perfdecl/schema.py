@@ -25,13 +25,13 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
+from .domain import KINDS
 from .errors import DataPath, Finding, Severity
 from .framework import ALIASES, LEVEL1, level1_of
 from .i18n import N_, _
 from .load import Document, number_digits, yaml_number
 from .resources import data_dir
 
-KINDS = ("project", "special_fund", "department", "expenditure_direction")
 KIND_TITLES = {
     "project": "项目绩效目标申报表",
     "special_fund": "专项资金绩效目标申报表",

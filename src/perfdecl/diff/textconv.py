@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from ..check import read
+from ..domain import KINDS
 from ..errors import Severity
 from ..i18n import _
 from ..load import MAX_FILE_BYTES
 from ..report import printable
-from ..schema import KINDS, SchemaNav, navigator
+from ..schema import SchemaNav, navigator
 from .engine import identity, show
 
 

@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..domain import KINDS
 from ..errors import PerfdeclError, UsageError
 from ..i18n import _
 from . import labels as L
 from .draft import Draft
-from .forms import DERIVED, KINDS, Form, find_forms
+from .forms import DERIVED, Form, find_forms
 from .identity import Existing, Placement, Wanted, place
 from .read import read_form
 from .safety import ImportRefused, inspect

@@ -12,12 +12,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from ..domain import FUND_SUMMARY
 from ..i18n import _
 from . import labels as L
 from .grid import Part, Row, distinct
 
-KINDS = ("project", "special_fund", "department", "expenditure_direction")
-DERIVED = "fund_summary"
+DERIVED = FUND_SUMMARY
 
 Path_ = tuple[str | int, ...]
 

@@ -14,10 +14,10 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
+from ..domain import FUND_KINDS, KINDS
 from ..errors import Severity
 from ..i18n import N_, _
 from ..model import Partial, Text
-from ..schema import KINDS
 from ..targets import normalise
 from . import Batch, Hit, amount, rule, set_rule
 
@@ -145,9 +145,6 @@ def _sum(values: list[Decimal | None]) -> Decimal | None:
     return sum(known, Decimal(0)) if len(known) == len(values) else None
 
 
-_FUND_KINDS = ("special_fund", "expenditure_direction")
-
-
 def _fund_key(d: Partial) -> str | None:
     """The special fund a declaration belongs to: a special fund's own name, an
     expenditure direction's 所属专项 (None when that did not validate)."""
@@ -159,14 +156,14 @@ def _fund_key(d: Partial) -> str | None:
 def _funds_unknown(ds: list[Partial]) -> bool:
     """Whether a special fund or expenditure direction of the unit cannot be told which
     special fund it is (or belongs to)."""
-    return any(d.kind in _FUND_KINDS and _fund_key(d) is None for d in ds)
+    return any(d.kind in FUND_KINDS and _fund_key(d) is None for d in ds)
 
 
 @set_rule("X003", E, "special-fund-amount",
           N_("the special fund's amount stated by its expenditure directions agrees with theirs "
              "and with the special fund's own declaration"))
 def special_fund_amount(batch: Batch) -> Iterator[Hit]:
-    unsure = _unsure(batch, _FUND_KINDS)
+    unsure = _unsure(batch, FUND_KINDS)
     for unit, ds in _by_unit(batch.declarations).items():
         if unit in unsure or _funds_unknown(ds):
             continue
@@ -227,7 +224,7 @@ def same_supervisor(batch: Batch) -> Iterator[Hit]:
 @set_rule("X005", W, "department-projects",
           N_("a department's 项目支出 equals the unit's project (or special fund) declarations"))
 def department_projects(batch: Batch) -> Iterator[Hit]:
-    unsure = _unsure(batch, ("project", *_FUND_KINDS))
+    unsure = _unsure(batch, ("project", *FUND_KINDS))
     for unit, ds in _by_unit(batch.declarations).items():
         if unit in unsure:
             continue
