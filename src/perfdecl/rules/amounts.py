@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from ..errors import Severity
@@ -29,6 +29,26 @@ _SOURCES = ("fiscal", *_PARTS, "own", "other")
 _LINES = ("expenses", "items", "*")
 
 
+def _sum(figures: Iterable[Decimal | None]) -> tuple[Decimal, bool]:
+    """The sum of the figures written, and whether any was."""
+    known = [x for x in figures if x is not None]
+    return sum(known, Decimal(0)), bool(known)
+
+
+def _adds_up(a: Amounts, stated: Decimal | None, figures: Iterable[Decimal | None],
+             at: str, said: tuple[str, str], hint: str | None = None) -> Iterator[Hit]:
+    """A figure its parts must add up to (资金总额, 财政拨款 …): a Hit at `at` when the
+    parts written do not. `said` is the message with and without the year of a history
+    line, each with {sum} and {stated} (and {year})."""
+    total, any_part = _sum(figures)
+    if stated is None or not any_part or total == stated:
+        return
+    message = _(said[0]) if a.year else _(said[1])
+    yield Hit((*a.path, at), message.format(sum=amount(total), year=a.year,
+                                           stated=amount(stated)),
+              hint=_(hint) if hint else None)
+
+
 @rule("A001", E, "sources-add-up",
       N_("资金来源 (财政拨款, 自有资金, 其他资金) add up to 资金总额; "
          "一般公共预算 + 政府性基金 to 财政拨款"))
@@ -36,38 +56,22 @@ def sources_add_up(d: Partial) -> Iterator[Hit]:
     for a in _all_amounts(d):
         if _lost(d, a, *_PARTS):
             continue  # 财政拨款 and every sum with it are unknown
-        parts = [x for x in (a.general_budget, a.government_fund) if x is not None]
-        if a.fiscal is not None and parts and sum(parts, Decimal(0)) != a.fiscal:
-            if a.year:
-                message = _("一般公共预算 + 政府性基金 = {sum} 万元, "
-                            "but 财政拨款 for {year} is {stated} 万元")
-            else:
-                message = _("一般公共预算 + 政府性基金 = {sum} 万元, but 财政拨款 is {stated} 万元")
-            yield Hit((*a.path, "fiscal"),
-                      message.format(sum=amount(sum(parts, Decimal(0))), year=a.year,
-                                     stated=amount(a.fiscal)))
-        fiscal = a.fiscal if a.fiscal is not None else (sum(parts, Decimal(0)) if parts else None)
-        sources = [x for x in (fiscal, a.own, a.other) if x is not None]
-        if a.total is not None and sources and sum(sources, Decimal(0)) != a.total \
-                and not _lost(d, a, *_SOURCES):
-            if a.year:
-                message = _("the sources add up to {sum} 万元, "
-                            "but 资金总额 for {year} is {stated} 万元")
-            else:
-                message = _("the sources add up to {sum} 万元, but 资金总额 is {stated} 万元")
-            yield Hit((*a.path, "total"),
-                      message.format(sum=amount(sum(sources, Decimal(0))), year=a.year,
-                                     stated=amount(a.total)),
-                      hint=_("财政拨款 + 自有资金 + 其他资金 must equal 资金总额"))
-        multi_year = [x for x in (a.multi_year_fiscal, a.multi_year_other) if x is not None]
-        if a.multi_year_total is not None and multi_year and \
-                sum(multi_year, Decimal(0)) != a.multi_year_total and \
-                not _lost(d, a, "multi_year_fiscal", "multi_year_other"):
-            yield Hit((*a.path, "multi_year_total"),
-                      _("中期 财政拨款 + 其他资金 = {sum} 万元, but 中期资金总额 is {stated} 万元")
-                      .format(sum=amount(sum(multi_year, Decimal(0))),
-                              stated=amount(a.multi_year_total)),
-                      hint=_("中期 财政拨款 + 其他资金 must equal 中期资金总额 (项目总预算)"))
+        parts = (a.general_budget, a.government_fund)
+        yield from _adds_up(a, a.fiscal, parts, "fiscal", (
+            N_("一般公共预算 + 政府性基金 = {sum} 万元, but 财政拨款 for {year} is {stated} 万元"),
+            N_("一般公共预算 + 政府性基金 = {sum} 万元, but 财政拨款 is {stated} 万元")))
+        parts_sum, any_part = _sum(parts)
+        fiscal = a.fiscal if a.fiscal is not None else (parts_sum if any_part else None)
+        if not _lost(d, a, *_SOURCES):
+            yield from _adds_up(a, a.total, (fiscal, a.own, a.other), "total", (
+                N_("the sources add up to {sum} 万元, but 资金总额 for {year} is {stated} 万元"),
+                N_("the sources add up to {sum} 万元, but 资金总额 is {stated} 万元")),
+                hint=N_("财政拨款 + 自有资金 + 其他资金 must equal 资金总额"))
+        if not _lost(d, a, "multi_year_fiscal", "multi_year_other"):
+            said = N_("中期 财政拨款 + 其他资金 = {sum} 万元, but 中期资金总额 is {stated} 万元")
+            yield from _adds_up(a, a.multi_year_total, (a.multi_year_fiscal, a.multi_year_other),
+                                "multi_year_total", (said, said),
+                                hint=N_("中期 财政拨款 + 其他资金 must equal 中期资金总额 (项目总预算)"))
         if a.prior_year_balance is not None and fiscal is not None \
                 and a.prior_year_balance > fiscal and not _lost(d, a, "fiscal"):
             yield Hit((*a.path, "prior_year_balance"),
@@ -79,17 +83,11 @@ def sources_add_up(d: Partial) -> Iterator[Hit]:
 @rule("A002", E, "nature-adds-up", N_("基本支出 + 项目支出 add up to 资金总额"))
 def nature_adds_up(d: Partial) -> Iterator[Hit]:
     for a in _all_amounts(d):
-        parts = [x for x in (a.basic, a.project) if x is not None]
-        if a.total is not None and parts and sum(parts, Decimal(0)) != a.total \
-                and not _lost(d, a, "basic", "project"):
-            if a.year:
-                message = _("基本支出 + 项目支出 = {sum} 万元, "
-                            "but 资金总额 for {year} is {stated} 万元")
-            else:
-                message = _("基本支出 + 项目支出 = {sum} 万元, but 资金总额 is {stated} 万元")
-            yield Hit((*a.path, "project" if a.project is not None else "basic"),
-                      message.format(sum=amount(sum(parts, Decimal(0))), year=a.year,
-                                     stated=amount(a.total)))
+        if not _lost(d, a, "basic", "project"):
+            yield from _adds_up(a, a.total, (a.basic, a.project),
+                                "project" if a.project is not None else "basic", (
+                N_("基本支出 + 项目支出 = {sum} 万元, but 资金总额 for {year} is {stated} 万元"),
+                N_("基本支出 + 项目支出 = {sum} 万元, but 资金总额 is {stated} 万元")))
 
 
 @rule("A003", E, "expenses-add-up", N_("支出明细 add up to the amount they explain (资金总额)"))
