@@ -20,7 +20,8 @@ from perfdecl import __version__
 from perfdecl.domain import KINDS
 from perfdecl.framework import FRAMEWORK
 from perfdecl.resources import data_dir
-from perfdecl.scaffold import SCAFFOLD_FILES, _schemas, properties, resolve
+from perfdecl.scaffold import SCAFFOLD_FILES, properties
+from perfdecl.schema import resolve, schema_of
 
 from .conftest import DECLARATIONS, REPO
 
@@ -275,7 +276,6 @@ def _empty_values(node: Any, path: tuple[Any, ...] = ()) -> Any:
 
 def _fill(data: Any, kind: str) -> None:
     """Puts a plausible value in every empty field, by its schema."""
-    schemas = _schemas()
     counter = iter(range(10_000))
 
     def value(schema: dict[str, Any], key: Any, level2: str | None) -> Any:
@@ -308,24 +308,24 @@ def _fill(data: Any, kind: str) -> None:
         return f"第{next(counter)}项内容"
 
     def walk(node: Any, schema: dict[str, Any], document: str, level2: str | None) -> None:
-        schema, document = resolve(schema, document, schemas)
+        schema, document = resolve(schema, document)
         if isinstance(node, dict):
             for key in list(node):
                 sub = schema.get("properties", {}).get(key)
                 assert sub is not None, key
                 here = key if key in {c for v in FRAMEWORK.values() for c in v} else level2
                 if node[key] is None:
-                    node[key] = value(resolve(sub, document, schemas)[0], key, here)
+                    node[key] = value(resolve(sub, document)[0], key, here)
                 else:
                     walk(node[key], sub, document, here)
         elif isinstance(node, list):
             for i, item in enumerate(node):
                 if item is None:
-                    node[i] = value(resolve(schema["items"], document, schemas)[0], i, level2)
+                    node[i] = value(resolve(schema["items"], document)[0], i, level2)
                 else:
                     walk(item, schema["items"], document, level2)
 
-    walk(data, schemas[f"{kind}.json"], f"{kind}.json", None)
+    walk(data, schema_of(kind), f"{kind}.json", None)
 
 
 def test_new_without_an_id_leaves_it_to_fill(tmp_path: Path, perfdecl) -> None:  # type: ignore[no-untyped-def]

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .check import CheckResult, discover
 from .check import check as _check
@@ -18,7 +16,7 @@ from .fmt import format_file
 from .i18n import _
 from .resources import data_dir
 from .rules import Rule, all_rules
-from .schema import KIND_TITLES, schema_of, schema_texts
+from .schema import KIND_TITLES, bundled_schema
 
 __all__ = ["CheckResult", "FormatOutcome", "PerfdeclError", "UsageError", "bundled_schema",
            "check", "format_paths", "rules", "schema_folder", "schema_kinds"]
@@ -99,15 +97,3 @@ def schema_kinds() -> list[tuple[str, str, Path]]:
     return [(k, KIND_TITLES[k], schema_folder() / f"{k}.json") for k in KINDS]
 
 
-def bundled_schema(kind: str) -> dict[str, Any]:
-    """The schema of `kind` with the shared definitions copied in: one self-contained
-    document for tools that do not follow references to other files."""
-    if kind not in KINDS:
-        raise UsageError(_("unknown kind {kind}; kinds: {kinds}").format(
-            kind=repr(kind), kinds=", ".join(KINDS)))
-    common = json.loads(schema_texts()["common.json"])["$defs"]
-    text = json.dumps(schema_of(kind), ensure_ascii=False)
-    text = text.replace('"common.json#/$defs/', '"#/$defs/')
-    bundled: dict[str, Any] = json.loads(text)
-    bundled["$defs"] = {**common, **bundled.get("$defs", {})}
-    return bundled

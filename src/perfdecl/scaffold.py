@@ -26,7 +26,7 @@ from .domain import GENERATIONS, KINDS, NEW
 from .errors import PerfdeclError, UsageError
 from .i18n import _
 from .resources import data_dir
-from .schema import schema_texts
+from .schema import resolve, schema_of
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -137,32 +137,11 @@ def _check_year(year: int) -> None:
 
 # ---------------------------------------------------------------------------- schema
 
-def _schemas() -> dict[str, dict[str, Any]]:
-    return {name: json.loads(text) for name, text in schema_texts().items()}
-
-
-def resolve(node: dict[str, Any], document: str, schemas: dict[str, dict[str, Any]]
-            ) -> tuple[dict[str, Any], str]:
-    """`node` with its `$ref` followed (siblings such as title override the target's),
-    and the file the result's own references are relative to."""
-    while "$ref" in node:
-        ref = node["$ref"]
-        file, _, pointer = ref.partition("#")
-        file = file or document
-        target: Any = schemas[file]
-        for part in pointer.strip("/").split("/") if pointer.strip("/") else []:
-            target = target[part]
-        resolved, document = resolve(target, file, schemas)
-        node = {**resolved, **{k: v for k, v in node.items() if k != "$ref"}}
-    return node, document
-
-
 def properties(kind: str) -> list[tuple[str, dict[str, Any], bool]]:
     """The kind's top-level fields in the schema's order: (name, resolved schema, required)."""
-    schemas = _schemas()
-    top = schemas[f"{kind}.json"]
+    top = schema_of(kind)
     required = set(top.get("required", []))
-    return [(name, resolve(sub, f"{kind}.json", schemas)[0], name in required)
+    return [(name, resolve(sub, f"{kind}.json")[0], name in required)
             for name, sub in top["properties"].items()]
 
 
@@ -190,8 +169,7 @@ def _comment(schema: dict[str, Any], required: bool) -> str:
 
 
 class _Writer:
-    def __init__(self, schemas: dict[str, dict[str, Any]]) -> None:
-        self.schemas = schemas
+    def __init__(self) -> None:
         self.lines: list[str] = []
         self.quiet = False  # no comments: an indicator like the first one
 
@@ -204,7 +182,7 @@ class _Writer:
               commented: bool = False) -> None:
         """Writes `name:` (its key at column `indent`) and its placeholder; `dash` starts
         a list item (`- name:`, the dash two columns left of the key)."""
-        schema, document = resolve(schema, document, self.schemas)
+        schema, document = resolve(schema, document)
         at = indent - 2 if dash else indent
         if not commented:
             self.comment(at, _comment(schema, required))
@@ -230,7 +208,7 @@ class _Writer:
     def item(self, indent: int, schema: dict[str, Any], document: str, path: str, *,
              commented: bool = False) -> None:
         """One list item to fill, its dash at column `indent`."""
-        schema, document = resolve(schema, document, self.schemas)
+        schema, document = resolve(schema, document)
         if schema.get("type") == "object":
             self.mapping(indent + 2, schema, document, path, dash=True,
                          commented=commented)
@@ -243,21 +221,19 @@ class _Writer:
         and one indicator to fill under each."""
         explained = False
         for term, term_schema in schema["properties"].items():
-            term_schema, tree_doc = resolve(term_schema, document, self.schemas)
+            term_schema, tree_doc = resolve(term_schema, document)
             self.comment(indent, _comment(term_schema, False))
             self.lines.append(f"{' ' * indent}{term}:")
             for level1, children in GENERATIONS[NEW].items():
-                l1_schema, l1_doc = resolve(term_schema["properties"][level1], tree_doc,
-                                            self.schemas)
+                l1_schema, l1_doc = resolve(term_schema["properties"][level1], tree_doc)
                 self.comment(indent + 2, _comment(l1_schema, False))
                 self.lines.append(f"{' ' * (indent + 2)}{level1}:")
                 for level2 in children:
-                    l2_schema, l2_doc = resolve(l1_schema["properties"][level2], l1_doc,
-                                                self.schemas)
+                    l2_schema, l2_doc = resolve(l1_schema["properties"][level2], l1_doc)
                     self.comment(indent + 4, _comment(l2_schema, False).rstrip("。")
                                  + "；用不上的二级指标整段删除，指标不止一项就复制一项")
                     self.lines.append(f"{' ' * (indent + 4)}{level2}:")
-                    indicator, ind_doc = resolve(l2_schema["items"], l2_doc, self.schemas)
+                    indicator, ind_doc = resolve(l2_schema["items"], l2_doc)
                     required = set(indicator.get("required", []))
                     self.quiet = explained
                     for i, name in enumerate(INDICATOR_FIELDS):
@@ -283,9 +259,8 @@ def skeleton(kind: str, unit: str, year: int, *, id_: str | None = None,
     if kind not in KINDS:
         raise UsageError(_("unknown kind {kind}; kinds: {kinds}").format(
             kind=repr(kind), kinds=", ".join(KINDS)))
-    schemas = _schemas()
-    top = schemas[f"{kind}.json"]
-    writer = _Writer(schemas)
+    top = schema_of(kind)
+    writer = _Writer()
     out = writer.lines
     out.append(f"# yaml-language-server: $schema={schema_ref}")
     out.append(f"# {top['title']}（{year}年度）：perfdecl new {kind} 生成的空白申报表。")
@@ -298,12 +273,12 @@ def skeleton(kind: str, unit: str, year: int, *, id_: str | None = None,
                              "name": _quote(name) if name else None, "layout": layout}
     for field_name, sub in top["properties"].items():
         if field_name == "indicators":
-            resolved, doc = resolve(sub, document, schemas)
+            resolved, doc = resolve(sub, document)
             writer.comment(0, _comment(resolved, False))
             out.append("indicators:")
             writer.indicators(2, resolved, doc)
         elif field_name == "unit":
-            resolved, doc = resolve(sub, document, schemas)
+            resolved, doc = resolve(sub, document)
             writer.comment(0, _comment(resolved, True))
             out.append("unit:")
             for key, unit_schema in resolved["properties"].items():

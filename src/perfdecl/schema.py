@@ -26,7 +26,7 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
 from .domain import KINDS
-from .errors import DataPath, Finding, Severity
+from .errors import DataPath, Finding, Severity, UsageError
 from .framework import ALIASES, LEVEL1, level1_of
 from .i18n import N_, _
 from .load import Document, number_digits, yaml_number
@@ -63,13 +63,46 @@ def schema_of(kind: str) -> dict[str, Any]:
     return _parsed(f"{kind}.json")
 
 
+def resolve(node: dict[str, Any], base: str) -> tuple[dict[str, Any], str]:
+    """`node` of the schema file `base` with its `$ref` chain followed (sibling keys of a
+    `$ref`, such as title and description, win over the target's), and the file the
+    result's own references are relative to. The one way perfdecl follows references."""
+    merged: dict[str, Any] = {}
+    while "$ref" in node:
+        for k, v in node.items():
+            merged.setdefault(k, v)
+        ref = node["$ref"]
+        file, _, pointer = ref.partition("#")
+        base = file or base
+        target: Any = _parsed(base)
+        for part in [p for p in pointer.split("/") if p]:
+            target = target[part]
+        node = target
+    for k, v in node.items():
+        merged.setdefault(k, v)
+    merged.pop("$ref", None)
+    return merged, base
+
+
+def bundled_schema(kind: str) -> dict[str, Any]:
+    """The schema of `kind` with the shared definitions copied in: one self-contained
+    document for tools that do not follow references to other files."""
+    if kind not in KINDS:
+        raise UsageError(_("unknown kind {kind}; kinds: {kinds}").format(
+            kind=repr(kind), kinds=", ".join(KINDS)))
+    common = _parsed("common.json")["$defs"]
+    text = json.dumps(schema_of(kind), ensure_ascii=False)
+    text = text.replace('"common.json#/$defs/', '"#/$defs/')
+    bundled: dict[str, Any] = json.loads(text)
+    bundled["$defs"] = {**common, **bundled.get("$defs", {})}
+    return bundled
+
+
 @functools.cache
 def _fast(kind: str) -> Any:
     """jsonschema-rs, for telling valid declarations (most of them) from invalid ones in
     microseconds; jsonschema then explains the invalid ones for people."""
     import jsonschema_rs
-
-    from .api import bundled_schema
 
     return jsonschema_rs.validator_for(bundled_schema(kind), validate_formats=True)
 
@@ -88,22 +121,7 @@ class SchemaNav:
         self.kind = kind
 
     def _resolve(self, node: dict[str, Any], base: str) -> tuple[dict[str, Any], str]:
-        """Follows `$ref` chains; sibling keys of a `$ref` (title, description) win."""
-        merged: dict[str, Any] = {}
-        while "$ref" in node:
-            for k, v in node.items():
-                merged.setdefault(k, v)
-            ref = node["$ref"]
-            file, _, pointer = ref.partition("#")
-            base = file or base
-            target: Any = _parsed(base)
-            for part in [p for p in pointer.split("/") if p]:
-                target = target[part]
-            node = target
-        for k, v in node.items():
-            merged.setdefault(k, v)
-        merged.pop("$ref", None)
-        return merged, base
+        return resolve(node, base)
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - one navigator per kind, kept for good
     def at(self, path: DataPath) -> dict[str, Any] | None:
