@@ -11,6 +11,7 @@ reads several files and writes their declarations into a repository's folder.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,10 +72,10 @@ def read_parts(path: Path) -> list[Any]:
     if container.kind == "docx":
         from .docx import read as read_docx
 
-        return [read_docx(path)]
+        return [read_docx(container)]
     from .xlsx import read as read_xlsx
 
-    return read_xlsx(path)
+    return read_xlsx(container)
 
 
 def read_file(path: Path, kind: str | None = None, layout: str | None = None
@@ -260,8 +261,13 @@ def import_files(files: list[Path], kind: str | None = None, layout: str | None 
         raise UsageError(_("unknown kind {kind}; kinds: {kinds}")
                          .format(kind=repr(kind), kinds=", ".join(KINDS)))
     for f in files:
-        if not f.exists():
-            raise UsageError(_("path not found: {path}").format(path=f))
+        try:
+            os.stat(f)
+        except (FileNotFoundError, NotADirectoryError):
+            if not f.is_symlink():
+                raise UsageError(_("path not found: {path}").format(path=f)) from None
+        except OSError:
+            pass  # a folder on the way cannot be searched: said for this file alone
     if layout is not None:
         _check_layout(layout, kind)
     result = ImportResult()
