@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import model, rules
 from .errors import Finding, Severity, UsageError
-from .files import reason
+from .files import missing, reason
 from .i18n import _
 from .load import Document, load, parse
 from .model import Declaration, Partial
@@ -66,17 +66,17 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Finding]]:
     findings: list[Finding] = []
     root = _root()
     for given in paths:
+        if missing(given):
+            raise UsageError(_("path not found: {path}").format(path=given))
         try:
             info: os.stat_result | None = os.stat(given)
-        except (FileNotFoundError, NotADirectoryError):  # or a link to nothing: load() says so
+        except (FileNotFoundError, NotADirectoryError):  # a link to nothing: load() says so
             info = None
         except OSError as exc:  # a folder on the way cannot be searched
             findings.append(Finding("Y011", Severity.ERROR, _(
                 "cannot read it: {reason}; a folder on the way cannot be searched").format(
                 reason=reason(exc)), given, 0, 0))
             continue
-        if info is None and not given.is_symlink():
-            raise UsageError(_("path not found: {path}").format(path=given))
         outside = _escapes(given, root)
         if outside is not None:
             findings.append(outside)

@@ -23,6 +23,7 @@ from rich.table import Table
 
 from . import __version__, api, i18n
 from .errors import PerfdeclError
+from .files import missing
 from .i18n import _, ngettext
 from .report import REPORTERS, SEVERITY_WORDS, plain_line, print_text, printable
 from .usage import Command, Group
@@ -494,7 +495,7 @@ def new(
                 if value is not None:
                     raise api.UsageError(_("{option} is for a blank declaration (KIND), "
                                            "not with --from").format(option=label))
-            if not os.path.lexists(source):  # anything else there is said by roll_forward
+            if missing(source):  # anything else there is said by roll_forward
                 raise api.UsageError(_("path not found: {path}").format(path=source))
             written = roll_forward(source, year, out, force=force)
             _console().print(_("wrote {file}: check every value before filing").format(

@@ -111,3 +111,16 @@ def reason(exc: OSError) -> str:
     if exc.errno == errno.ELOOP:
         return _("a symbolic link")
     return str(exc.strerror or exc)
+
+
+def missing(path: Path) -> bool:
+    """Whether nothing at all is at `path`, for "path not found". A link to nothing, or a
+    path through a folder that cannot be searched, is something: reading it says why
+    it cannot be read."""
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except (OSError, ValueError):
+        return False
+    return False

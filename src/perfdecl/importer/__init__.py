@@ -11,13 +11,13 @@ reads several files and writes their declarations into a repository's folder.
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import PerfdeclError, UsageError
+from ..files import missing
 from ..i18n import _
 from . import labels as L
 from .draft import Draft
@@ -261,13 +261,8 @@ def import_files(files: list[Path], kind: str | None = None, layout: str | None 
         raise UsageError(_("unknown kind {kind}; kinds: {kinds}")
                          .format(kind=repr(kind), kinds=", ".join(KINDS)))
     for f in files:
-        try:
-            os.stat(f)
-        except (FileNotFoundError, NotADirectoryError):
-            if not f.is_symlink():
-                raise UsageError(_("path not found: {path}").format(path=f)) from None
-        except OSError:
-            pass  # a folder on the way cannot be searched: said for this file alone
+        if missing(f):  # anything else there is said for that file alone
+            raise UsageError(_("path not found: {path}").format(path=f))
     if layout is not None:
         _check_layout(layout, kind)
     result = ImportResult()

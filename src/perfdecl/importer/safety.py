@@ -271,6 +271,11 @@ def _decode(path: Path, part: str, raw: bytes) -> str:
     if codec not in _ALLOWED:
         raise _other_encoding(path, part, label)
     text = raw[skip:].decode(codec, errors="replace")
+    if "\x00" in text:  # no XML holds U+0000: these bytes are in some other encoding
+        raise ImportRefused(_(
+            "{path}: part {part} holds NUL characters: it is in neither UTF-8 nor UTF-16 "
+            "as Word and Excel write them, and in another encoding a DTD could pass unseen: "
+            "refused").format(path=path, part=part))
     declaration = _DECLARATION.match(text)
     if declaration is None:
         return text
