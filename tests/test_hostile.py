@@ -475,7 +475,7 @@ def test_a_fifo_or_device_named_like_a_declaration_is_said_and_never_read(
         assert line in result.stdout + result.stderr, (args, result.stdout, result.stderr)
     assert (repo / "build" / "2024" / UNIT / "jihe-gongzuo.html").is_file()  # --keep-going
     facts = bounded("diff", "--textconv", rel, cwd=repo)  # git's driver: it shows, never fails
-    assert facts.returncode == 0 and facts.stdout == f"# perfdecl: {SAID[kind]}\n"
+    assert facts.returncode == 0 and facts.stdout == f"# perfdecl: 1:1: {SAID[kind]}\n"
     rolled = bounded("new", "--from", rel, "--year", "2025", cwd=repo)
     assert rolled.returncode == 1 and f"{rel}:1:1: {SAID[kind]}" in rolled.stderr
 
@@ -487,7 +487,7 @@ def test_a_link_to_dev_zero_is_never_read(tmp_path: Path) -> None:
     link = tmp_path / "zero.yaml"
     link.symlink_to("/dev/zero")
     facts = bounded("diff", "--textconv", str(link), cwd=tmp_path)
-    assert facts.returncode == 0 and facts.stdout == f"# perfdecl: {SAID['device']}\n"
+    assert facts.returncode == 0 and facts.stdout == f"# perfdecl: 1:1: {SAID['device']}\n"
     rolled = bounded("new", "--from", str(link), "--year", "2025", cwd=tmp_path)
     assert rolled.returncode == 1 and SAID["device"] in rolled.stderr
     result = bounded("check", str(link), cwd=Path("/"))

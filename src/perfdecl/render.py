@@ -95,8 +95,8 @@ class FormLoader(jinja2.FileSystemLoader):
 
 
 def _unreadable(path: Path, exc: OSError) -> TemplateError:
-    return TemplateError(_("{file}: cannot read the template: {reason}").format(
-        file=path, reason=reason(exc)))
+    return TemplateError(_("{file}: cannot read the template: {error}").format(
+        file=path, error=reason(exc)))
 
 
 def _mtime(path: Path) -> int | None:
