@@ -20,8 +20,10 @@ import json
 import os
 import random
 import re
+import resource
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -409,6 +411,204 @@ def test_a_symlink_inside_the_repository_is_followed(tmp_path: Path) -> None:
     result = run("build", "--to", "html", cwd=repo)
     assert result.returncode == 0, result.stdout + result.stderr
     assert (repo / "build" / "2024" / UNIT / "jihe-gongzuo.html").is_file()
+
+
+# ------------------------------------------------------- special files and folders
+
+MEMORY = 1 << 30
+"""Address space for one perfdecl in these tests: a read of /dev/zero stops at it."""
+
+
+def bounded(*args: str, cwd: Path, unprivileged: bool = False) -> subprocess.CompletedProcess[str]:
+    """perfdecl with a minute and MEMORY: a read that waits on a FIFO or never ends on a
+    device fails the test, not the machine. `unprivileged`: as root, without the
+    capabilities that let root read any file (setpriv, util-linux), so that permissions
+    stop perfdecl as they stop anyone else."""
+    command = [sys.executable, "-m", "perfdecl", *args]
+    if unprivileged and os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            pytest.skip("as root, setpriv is needed to make a folder unreadable")
+        command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", *command]
+
+    def limits() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+
+    environ = {**os.environ, "COLUMNS": "200"}
+    environ.pop("FORCE_COLOR", None)
+    try:
+        result = subprocess.run(command, cwd=cwd, text=True, capture_output=True, timeout=60,
+                                preexec_fn=limits, env=environ)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"perfdecl {' '.join(args)} did not finish in 60 s")
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr, \
+        result.stderr
+    return result
+
+
+SAID = {"fifo": "a named pipe (FIFO), not a regular file; not read",
+        "device": "a device, not a regular file; not read"}
+
+
+def special(path: Path, kind: str) -> None:
+    """A FIFO, or a device node that reads as /dev/zero (only root may make one)."""
+    if kind == "fifo":
+        os.mkfifo(path)
+        return
+    try:
+        os.mknod(path, stat.S_IFCHR | 0o644, os.makedev(1, 5))
+    except OSError:
+        pytest.skip("making a device node needs root")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_fifo_or_device_named_like_a_declaration_is_said_and_never_read(
+        tmp_path: Path, kind: str) -> None:
+    repo = single(tmp_path)
+    rel = f"declarations/2024/{UNIT}/x.yaml"
+    special(repo / rel, kind)
+    line = f"{rel}:1:1: error Y011: {SAID[kind]}"
+    for args in (["check"], ["check", rel], ["fmt", "--check"], ["build", "--to", "html"],
+                 ["build", "--to", "html", "--keep-going"],
+                 ["diff", "declarations", "declarations"]):
+        result = bounded(*args, cwd=repo)
+        assert result.returncode == 1, (args, result.stdout, result.stderr)
+        assert line in result.stdout + result.stderr, (args, result.stdout, result.stderr)
+    assert (repo / "build" / "2024" / UNIT / "jihe-gongzuo.html").is_file()  # --keep-going
+    facts = bounded("diff", "--textconv", rel, cwd=repo)  # git's driver: it shows, never fails
+    assert facts.returncode == 0 and facts.stdout == f"# perfdecl: 1:1: {SAID[kind]}\n"
+    rolled = bounded("new", "--from", rel, "--year", "2025", cwd=repo)
+    assert rolled.returncode == 1 and f"{rel}:1:1: {SAID[kind]}" in rolled.stderr
+
+
+def test_a_link_to_dev_zero_is_never_read(tmp_path: Path) -> None:
+    """Out of a repository a link to /dev/zero is refused before anything reads it
+    (Y016); the commands that read a file they are given, and a repository whose root
+    is / (where /dev is inside), check what it is first."""
+    link = tmp_path / "zero.yaml"
+    link.symlink_to("/dev/zero")
+    facts = bounded("diff", "--textconv", str(link), cwd=tmp_path)
+    assert facts.returncode == 0 and facts.stdout == f"# perfdecl: 1:1: {SAID['device']}\n"
+    rolled = bounded("new", "--from", str(link), "--year", "2025", cwd=tmp_path)
+    assert rolled.returncode == 1 and SAID["device"] in rolled.stderr
+    result = bounded("check", str(link), cwd=Path("/"))
+    assert result.returncode == 1 and f"{link}:1:1: error Y011: {SAID['device']}" in result.stdout
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+@pytest.mark.parametrize("name", ["lock", "cache.json", "inputs.json"])
+def test_a_fifo_or_device_in_the_build_state_is_refused(tmp_path: Path, kind: str,
+                                                        name: str) -> None:
+    repo = single(tmp_path)
+    assert bounded("build", "--to", "html", cwd=repo).returncode == 0
+    state = repo / "build" / ".perfdecl" / name
+    state.unlink()
+    special(state, kind)
+    result = bounded("build", "--to", "html", cwd=repo)
+    assert result.returncode == 2
+    what = SAID[kind].partition(",")[0]
+    assert f"build/.perfdecl/{name} is {what} perfdecl did not make; remove it and build " \
+           "again" in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link"])
+def test_an_output_replaced_by_a_fifo_or_a_device_is_written_again(tmp_path: Path,
+                                                                   kind: str) -> None:
+    repo = single(tmp_path)
+    assert bounded("build", "--to", "html", cwd=repo).returncode == 0
+    page = repo / "build" / "2024" / UNIT / "jihe-gongzuo.html"
+    written = page.read_bytes()
+    page.unlink()
+    if kind == "fifo":
+        os.mkfifo(page)
+    else:
+        page.symlink_to("/dev/zero")
+    result = bounded("build", "--to", "html", cwd=repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert stat.S_ISREG(page.lstat().st_mode) and page.read_bytes() == written
+    assert stat.S_IMODE(page.lstat().st_mode) == 0o644  # not /dev/zero's rw-rw-rw-
+    assert Path("/dev/zero").exists() and stat.S_ISCHR(os.stat("/dev/zero").st_mode)
+
+
+@pytest.mark.parametrize("record", ["removed", "not JSON"])
+def test_a_lost_build_record_builds_everything_again(tmp_path: Path, record: str) -> None:
+    """Without the record of what it wrote, the build knows neither its outputs nor what
+    they were built from: all is built again (it built nothing and listed nothing)."""
+    repo = single(tmp_path)
+    (repo / "declarations" / "2024" / UNIT / "other.yaml").write_text(
+        hostile("x", "other"), encoding="utf-8")
+    assert bounded("build", "--to", "html", cwd=repo).returncode == 0
+    cache = repo / "build" / ".perfdecl" / "cache.json"
+    if record == "removed":
+        cache.unlink()
+    else:
+        cache.write_text("{", encoding="utf-8")
+    result = bounded("build", "--to", "html", cwd=repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "built 2 of 2 declarations" in result.stdout, result.stdout
+    if record == "not JSON":
+        assert "warning: build/.perfdecl/cache.json: not JSON; everything is built again" \
+            in result.stdout
+    listed = {e["path"] for e in json.loads(
+        (repo / "build" / "manifest.json").read_text(encoding="utf-8"))["files"]}
+    assert {f"2024/{UNIT}/jihe-gongzuo.html", f"2024/{UNIT}/other.html"} <= listed
+
+
+def test_a_fifo_for_the_configuration_or_a_layout_is_said(tmp_path: Path) -> None:
+    """Passed by, a FIFO named perfdecl.toml left the repository without its settings,
+    and one named like a layout left the form to the built-in layout of that name."""
+    repo = single(tmp_path)
+    layout = repo / "templates" / "project" / "yangxin-2024.html.j2"
+    layout.parent.mkdir(parents=True)
+    os.mkfifo(layout)
+    result = bounded("build", "--to", "html", cwd=repo)
+    assert result.returncode == 1
+    assert f"{layout.relative_to(repo)}: cannot read the template: {SAID['fifo']}" \
+        in result.stderr.replace(f"{repo}/", ""), result.stderr
+    listed = bounded("layouts", cwd=repo)
+    assert listed.returncode == 1 and SAID["fifo"] in listed.stderr
+    layout.unlink()
+    (repo / "perfdecl.toml").unlink()
+    os.mkfifo(repo / "perfdecl.toml")
+    for args in (["build", "--to", "html"], ["layouts"]):
+        result = bounded(*args, cwd=repo)
+        assert result.returncode == 1
+        assert f"{repo / 'perfdecl.toml'}: cannot read the configuration: {SAID['fifo']}" \
+            in result.stderr, result.stderr
+
+
+SHIFENG = DECLARATIONS / "2023" / "shifeng-sbzx"
+
+
+def test_an_unreadable_folder_is_said_by_every_command(tmp_path: Path) -> None:
+    """A unit's folder that cannot be listed: its declarations are neither checked nor
+    built, and that is an error naming the folder (it was passed over: "0 errors",
+    exit 0; a build called it "cannot write the build"; a file in it named by itself
+    was an internal error)."""
+    repo = single(tmp_path)
+    folder = repo / "declarations" / "2023" / "shifeng-sbzx"
+    shutil.copytree(SHIFENG, folder)
+    assert bounded("build", "--to", "html", cwd=repo).returncode == 0
+    said = ("declarations/2023/shifeng-sbzx: error Y011: cannot read the folder: permission "
+            "denied; the declarations in it are not checked")
+    folder.chmod(0)
+    try:
+        for args in (["check"], ["check", "declarations/2023"], ["fmt", "--check"],
+                     ["build", "--to", "html"], ["build", "--to", "html", "--keep-going"],
+                     ["diff", "declarations", "declarations"]):
+            result = bounded(*args, cwd=repo, unprivileged=True)
+            assert result.returncode == 1, (args, result.stdout, result.stderr)
+            assert said in result.stdout + result.stderr, (args, result.stdout, result.stderr)
+            assert "cannot write" not in result.stderr
+        named = bounded("check", "declarations/2023/shifeng-sbzx/jiguan-yanglao.yaml",
+                        cwd=repo, unprivileged=True)
+        assert named.returncode == 1
+        assert ("declarations/2023/shifeng-sbzx/jiguan-yanglao.yaml: error Y011: cannot read "
+                "it: permission denied; a folder on the way cannot be searched") in named.stdout
+    finally:
+        folder.chmod(0o755)
+    kept = repo / "build" / "2023" / "shifeng-sbzx" / "jiguan-yanglao.html"
+    assert kept.is_file(), "the outputs of a folder that could not be read are kept"
+    assert "up to date" in bounded("build", "--to", "html", cwd=repo).stdout
 
 
 # ---------------------------------------------------------------------------- faults

@@ -18,6 +18,7 @@ import itertools
 import os
 import re
 import resource
+import stat
 import subprocess
 import sys
 import tempfile
@@ -633,6 +634,78 @@ def test_entities_in_a_workbook_are_refused(tmp_path: Path) -> None:
                 data = b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>' + data
             dst.writestr(item, data)
     refused(hostile, "DTD", "xl/worksheets/sheet1.xml")
+
+
+UTF7_LT_BANG = "+ADwAIQ-"
+"""`<!` in UTF-7: `+ADwAIQ-DOCTYPE` is `<!DOCTYPE` to a parser that reads the part as UTF-7."""
+
+
+def utf7_dtd(secret: Path) -> str:
+    return (f'<?xml version="1.0" encoding="UTF-7"?>{UTF7_LT_BANG}DOCTYPE d '
+            f'[{UTF7_LT_BANG}ENTITY e SYSTEM "{secret.as_uri()}">]><w:document {W}><w:body>'
+            '<w:p><w:r><w:t>Name&e;</w:t></w:r></w:p></w:body></w:document>')
+
+
+def test_a_dtd_in_utf7_is_refused_by_its_encoding(tmp_path: Path) -> None:
+    """The DTD check reads the part's bytes as UTF-8 or UTF-16; a part in UTF-7 showed it
+    no `<!DOCTYPE` and went on to the parser. Any other encoding is refused by name."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET", encoding="utf-8")
+    path = docx_with(utf7_dtd(secret).encode("ascii"), tmp_path / "utf7.docx")
+    message = refused(path, "word/document.xml", "'UTF-7'", "not UTF-8 or UTF-16")
+    assert "SECRET" not in message
+
+
+@pytest.mark.parametrize(("codec", "bom", "label"), [
+    ("utf-32-le", b"\xff\xfe\x00\x00", "UTF-32"), ("utf-32-be", b"", "UTF-32"),
+    ("cp037", b"", "EBCDIC"), ("utf-16-le", b"\xff\xfe", "'UTF-8'"),
+    ("utf-8", b"\xef\xbb\xbf", "'UTF-16'"),
+])
+def test_a_part_in_another_encoding_than_it_declares_or_than_utf8_or_16_is_refused(
+        tmp_path: Path, codec: str, bom: bytes, label: str) -> None:
+    declared = "UTF-16" if label == "'UTF-16'" else "UTF-8"
+    body = (f'<?xml version="1.0" encoding="{declared}"?><w:document {W}><w:body><w:p><w:r>'
+            '<w:t>项目名称</w:t></w:r></w:p></w:body></w:document>')
+    raw = bom + body.encode(codec, errors="replace")
+    refused(docx_with(raw, tmp_path / "other.docx"), "word/document.xml", label)
+
+
+def test_an_xml_part_under_another_name_is_checked_as_xml(tmp_path: Path) -> None:
+    """python-docx parses the part its relationships and content types point at,
+    whatever its name: a part is XML by its first bytes as much as by its name."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET", encoding="utf-8")
+    types = CONTENT_TYPES_DOCX.replace("/word/document.xml", "/word/document.dat")
+    rels = RELS.replace("word/document.xml", "word/document.dat")
+    dtd = (f'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY e SYSTEM "{secret.as_uri()}">]>'
+           f'<w:document {W}><w:body><w:p><w:r><w:t>项目名称&e;</w:t></w:r></w:p></w:body>'
+           '</w:document>')
+    for n, (body, words) in enumerate(((dtd, ("DTD",)), (utf7_dtd(secret), ("'UTF-7'",)))):
+        path = tmp_path / f"renamed{n}.docx"
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("[Content_Types].xml", types)
+            z.writestr("_rels/.rels", rels)
+            z.writestr("word/document.dat", body)
+        refused(path, "word/document.dat", *words)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_fifo_or_device_given_to_import_is_refused_without_waiting(tmp_path: Path,
+                                                                    kind: str) -> None:
+    form = tmp_path / "form.docx"
+    if kind == "fifo":
+        os.mkfifo(form)
+    else:
+        try:
+            os.mknod(form, stat.S_IFCHR | 0o644, os.makedev(1, 5))  # reads as /dev/zero
+        except OSError:
+            pytest.skip("making a device node needs root")
+    what = "a named pipe (FIFO)" if kind == "fifo" else "a device"
+    result = run("import", str(form), "--out", str(tmp_path / "out"), timeout=60,
+                 limit_memory=1 << 30)
+    assert result.returncode == 1, result.stderr
+    assert f"{form}: {what}, not a regular file; not read" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_a_table_of_100000_rows_is_refused(tmp_path: Path) -> None:
@@ -1259,3 +1332,69 @@ def test_text_added_to_a_workbook_form_is_read_or_said(blocks: list[Block], wher
     with tempfile.TemporaryDirectory() as folder:
         imported, notes = read_file(make_xlsx(changed, Path(folder) / "form.xlsx"))
     assert _somewhere(text, imported, notes), places[where % len(places)]
+
+
+# ------------------------------------------------------------- XML parts' encodings
+
+ENCODING_NAMES = ["UTF-8", "UTF-16", "UTF-16LE", "UTF-16BE", "UTF-7", "UTF-32", "UCS-4",
+                  "UCS-2", "ISO-8859-1", "latin1", "US-ASCII", "windows-1252", "GBK",
+                  "GB18030", "Big5", "Shift_JIS", "EUC-JP", "ISO-2022-JP", "EBCDIC-CP-US",
+                  "IBM037", "UTF8", "UTF16", "UTF-8 ", " UTF-16", "x-unknown", ""]
+SPACE = st.text(alphabet=" \t\r\n", min_size=1, max_size=3)
+MAYBE_SPACE = st.text(alphabet=" \t\r\n", max_size=2)
+FORMS_OF_BYTES = {  # how the part is written: its codec, its byte-order mark
+    "utf-8": ("utf-8", b""), "utf-8 with a BOM": ("utf-8", b"\xef\xbb\xbf"),
+    "utf-16-le": ("utf-16-le", b""), "utf-16-le with a BOM": ("utf-16-le", b"\xff\xfe"),
+    "utf-16-be": ("utf-16-be", b""), "utf-16-be with a BOM": ("utf-16-be", b"\xfe\xff"),
+}
+
+
+@st.composite
+def declarations_of_encoding(draw: st.DrawFn) -> tuple[str, str, str]:
+    """An XML declaration naming an encoding in any case, quoting and spacing XML
+    allows (and a few it does not), and the form of bytes the part is written in."""
+    name = "".join(c.upper() if draw(st.booleans()) else c.lower()
+                   for c in draw(st.sampled_from(ENCODING_NAMES)))
+    quote, version_quote = draw(st.sampled_from("\"'")), draw(st.sampled_from("\"'"))
+
+    def eq() -> str:
+        return f"{draw(MAYBE_SPACE)}={draw(MAYBE_SPACE)}"
+
+    keyword = draw(st.sampled_from(["encoding", "ENCODING", "Encoding"]))
+    standalone = draw(st.sampled_from(["", f"{draw(SPACE)}standalone{eq()}{quote}yes{quote}"]))
+    declaration = (f"{draw(MAYBE_SPACE)}<?xml{draw(SPACE)}version{eq()}{version_quote}1.0"
+                   f"{version_quote}{draw(SPACE)}{keyword}{eq()}{quote}{name}{quote}"
+                   f"{standalone}{draw(MAYBE_SPACE)}?>")
+    return name, declaration, draw(st.sampled_from(sorted(FORMS_OF_BYTES)))
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=declarations_of_encoding())
+def test_a_part_is_read_only_in_the_utf8_or_utf16_it_declares(
+        tmp_path: Path, case: tuple[str, str, str]) -> None:
+    """Property: a part is accepted when it is written in UTF-8 and declares UTF-8, or
+    in UTF-16 and declares UTF-16 (or its byte order); any other name, in any case,
+    quoting or spacing, and any name its bytes belie, is refused naming the part and the
+    encoding, before anything parses it. (UTF-16 without a byte-order mark whose
+    declaration does not open the part shows its encoding nowhere: it may be refused.)"""
+    from perfdecl.importer.safety import inspect
+
+    name, declaration, form = case
+    codec, bom = FORMS_OF_BYTES[form]
+    body = f'{declaration}<w:document {W}><w:body/></w:document>'
+    path = docx_with(bom + body.encode(codec), tmp_path / "declared.docx")
+    family = "utf-8" if codec == "utf-8" else "utf-16"
+    allowed = {"utf-8"} if family == "utf-8" else {"utf-16", codec.replace("-le", "le")
+                                                   .replace("-be", "be")}
+    # UTF-16 without a mark, spaces first: its bytes show no encoding at all
+    hidden = family == "utf-16" and not bom and declaration[0].isspace()
+    if name.lower() in allowed:
+        if not hidden:
+            assert inspect(path).kind == "docx"
+    else:
+        with pytest.raises(ImportRefused) as info:
+            inspect(path)
+        message = str(info.value)
+        assert "part word/document.xml" in message
+        assert "NUL characters" in message if hidden else repr(name) in message, message

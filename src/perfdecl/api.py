@@ -12,6 +12,7 @@ from .diff import DiffResult, compare, compare_pair
 from .diff.inputs import Side, from_paths, from_revision, parse_range
 from .domain import KINDS
 from .errors import Finding, PerfdeclError, UsageError
+from .files import missing
 from .fmt import format_file
 from .i18n import _
 from .resources import data_dir
@@ -65,7 +66,7 @@ def diff(paths: Sequence[Path], rev: str | None = None, *,
                            "or --rev A[..B]"))
     old_path, new_path = paths
     for p in paths:
-        if not p.exists():
+        if missing(p):
             raise UsageError(_("path not found: {path}").format(path=p))
     if old_path.is_dir() != new_path.is_dir():
         raise UsageError(_("compare a file with a file, or a folder with a folder"))

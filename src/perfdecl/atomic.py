@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import stat
 import tempfile
 from pathlib import Path
 
@@ -22,10 +23,7 @@ def write_bytes(path: Path, data: bytes) -> None:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
+        os.chmod(tmp, _mode_to_keep(path))
         os.replace(tmp, path)
     except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
@@ -33,6 +31,16 @@ def write_bytes(path: Path, data: bytes) -> None:
         if isinstance(exc, OSError) and exc.filename is None:  # say which file (ENOSPC)
             raise OSError(exc.errno, exc.strerror, str(path)) from None
         raise
+
+
+def _mode_to_keep(path: Path) -> int:
+    """The permissions of the file being replaced, when it is a regular file: never
+    those of what a link there points to (a link to /dev/zero is rw-rw-rw-)."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return 0o644
+    return stat.S_IMODE(info.st_mode) & 0o777 if stat.S_ISREG(info.st_mode) else 0o644
 
 
 def write_text(path: Path, text: str) -> None:

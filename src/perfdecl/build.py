@@ -164,23 +164,25 @@ def build(options: BuildOptions) -> BuildResult:
 
 def _build(options: BuildOptions, config: Config, renderer: Renderer) -> BuildResult:
     out = options.out
-    files, _problems = discover(options.paths)
+    files, problems = discover(options.paths)
     record = _Inputs(out)
     settings = _Inputs.settings(config, renderer, options)
     stats = _Inputs.stats(files, config.root)
-    changed = record.changed(settings, stats) if options.shard is None else None
-    if changed is not None and not changed and buildfolder.regular(out / STATE / "cache.json"):
+    # a folder that cannot be read hides what changed in it: the whole check says so
+    changed = record.changed(settings, stats) if options.shard is None and not problems \
+        else None
+    cache = _Cache(out)
+    if cache.damaged or cache.lost:  # outputs of units not rebuilt now would be missing
+        changed = None
+    if changed is not None and not changed:
         return BuildResult(CheckResult(files), declarations=len(files),
                            warnings=record.warnings(), up_to_date=True, strict=options.strict)
-    cache = _Cache(out)
-    if cache.damaged:  # outputs of units not rebuilt now would be missing: rebuild all
-        changed = None
     scope = _affected(changed, config.root, options.paths) if changed is not None else None
     checked = check(scope if scope is not None else options.paths)
     if scope is not None and record.duplicates(checked, config.root):
         scope, checked = None, check(options.paths)  # an id taken twice: judge it all again
     result = BuildResult(checked, declarations=len(files), strict=options.strict,
-                         ignored=list(cache.ignored))
+                         ignored=[*record.unread, *cache.ignored])
     if checked.errors and not options.keep_going:
         return result
     invalid = checked.invalid_files()
@@ -235,8 +237,11 @@ class _Inputs:
 
     def __init__(self, out: Path) -> None:
         self.file = out / STATE / "inputs.json"
-        data = buildfolder.read_json(self.file)
+        problems: list[str] = []
+        data = buildfolder.read_json(self.file, problems)
         self.data: dict[str, Any] = data if self._sound(data) else {}
+        self.unread = [_("{problem}; everything is built again").format(problem=p)
+                       for p in problems]
 
     @staticmethod
     def _sound(data: object) -> bool:
@@ -259,7 +264,7 @@ class _Inputs:
     def settings(config: Config, renderer: Renderer, options: BuildOptions) -> str:
         parts = [__version__, repr(sorted(options.formats)), str(options.layout),
                  repr([str(p) for p in options.font_paths]), str(options.system_fonts),
-                 str(config.source and config.source.read_text(encoding="utf-8")),
+                 str(config.source and config.text),
                  str(export.lua_filter().read_text(encoding="utf-8"))]
         for folder in renderer.folders:
             for path in sorted(folder.rglob("*")):
@@ -418,6 +423,18 @@ class _Export:
             self.options.progress(done, total)
 
 
+def _present(path: Path) -> bool:
+    """Whether a declaration file is still there: one in a folder that cannot be read now
+    is not known to be gone, and its outputs are kept."""
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError:
+        return True
+    return True
+
+
 def _docx_settings() -> str:
     return hashlib.sha256(export.reference_data() + export.lua_filter().read_bytes()).hexdigest()
 
@@ -539,8 +556,12 @@ class _Cache:
         self.out = out
         found = buildfolder.recorded(out)
         self.entries = found.entries
+        self.lost = found.lost
         self.years = set(found.zips)
         self.ignored = [_("{problem}; left alone").format(problem=p) for p in found.ignored]
+        if found.unread:
+            self.ignored.append(_("{problem}; everything is built again").format(
+                problem=found.unread))
         self.damaged = sorted(p for p in self.entries if not self.intact(p))
         """Outputs not as written: a build stopped while writing them, or they were
         removed or replaced since."""
@@ -583,7 +604,7 @@ class _Cache:
                 del self.entries[path]
                 continue
             sources = entry["sources"]
-            if sources and not any((root / s).exists() for s in sources):
+            if sources and not any(_present(root / s) for s in sources):
                 where = buildfolder.inside(self.out, path)
                 if where is not None and (buildfolder.regular(where) or where.is_symlink()):
                     where.unlink(missing_ok=True)

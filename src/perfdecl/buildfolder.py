@@ -22,6 +22,7 @@ import json
 import os
 import re
 import stat
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from typing import Any
 from . import __version__
 from .atomic import part_of, write_bytes
 from .errors import PerfdeclError, UsageError
+from .files import read_file, reason, what_is
 from .i18n import _
 
 STATE = ".perfdecl"
@@ -41,6 +43,9 @@ ZIPS = "zips.json"
 INDEX = "index.html"
 MANIFEST = "manifest.json"
 FORMATS = ("html", "docx", "pdf")
+MAX_STATE_BYTES = 256 * 1024 * 1024
+"""A state file (cache.json, inputs.json, zips.json) or a Typst body: the record of a
+build of 50,000 declarations in three formats is about 60 MB."""
 
 _SEGMENT = re.compile(r"[^./\\\x00-\x1f\x7f][^/\\\x00-\x1f\x7f]{0,199}")
 _YEAR = re.compile(r"\d{4}")
@@ -96,25 +101,27 @@ def regular(path: Path) -> os.stat_result | None:
     return info if stat.S_ISREG(info.st_mode) else None
 
 
-def read_regular(path: Path) -> bytes:
-    """The bytes of a regular file, without following a link or waiting on a FIFO;
+def read_regular(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of a regular file, without following a link or waiting on a FIFO, and
+    never more than `limit` (None: outputs this build wrote, as large as they are);
     OSError for anything else."""
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(errno.EINVAL, _("not a regular file"), str(path))
-        with open(fd, "rb", closefd=False) as handle:
-            return handle.read()
-    finally:
-        os.close(fd)
+    return read_file(path, limit=sys.maxsize if limit is None else limit, follow_links=False)
 
 
-def read_json(path: Path) -> Any:
-    """A state file's content, or None when it is missing, unreadable or not JSON."""
+def read_json(path: Path, problems: list[str] | None = None) -> Any:
+    """A state file's content, or None when it is missing, unreadable or not JSON; what
+    kept an existing file from being read is said in `problems`."""
     try:
-        return json.loads(read_regular(path).decode("utf-8"))
-    except (OSError, ValueError):
+        return json.loads(read_regular(path, MAX_STATE_BYTES).decode("utf-8"))
+    except FileNotFoundError:
         return None
+    except OSError as exc:
+        why = reason(exc)
+    except ValueError:
+        why = _("not JSON")
+    if problems is not None:
+        problems.append(_("{file}: {reason}").format(file=path, reason=why))
+    return None
 
 
 @dataclass
@@ -127,6 +134,11 @@ class Recorded:
     ignored: list[str] = field(default_factory=list)
     """Entries refused, each said in a sentence naming the state file; the caller says
     what it does about them."""
+    lost: bool = False
+    """The record itself is missing or could not be read: which outputs are there, and
+    what they were built from, is not known."""
+    unread: str | None = None
+    """Why the record, present, could not be read (a FIFO, not JSON, too large)."""
 
     def complete(self) -> dict[str, dict[str, Any]]:
         """The outputs whose writing finished: the others were being written when
@@ -154,7 +166,10 @@ def recorded(out: Path) -> Recorded:
     refused one is named in `ignored`, and nothing is done with it."""
     found = Recorded()
     cache = out / STATE / CACHE
-    data = read_json(cache)
+    problems: list[str] = []
+    data = read_json(cache, problems)
+    found.lost = data is None
+    found.unread = problems[0] if problems else None
     outputs = data.get("outputs") if isinstance(data, dict) else None
     if data is not None and not isinstance(outputs, dict):
         found.ignored.append(_("{file} is not a cache perfdecl wrote").format(file=cache))
@@ -237,13 +252,19 @@ def claim(out: Path, root: Path, inputs: Sequence[Path]) -> None:
 
 
 def _check_state(state: Path) -> None:
-    """The state folder holds no symbolic link: perfdecl makes none, and it writes,
-    truncates and removes what is there."""
+    """The state folder holds no symbolic link, FIFO, device or socket: perfdecl makes
+    none, it writes, truncates and removes what is there, and opening a FIFO or a device
+    would wait or do what the device does."""
     with os.scandir(state) as entries:
         for entry in entries:
             if entry.is_symlink():
                 raise UsageError(_("{path} is a symbolic link perfdecl did not make; remove "
                                    "it and build again").format(path=Path(entry.path)))
+            mode = entry.stat(follow_symlinks=False).st_mode
+            if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                raise UsageError(_("{path} is {what} perfdecl did not make; remove it and "
+                                   "build again").format(path=Path(entry.path),
+                                                         what=what_is(mode)))
 
 
 def check_folders(out: Path, folders: Iterable[str]) -> None:
@@ -282,9 +303,15 @@ def remove_parts(out: Path, names: Iterable[str]) -> None:
 @contextlib.contextmanager
 def lock(out: Path) -> Iterator[None]:
     """One build at a time per build folder; a second one stops with a clear message."""
-    fd = os.open(out / STATE / "lock", os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC,
+    path = out / STATE / "lock"
+    # never waits on a FIFO put there since the state folder was checked
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC,
                  0o644)
     try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise UsageError(_("{path} is {what} perfdecl did not make; remove it and "
+                               "build again").format(path=path, what=what_is(mode)))
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -210,6 +210,9 @@ def _merge(shards: list[Path], out: Path) -> tuple[int, list[str]]:
             raise PerfdeclError(_("{shard} is not a perfdecl build folder (no {state}/cache.json)")
                                 .format(shard=shard, state=STATE))
         found = buildfolder.recorded(shard)
+        if found.unread:
+            raise PerfdeclError(_("{problem}; the shard is refused").format(
+                problem=found.unread))
         if found.ignored:
             raise PerfdeclError(_("{problem}; the shard is refused").format(
                 problem=found.ignored[0]))

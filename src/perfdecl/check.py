@@ -9,12 +9,14 @@ that checking one file still compares it with the declarations beside it.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import model, rules
 from .errors import Finding, Severity, UsageError
+from .files import missing, reason
 from .i18n import _
 from .load import Document, load, parse
 from .model import Declaration, Partial
@@ -64,13 +66,22 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Finding]]:
     findings: list[Finding] = []
     root = _root()
     for given in paths:
-        if not given.exists() and not given.is_symlink():
+        if missing(given):
             raise UsageError(_("path not found: {path}").format(path=given))
+        try:
+            info: os.stat_result | None = os.stat(given)
+        except (FileNotFoundError, NotADirectoryError):  # a link to nothing: load() says so
+            info = None
+        except OSError as exc:  # a folder on the way cannot be searched
+            findings.append(Finding("Y011", Severity.ERROR, _(
+                "cannot read it: {reason}; a folder on the way cannot be searched").format(
+                reason=reason(exc)), given, 0, 0))
+            continue
         outside = _escapes(given, root)
         if outside is not None:
             findings.append(outside)
             continue
-        if given.is_dir():
+        if info is not None and stat.S_ISDIR(info.st_mode):
             refused = len(findings)
             found = sorted(_walk(given, root, findings))
             if not found and len(findings) == refused:
@@ -93,8 +104,19 @@ def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Finding]]:
     return list(unique.values()), findings
 
 
+def _unreadable(path: Path, exc: OSError) -> Finding:
+    """Y011 for a folder (or a path through one) that cannot be read: the declarations
+    in it are not checked, and that is said, never passed over."""
+    return Finding("Y011", Severity.ERROR, _("cannot read the folder: {reason}; the "
+                                             "declarations in it are not checked").format(
+        reason=reason(exc)), path, 0, 0)
+
+
 def _walk(folder: Path, repo: Path, findings: list[Finding]) -> Iterable[Path]:
-    for root, dirs, names in os.walk(folder):
+    def unreadable(exc: OSError) -> None:
+        findings.append(_unreadable(Path(exc.filename or folder), exc))
+
+    for root, dirs, names in os.walk(folder, onerror=unreadable):
         for name in sorted(dirs):  # os.walk does not follow links to folders
             path = Path(root) / name
             if not name.startswith(".") and path.is_symlink():
@@ -149,7 +171,7 @@ def check(paths: Sequence[Path], *, context: bool = True) -> CheckResult:
     files, findings = discover(paths)
     result = CheckResult(files, findings)
     requested = {os.path.normpath(f) for f in files}
-    siblings = _siblings(files, requested) if context else []
+    siblings = _siblings(files, requested, result.findings) if context else []
     every: list[Partial] = []
     unread: list[Path] = []
     for file in [*files, *siblings]:
@@ -199,14 +221,16 @@ def _whole(declaration: Partial | None,
     return (declaration if isinstance(declaration, Declaration) else None), findings
 
 
-def _siblings(files: list[Path], requested: set[str]) -> list[Path]:
+def _siblings(files: list[Path], requested: set[str],
+              findings: list[Finding]) -> list[Path]:
     root = _root()
     folders = sorted({f.parent for f in files}, key=str)
     out: list[Path] = []
     for folder in folders:
         try:
             names = sorted(os.listdir(folder))
-        except OSError:
+        except OSError as exc:  # the checks across its declarations cannot be made
+            findings.append(_unreadable(folder, exc))
             continue
         for name in names:
             path = folder / name

@@ -23,6 +23,7 @@ from rich.table import Table
 
 from . import __version__, api, i18n
 from .errors import PerfdeclError
+from .files import missing
 from .i18n import _, ngettext
 from .report import REPORTERS, SEVERITY_WORDS, plain_line, print_text, printable
 from .usage import Command, Group
@@ -162,7 +163,9 @@ def fmt_command(
     for file in outcome.changed:
         line = _("would reformat {file}") if check_only else _("reformatted {file}")
         console.print(line.format(file=_shown(file)))
-    unchanged = len(outcome.files) - len(outcome.changed) - len(outcome.failed)
+    # a folder that could not be read is among the failed, not among the files
+    unchanged = len(outcome.files) - len(outcome.changed) - len(
+        set(outcome.failed) & set(outcome.files))
     if check_only:
         tally = _("{changed} to reformat, {unchanged} already formatted, "
                   "{failed} not loadable") if outcome.failed else \
@@ -492,7 +495,7 @@ def new(
                 if value is not None:
                     raise api.UsageError(_("{option} is for a blank declaration (KIND), "
                                            "not with --from").format(option=label))
-            if not source.is_file():
+            if missing(source):  # anything else there is said by roll_forward
                 raise api.UsageError(_("path not found: {path}").format(path=source))
             written = roll_forward(source, year, out, force=force)
             _console().print(_("wrote {file}: check every value before filing").format(

@@ -19,7 +19,7 @@ from ruamel.yaml.tokens import CommentToken
 from .atomic import write_text
 from .domain import KINDS
 from .errors import DataPath, Finding
-from .load import load, parse, yaml
+from .load import parse, read_raw, yaml
 from .schema import SchemaNav, navigator
 
 
@@ -107,10 +107,13 @@ def format_file(file: Path, *, write: bool) -> tuple[bool, list[Finding]]:
     """Formats one file. Returns whether it changed (or would) and the findings that
     stopped it: a file that does not load is left untouched. A byte-order mark, the one
     load error formatting repairs, is dropped."""
-    document, findings = load(file)
+    raw, findings = read_raw(file, file)
+    if raw is None:
+        return False, findings
+    document, findings = parse(raw, file)
     bom = bool(findings) and findings[0].code == "Y005"
     if bom:
-        document, findings = parse(file.read_bytes()[3:], file)
+        document, findings = parse(raw[3:], file)
     if document is None:
         return False, findings
     new = canonical(yaml().load(document.text))

@@ -7,9 +7,10 @@ true/false are booleans; `no` is text), and copies the nodes into plain data: di
 lists, str, int, bool and `Decimal` for every non-integer number (never float).
 `fmt` and `new` read the round-trip tree (ruamel, with comments) with `yaml()`.
 
-Every way a file can be unusable — unreadable, too big, not UTF-8, a byte-order mark,
-tabs, bad YAML, duplicate keys, aliases that expand without bound, nesting too deep, a
-top level that is not a mapping — becomes one finding with a location, never an exception.
+Every way a file can be unusable — unreadable, a FIFO or a device rather than a file, too
+big (MAX_FILE_BYTES, from files.py), not UTF-8, a byte-order mark, tabs, bad YAML,
+duplicate keys, aliases that expand without bound, nesting too deep, a top level that is
+not a mapping — becomes one finding with a location, never an exception.
 """
 
 from __future__ import annotations
@@ -26,10 +27,10 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.representer import RoundTripRepresenter
 
 from .errors import DataPath, Finding, Severity
+from .files import MAX_FILE_BYTES as MAX_FILE_BYTES  # also known as load.MAX_FILE_BYTES
+from .files import NotAFile, TooBig, read_file, reason
 from .i18n import N_, _
 
-MAX_FILE_BYTES = 8 * 1024 * 1024
-"""A real declaration is a few kilobytes; the bound leaves room for long texts."""
 MAX_VALUES = 200_000
 """Values after alias expansion: a few hundred in a real declaration."""
 MAX_DEPTH = 40
@@ -172,19 +173,23 @@ def load(file: Path, display: Path | None = None) -> tuple[Document | None, list
     """Reads and parses one declaration file. Returns the document or the findings that
     explain why there is none (never both an error and a document)."""
     shown = display or file
+    raw, findings = read_raw(file, shown)
+    return (None, findings) if raw is None else parse(raw, shown)
+
+
+def read_raw(file: Path, shown: Path) -> tuple[bytes | None, list[Finding]]:
+    """The bytes of a declaration file, or the finding that says why there are none: a
+    FIFO, a device or a folder (never opened for reading, so nothing waits), a file
+    above MAX_FILE_BYTES (never read past the bound), or one that cannot be read."""
     try:
-        size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [too_big(shown, size)]
-        raw = file.read_bytes()
-    except PermissionError:
-        return _fail(shown, "Y011", _("cannot read the file: permission denied"))
-    except IsADirectoryError:
-        return _fail(shown, "Y011", _("is a folder, not a file"))
+        return read_file(file, limit=MAX_FILE_BYTES), []
+    except TooBig as exc:
+        return None, [too_big(shown, exc.size)]
+    except NotAFile as exc:
+        return _fail(shown, "Y011", str(exc.strerror))
     except OSError as exc:
         return _fail(shown, "Y011", _("cannot read the file: {reason}").format(
-            reason=exc.strerror or exc))
-    return parse(raw, shown)
+            reason=reason(exc)))
 
 
 def too_big(shown: Path, size: int) -> Finding:

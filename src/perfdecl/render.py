@@ -12,6 +12,7 @@ reach neither Python's internals nor the file system.
 
 from __future__ import annotations
 
+import os
 import re
 import traceback
 from collections.abc import Callable, Iterable, Sequence
@@ -22,11 +23,13 @@ from types import ModuleType
 from typing import Any
 
 import jinja2
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import derive, printed
 from .config import Config
 from .errors import DataPath, Finding, PerfdeclError
+from .files import read_file, reason
 from .framework import FRAMEWORK
 from .i18n import _
 from .load import Document
@@ -61,6 +64,52 @@ class FormSandbox(ImmutableSandboxedEnvironment):
         if isinstance(obj, UNREACHABLE) or isinstance(value, UNREACHABLE):
             return False
         return bool(super().is_safe_attribute(obj, attr, value))
+
+
+class FormLoader(jinja2.FileSystemLoader):
+    """Jinja's file loader, reading only regular files (files.py): a FIFO or a device
+    named like a layout is an error naming it, never a read that waits or never ends.
+    The first folder that holds anything of that name is the one used: a repository's
+    layout that cannot be read is said, not passed by for the built-in one of its name."""
+
+    def get_source(self, environment: jinja2.Environment,
+                   template: str) -> tuple[str, str, Callable[[], bool]]:
+        pieces = split_template_path(template)
+        for folder in self.searchpath:
+            path = Path(folder, *pieces)
+            try:
+                os.lstat(path)
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            except OSError as exc:
+                raise _unreadable(path, exc) from None
+            try:
+                text = read_file(path).decode("utf-8")
+            except OSError as exc:
+                raise _unreadable(path, exc) from None
+            except UnicodeDecodeError as exc:
+                raise TemplateError(_("{file}: cannot read the template: {error}").format(
+                    file=path, error=exc)) from None
+            return text, os.path.normpath(path), _unchanged(path)
+        raise jinja2.TemplateNotFound(template)
+
+
+def _unreadable(path: Path, exc: OSError) -> TemplateError:
+    return TemplateError(_("{file}: cannot read the template: {error}").format(
+        file=path, error=reason(exc)))
+
+
+def _mtime(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None
+
+
+def _unchanged(path: Path) -> Callable[[], bool]:
+    """Jinja's test of whether a loaded template is still the file's content."""
+    mtime = _mtime(path)
+    return lambda: _mtime(path) == mtime
 
 
 @dataclass(frozen=True)
@@ -99,7 +148,7 @@ class Renderer:
             folders.insert(0, config.templates)
         self.folders = folders
         self.env = FormSandbox(
-            loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+            loader=FormLoader([str(f) for f in folders]),
             undefined=jinja2.StrictUndefined,
             autoescape=True,
             keep_trailing_newline=True,
@@ -199,8 +248,11 @@ def _where(exc: BaseException, template: jinja2.Template) -> str:
 
 def _title(path: Path) -> str:
     """A layout's title: its first line when that is a Jinja comment `{# … #}`."""
-    with path.open(encoding="utf-8") as f:
-        first = f.readline().strip()
+    try:
+        text = read_file(path).decode("utf-8", errors="replace")
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
+    first = text.split("\n", 1)[0].strip()
     match = re.match(r"{#-?\s*(.*?)\s*-?#}$", first)
     return match.group(1) if match else ""
 

@@ -17,8 +17,9 @@ from pathlib import Path
 
 from ..check import MAX_DECLARATIONS, SUFFIXES, discover, read, read_bytes
 from ..errors import Finding, PerfdeclError, Severity, UsageError
+from ..files import MAX_FILE_BYTES
 from ..i18n import _
-from ..load import MAX_FILE_BYTES, too_big
+from ..load import too_big
 from ..model import Declaration
 
 GIT_TIMEOUT = 120

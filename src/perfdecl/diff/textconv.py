@@ -15,8 +15,8 @@ from typing import Any
 from ..check import read
 from ..domain import KINDS
 from ..errors import Severity
+from ..files import MAX_FILE_BYTES, read_file
 from ..i18n import _
-from ..load import MAX_FILE_BYTES
 from ..report import printable
 from ..schema import SchemaNav, navigator
 from .engine import identity, show
@@ -34,9 +34,9 @@ def facts(path: Path) -> str:
             first = findings[0]
             reason = f"{first.line}:{first.column}: {first.message}" if first.line \
                 else first.message
-        try:
-            with path.open("rb") as file:
-                raw = file.read(MAX_FILE_BYTES).decode("utf-8", errors="replace")
+        try:  # a FIFO or a device is said in `reason`, never read: git would wait forever
+            raw = read_file(path, limit=MAX_FILE_BYTES, head=True).decode("utf-8",
+                                                                          errors="replace")
         except OSError:
             raw = ""
         return f"# perfdecl: {printable(reason)}\n{printable(raw, lines=True)}"

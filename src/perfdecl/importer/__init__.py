@@ -18,6 +18,7 @@ from typing import Any
 
 from ..domain import KINDS
 from ..errors import PerfdeclError, UsageError
+from ..files import missing
 from ..i18n import _
 from . import labels as L
 from .draft import Draft
@@ -72,10 +73,10 @@ def read_parts(path: Path) -> list[Any]:
     if container.kind == "docx":
         from .docx import read as read_docx
 
-        return [read_docx(path)]
+        return [read_docx(container)]
     from .xlsx import read as read_xlsx
 
-    return read_xlsx(path)
+    return read_xlsx(container)
 
 
 def read_file(path: Path, kind: str | None = None, layout: str | None = None
@@ -261,7 +262,7 @@ def import_files(files: list[Path], kind: str | None = None, layout: str | None 
         raise UsageError(_("unknown kind {kind}; kinds: {kinds}")
                          .format(kind=repr(kind), kinds=", ".join(KINDS)))
     for f in files:
-        if not f.exists():
+        if missing(f):  # anything else there is said for that file alone
             raise UsageError(_("path not found: {path}").format(path=f))
     if layout is not None:
         _check_layout(layout, kind)

@@ -10,12 +10,11 @@ are left out. Content controls (w:sdt) are looked into.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from ..i18n import _
 from .grid import WIDE, Cell, Part, Row
-from .safety import MAX_ROWS, ImportRefused
+from .safety import MAX_ROWS, Container, ImportRefused
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -33,13 +32,14 @@ _SYMBOLS = {
 }
 
 
-def read(path: Path) -> Part:
+def read(container: Container) -> Part:
     """The rows of a DOCX, in the order Word shows them."""
     import docx  # python-docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    path = container.path
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(container.open())
     except PackageNotFoundError:
         raise ImportRefused(_("{path}: not a Word document").format(path=path)) from None
     except (ValueError, KeyError, AttributeError, TypeError) as exc:

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..errors import PerfdeclError
+from ..files import reason
 from ..i18n import _
 from ..load import load
 from .labels import norm
@@ -75,7 +77,7 @@ class Existing:
         found = cls()
         if not folder.is_dir():
             return found
-        for root, dirs, names in os.walk(folder):
+        for root, dirs, names in os.walk(folder, onerror=_unreadable):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(names):
                 if not name.endswith((".yaml", ".yml")) or name.startswith("."):
@@ -98,6 +100,14 @@ class Existing:
 
     def holds_file(self, path: Path) -> bool:
         return os.path.normpath(path) in self.files
+
+
+def _unreadable(exc: OSError) -> None:
+    """A folder of the output that cannot be read may hold the declaration a form is:
+    matching without it could write a second file of the same declaration."""
+    raise PerfdeclError(_("cannot read the folder {folder}: {reason}; import cannot tell "
+                          "which declarations it holds").format(folder=exc.filename,
+                                                                reason=reason(exc)))
 
 
 def _declared(path: Path, data: dict[str, Any]) -> Declared:

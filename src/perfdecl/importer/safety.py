@@ -9,8 +9,10 @@ DTD, so a file is refused when:
 - its zip directory promises more than the bounds below, in entries, in any part, or
   in total (zipfile never unpacks more than the directory promises, so checking the
   directory bounds the reading);
-- any XML part holds `<!DOCTYPE` or `<!ENTITY` (checked on the unpacked text, in any of
-  the encodings XML allows);
+- any XML part (by its name or by its first bytes) is in another encoding than UTF-8 or
+  UTF-16, or declares another than it is written in (in UTF-7, `<!DOCTYPE` is
+  `+ADwAIQ-DOCTYPE`: the check below would not see it, and the parser would);
+- any XML part holds `<!DOCTYPE` or `<!ENTITY` (checked on the unpacked text);
 - two of its parts have one name (word/document.xml twice: which one a program shows is
   not known);
 - a part is damaged (bad CRC, truncated);
@@ -20,12 +22,14 @@ DTD, so a file is refused when:
 from __future__ import annotations
 
 import codecs
+import io
 import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import PerfdeclError
+from ..files import NotAFile, TooBig, read_file, reason
 from ..i18n import _
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -50,6 +54,11 @@ class ImportRefused(PerfdeclError):
 class Container:
     path: Path
     kind: str  # "docx" or "xlsx"
+    data: bytes
+    """The file's bytes, as checked."""
+
+    def open(self) -> io.BytesIO:
+        return io.BytesIO(self.data)
 
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -57,23 +66,25 @@ _DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
 def inspect(path: Path) -> Container:
-    """Checks `path` and says whether it is a DOCX or an XLSX; raises ImportRefused
-    with a message for a person otherwise."""
+    """Reads `path` (a regular file, at most MAX_FILE_BYTES) and says whether it is a
+    DOCX or an XLSX; raises ImportRefused with a message for a person otherwise. The
+    readers are given the bytes checked here, never the path again: what they parse is
+    what was checked."""
     try:
-        size = path.stat().st_size
-        with path.open("rb") as f:
-            head = f.read(8)
-    except IsADirectoryError:
-        raise ImportRefused(_("{path}: is a folder, not a file").format(path=path)) from None
+        data = read_file(path, limit=MAX_FILE_BYTES)
+    except TooBig as exc:
+        raise ImportRefused(_("{path}: the file is {size} MB; a form is at most {limit} MB")
+                            .format(path=path, size=f"{exc.size / 1024 / 1024:.0f}",
+                                    limit=MAX_FILE_BYTES // 1024 // 1024)) from None
+    except NotAFile as exc:
+        raise ImportRefused(_("{path}: {reason}").format(path=path, reason=reason(exc))) \
+            from None
     except OSError as exc:
         raise ImportRefused(_("{path}: cannot read the file: {error}").format(
-            path=path, error=exc.strerror or exc)) from None
-    if size == 0:
+            path=path, error=reason(exc))) from None
+    head = data[:8]
+    if not data:
         raise ImportRefused(_("{path}: the file is empty").format(path=path))
-    if size > MAX_FILE_BYTES:
-        raise ImportRefused(_("{path}: the file is {size} MB; a form is at most {limit} MB")
-                            .format(path=path, size=f"{size / 1024 / 1024:.0f}",
-                                    limit=MAX_FILE_BYTES // 1024 // 1024))
     if head.startswith(_OLE):
         raise ImportRefused(_(
             "{path}: an old Word or Excel file (.doc, .xls; or a password-protected "
@@ -89,7 +100,7 @@ def inspect(path: Path) -> Container:
         raise ImportRefused(_("{path}: not a Word (.docx) or Excel (.xlsx) file")
                             .format(path=path))
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             kind = _check_archive(path, archive)
     except zipfile.BadZipFile as exc:
         raise ImportRefused(_("{path}: a damaged zip file ({error}); open and save it again "
@@ -97,7 +108,7 @@ def inspect(path: Path) -> Container:
     except (OSError, EOFError, RuntimeError, NotImplementedError, ValueError) as exc:
         raise ImportRefused(_("{path}: cannot unpack the file: {error}")
                             .format(path=path, error=exc)) from None
-    return Container(path, kind)
+    return Container(path, kind, data)
 
 
 def _check_archive(path: Path, archive: zipfile.ZipFile) -> str:
@@ -138,7 +149,7 @@ def _check_archive(path: Path, archive: zipfile.ZipFile) -> str:
                               "document (it has no [Content_Types].xml)").format(path=path))
     rows = cells = 0
     for entry in entries:
-        if not _is_xml(entry.filename):
+        if not _is_checked(archive, entry):
             continue
         text = _read_xml(path, archive, entry)
         if _DTD.search(text):
@@ -181,6 +192,57 @@ def _is_xml(name: str) -> bool:
     return name.lower().endswith((".xml", ".rels", ".vml")) or name == "[Content_Types].xml"
 
 
+def _is_checked(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bool:
+    """Whether a part is checked as XML: by its name, or by its first bytes, since
+    python-docx and openpyxl parse a part by its content type, whatever its name."""
+    if _is_xml(entry.filename):
+        return True
+    with archive.open(entry) as f:
+        head = f.read(64)
+    return _looks_like_xml(head)
+
+
+def _looks_like_xml(head: bytes) -> bool:
+    """Whether these first bytes of a part begin XML, in the encoding their byte-order
+    mark or their first characters show (XML 1.0, appendix F): `<` after spaces."""
+    codec, _label, skip = _encoding_of(head)
+    if codec is None:  # UCS-4 in an unusual byte order: only ever XML
+        return True
+    text = head[skip:].decode(codec, errors="ignore")
+    return text.lstrip(" \t\r\n").startswith("<")
+
+
+_SIGNATURES: tuple[tuple[bytes, str | None, str, int], ...] = (
+    # XML 1.0, appendix F: first bytes, Python's codec, the encoding's name, BOM length
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32", 4),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32", 4),
+    (codecs.BOM_UTF8, "utf-8", "UTF-8", 3),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16", 2),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16", 2),
+    (b"\x00\x00\x00<", "utf-32-be", "UTF-32", 0), (b"<\x00\x00\x00", "utf-32-le", "UTF-32", 0),
+    (b"\x00\x00<\x00", None, "UCS-4", 0), (b"\x00<\x00\x00", None, "UCS-4", 0),
+    (b"\x00<", "utf-16-be", "UTF-16", 0), (b"<\x00", "utf-16-le", "UTF-16", 0),
+    (b"\x4c\x6f\xa7\x94", "cp037", "EBCDIC", 0),
+)
+_DECLARATION = re.compile(r"\A\s*<\?xml(?P<body>.*?)\?>", re.DOTALL)
+_ENCODING = re.compile(r"""encoding\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""",
+                       re.IGNORECASE)
+_ALLOWED = {"utf-8": {"utf-8"}, "utf-16-le": {"utf-16", "utf-16le"},
+            "utf-16-be": {"utf-16", "utf-16be"}}
+"""The codecs a part may be in, and the names it may declare in each: Word, WPS and
+Excel write UTF-8 or UTF-16 and declare it so."""
+_NAMES = set().union(*_ALLOWED.values())
+
+
+def _encoding_of(raw: bytes) -> tuple[str | None, str, int]:
+    """The encoding the first bytes of an XML part show (Python's codec and its name)
+    and the length of its byte-order mark; UTF-8 when they show none."""
+    for signature, codec, label, skip in _SIGNATURES:
+        if raw.startswith(signature):
+            return codec, label, skip
+    return "utf-8", "UTF-8", 0
+
+
 def _read_xml(path: Path, archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> str:
     """The text of an XML part, read in bounded chunks and decoded as XML allows."""
     chunks: list[bytes] = []
@@ -196,23 +258,49 @@ def _read_xml(path: Path, archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> s
                                       "directory says: refused as a zip bomb")
                                     .format(path=path, part=entry.filename))
             chunks.append(chunk)
-    return _decode(b"".join(chunks))
+    return _decode(path, entry.filename, b"".join(chunks))
 
 
-def _decode(raw: bytes) -> str:
-    for bom, encoding in ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
-                          (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                          (codecs.BOM_UTF16_BE, "utf-16-be")):
-        if raw.startswith(bom):
-            return raw[len(bom):].decode(encoding, errors="replace")
-    if raw.startswith(b"\x00\x00\x00<"):
-        return raw.decode("utf-32-be", errors="replace")
-    if raw.startswith(b"<\x00\x00\x00"):
-        return raw.decode("utf-32-le", errors="replace")
-    if raw.startswith(b"\x00<"):
-        return raw.decode("utf-16-be", errors="replace")
-    if raw.startswith(b"<\x00"):
-        return raw.decode("utf-16-le", errors="replace")
-    # UTF-8, or an ASCII-compatible encoding named in the declaration: `<!DOCTYPE` is
-    # ASCII in all of them.
-    return raw.decode("utf-8", errors="replace")
+def _decode(path: Path, part: str, raw: bytes) -> str:
+    """The text of an XML part in UTF-8 or UTF-16; any other encoding, shown by its
+    first bytes or named in its declaration (UTF-7, UTF-32, EBCDIC, GBK…), or a
+    declaration that names another encoding than its bytes are in, is refused before
+    anything parses it: in another encoding, `<!DOCTYPE` need not be these bytes, and
+    the DTD check would be passed by (`+ADwAIQ-DOCTYPE` is `<!DOCTYPE` in UTF-7)."""
+    codec, label, skip = _encoding_of(raw)
+    if codec not in _ALLOWED:
+        raise _other_encoding(path, part, label)
+    text = raw[skip:].decode(codec, errors="replace")
+    if "\x00" in text:  # no XML holds U+0000: these bytes are in some other encoding
+        raise ImportRefused(_(
+            "{path}: part {part} holds NUL characters: it is in neither UTF-8 nor UTF-16 "
+            "as Word and Excel write them, and in another encoding a DTD could pass unseen: "
+            "refused").format(path=path, part=part))
+    declaration = _DECLARATION.match(text)
+    if declaration is None:
+        return text
+    body = declaration.group("body")
+    named = [m.group("dq") if m.group("dq") is not None else m.group("sq")
+             for m in _ENCODING.finditer(body)]
+    if len(named) != body.lower().count("encoding"):  # written some way not read here
+        raise ImportRefused(_(
+            "{path}: part {part}: cannot tell which encoding its XML declaration names "
+            "({declaration}): refused").format(path=path, part=part,
+                                              declaration=declaration.group(0).strip()))
+    for name in named:
+        if name.lower() not in _ALLOWED[codec]:
+            raise _other_encoding(path, part, name, label)
+    return text
+
+
+def _other_encoding(path: Path, part: str, encoding: str,
+                    written: str | None = None) -> ImportRefused:
+    if written is not None and encoding.lower() in _NAMES:
+        return ImportRefused(_(
+            "{path}: part {part} declares the encoding {encoding} but is written in "
+            "{written}; Word and Excel write UTF-8 or UTF-16 and say so: refused").format(
+            path=path, part=part, encoding=repr(encoding), written=written))
+    return ImportRefused(_(
+        "{path}: part {part} is in the encoding {encoding}, not UTF-8 or UTF-16; Word and "
+        "Excel write only those, and in another encoding a DTD could pass unseen: "
+        "refused").format(path=path, part=part, encoding=repr(encoding)))

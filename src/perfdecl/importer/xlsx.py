@@ -11,29 +11,29 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from ..i18n import _
 from .grid import Cell, Part, Row, column_name
-from .safety import MAX_ROWS, ImportRefused
+from .safety import MAX_ROWS, Container, ImportRefused
 
 MAX_SHEET_COLUMNS = 200
 
 
-def read(path: Path) -> list[Part]:
+def read(container: Container) -> list[Part]:
     """The rows of every visible sheet of a workbook, sheet by sheet."""
     import openpyxl
 
+    path = container.path
     try:
-        workbook = openpyxl.load_workbook(str(path), data_only=True, keep_links=False)
+        workbook = openpyxl.load_workbook(container.open(), data_only=True, keep_links=False)
     except (KeyError, ValueError, TypeError, AttributeError, IndexError) as exc:
         raise ImportRefused(_("{path}: cannot read it as an Excel workbook: {error}")
                             .format(path=path, error=exc)) from None
     except Exception as exc:  # the XML parser's own errors
         raise ImportRefused(_("{path}: cannot read it as an Excel workbook: {error}").format(
             path=path, error=f"{type(exc).__name__}: {exc}")) from None
-    formulas = _formulas(path)
+    formulas = _formulas(container)
     parts = []
     for sheet_number, ws in enumerate(workbook.worksheets, start=1):
         if ws.sheet_state != "visible":
@@ -48,13 +48,14 @@ def read(path: Path) -> list[Part]:
     return parts
 
 
-def _formulas(path: Path) -> dict[int, dict[tuple[int, int], str]]:
+def _formulas(container: Container) -> dict[int, dict[tuple[int, int], str]]:
     """The formulas of the workbook, by sheet index and (row, column): what a cell
     holds when the file stores no value for it."""
     import openpyxl
 
+    path = container.path
     try:
-        workbook = openpyxl.load_workbook(str(path), read_only=True, data_only=False,
+        workbook = openpyxl.load_workbook(container.open(), read_only=True, data_only=False,
                                           keep_links=False)
     except Exception as exc:  # the XML parser's own errors
         raise ImportRefused(_("{path}: cannot read it as an Excel workbook: {error}").format(
