@@ -19,6 +19,13 @@ i18n.activate("en")  # the expected outputs are English, whatever this machine's
 from perfdecl.cli import app  # noqa: E402  (its help is translated as it is defined)
 
 REPO = Path(__file__).resolve().parents[1]
+HOSTILE_EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "200"))
+
+
+def at_length(cases: int) -> int:
+    """A fuzzing property's number of cases: `cases` in the regular suite, scaled with
+    HOSTILE_EXAMPLES (200 by default; `nox -s fuzz` sets 10,000, fifty times as many)."""
+    return max(1, cases * HOSTILE_EXAMPLES // 200)
 DECLARATIONS = REPO / "declarations"
 SEEDS = REPO / "tests" / "seeds"
 

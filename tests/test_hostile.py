@@ -38,7 +38,7 @@ import pytest
 
 from perfdecl.load import MAX_FILE_BYTES, MAX_TEXT
 
-from .conftest import DECLARATIONS
+from .conftest import DECLARATIONS, HOSTILE_EXAMPLES
 
 UNIT = "yangxin-ylbx"
 BASE = DECLARATIONS / "2024" / UNIT / "jihe-gongzuo.yaml"
@@ -811,7 +811,7 @@ from hypothesis import HealthCheck, event, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
-EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "200"))
+EXAMPLES = HOSTILE_EXAMPLES
 """Cases per property: `nox -s fuzz` sets 10,000."""
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize="HOSTILE_SEED" not in os.environ,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,

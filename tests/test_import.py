@@ -39,7 +39,7 @@ from perfdecl.importer.write import render
 from perfdecl.load import load
 from perfdecl.render import Renderer
 
-from .conftest import DECLARATIONS, REPO, SEEDS
+from .conftest import DECLARATIONS, REPO, SEEDS, at_length
 
 FIXTURES = REPO / "tests" / "import"
 FORMS = sorted(DECLARATIONS.rglob("*.yaml"))
@@ -1368,7 +1368,7 @@ def declarations_of_encoding(draw: st.DrawFn) -> tuple[str, str, str]:
     return name, declaration, draw(st.sampled_from(sorted(FORMS_OF_BYTES)))
 
 
-@settings(max_examples=300, deadline=None,
+@settings(max_examples=at_length(300), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(case=declarations_of_encoding())
 def test_a_part_is_read_only_in_the_utf8_or_utf16_it_declares(

@@ -16,7 +16,8 @@ from .files import missing
 from .fmt import format_file
 from .i18n import _
 from .resources import data_dir
-from .rules import Rule, all_rules
+from .rules import all_rules
+from .rules.registry import Rule
 from .schema import KIND_TITLES, bundled_schema
 
 __all__ = ["CheckResult", "FormatOutcome", "PerfdeclError", "UsageError", "bundled_schema",

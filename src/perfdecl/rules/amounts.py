@@ -8,7 +8,7 @@ from decimal import Decimal
 from ..errors import Severity
 from ..i18n import N_, _
 from ..model import Amounts, Partial
-from . import Hit, amount, rule
+from .registry import Hit, amount, rule
 
 E, W = Severity.ERROR, Severity.WARNING
 

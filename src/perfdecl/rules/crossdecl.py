@@ -19,7 +19,7 @@ from ..errors import Severity
 from ..i18n import N_, _
 from ..model import Partial, Text
 from ..targets import normalise
-from . import Batch, Hit, amount, rule, set_rule
+from .registry import Batch, Hit, amount, rule, set_rule
 
 E, W = Severity.ERROR, Severity.WARNING
 

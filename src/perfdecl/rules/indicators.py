@@ -10,7 +10,7 @@ from ..framework import REQUIRED_LEVEL1, is_cost
 from ..i18n import N_, _
 from ..model import Partial
 from ..targets import TargetKind, is_time_like, normalise
-from . import Hit, rule
+from .registry import Hit, rule
 
 E, W = Severity.ERROR, Severity.WARNING
 

@@ -10,7 +10,7 @@ from ..errors import Severity
 from ..i18n import N_, _
 from ..model import Partial
 from ..targets import TargetKind
-from . import Hit, rule
+from .registry import Hit, rule
 
 E, W = Severity.ERROR, Severity.WARNING
 
