@@ -1,4 +1,5 @@
-"""Development sessions: `nox -s tests`, `lint`, `typecheck`, `build` and `bench`."""
+"""Development sessions: `nox -s tests` (what CI runs), `fast`, `lint`, `typecheck`,
+`build`, `bench` and `fuzz`."""
 
 from __future__ import annotations
 
@@ -13,11 +14,19 @@ def install(session: nox.Session, lock: str = "requirements/dev.txt") -> None:
     session.install("--no-deps", "--no-build-isolation", "-e", ".")
 
 
-@nox.session
+@nox.session(venv_backend="none")
 def tests(session: nox.Session) -> None:
-    """The whole test suite."""
+    """Exactly what CI runs (.ci/run, the README's second command): the set-up of .venv
+    with the development tools, then the whole suite."""
+    session.run("bash", ".ci/run", external=True)
+
+
+@nox.session
+def fast(session: nox.Session) -> None:
+    """The fast part of the suite (`-m "not slow"`): no LibreOffice, npm, pre-commit,
+    package installs, kills or fuzzing; under a minute on two cores."""
     install(session)
-    session.run("pytest", *session.posargs)
+    session.run("pytest", "-m", "not slow", *session.posargs)
 
 
 @nox.session

@@ -21,6 +21,7 @@ def expected_output(result) -> str:  # type: ignore[no-untyped-def]
     return result.stdout + result.stderr + f"exit: {result.exit_code}\n"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES)
 def test_bad_file_gives_its_message(case: str, perfdecl, golden) -> None:  # type: ignore[no-untyped-def]
     result = perfdecl("check", case, cwd=BAD)
@@ -78,6 +79,7 @@ def test_unreadable_file(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_real_process_prints_no_traceback_on_every_bad_file() -> None:
     result = subprocess.run([sys.executable, "-m", "perfdecl", "check", "."], cwd=BAD,
                             capture_output=True, text=True, timeout=120)

@@ -49,6 +49,7 @@ def output(built: Path, form: Path, ext: str) -> Path:
     return built / form.parent.parent.name / form.parent.name / f"{form.stem}.{ext}"
 
 
+@pytest.mark.slow
 def test_every_declaration_is_built_in_every_format(built: Path) -> None:
     for form in FORMS:
         for ext in FORMATS:
@@ -156,6 +157,7 @@ def test_docx_keeps_the_merged_cells(built: Path) -> None:
         assert horizontal >= 1, f"{form}: no cell spans columns"
 
 
+@pytest.mark.slow
 def test_docx_page_fonts_and_borders(built: Path) -> None:
     path = output(built, FORMS[0], "docx")
     archive = zipfile.ZipFile(path)
@@ -168,6 +170,7 @@ def test_docx_page_fonts_and_borders(built: Path) -> None:
     assert table and re.search(r"<w:tblBorders>.*?w:val=\"single\"", table.group(0), re.S)
 
 
+@pytest.mark.slow
 def test_pdf_text_and_embedded_fonts(built: Path) -> None:
     for form in FORMS:
         pdf = output(built, form, "pdf")
@@ -181,6 +184,7 @@ def test_pdf_text_and_embedded_fonts(built: Path) -> None:
         assert any("CJK" in line for line in fonts)
 
 
+@pytest.mark.slow
 def test_libreoffice_opens_the_combined_docx(built: Path, tmp_path: Path) -> None:
     combined = built / "2023/shifeng-sbzx/shifeng-sbzx-2023.docx"
     profile = tmp_path / "profile"
@@ -195,6 +199,7 @@ def test_libreoffice_opens_the_combined_docx(built: Path, tmp_path: Path) -> Non
     assert "株洲市石峰区社会保险服务中心" in text and "7514.5" in text
 
 
+@pytest.mark.slow
 def test_two_builds_are_byte_identical(built: Path, tmp_path: Path) -> None:
     other = tmp_path / "elsewhere"
     result = run("build", "declarations", "--out", str(other), "--jobs", "1")
@@ -204,6 +209,7 @@ def test_two_builds_are_byte_identical(built: Path, tmp_path: Path) -> None:
     assert [k for k in mine if mine[k] != theirs[k]] == []
 
 
+@pytest.mark.slow
 def test_unchanged_declarations_are_not_rebuilt(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     shutil.copytree(DECLARATIONS / "2024", repo / "declarations" / "2024")
@@ -328,6 +334,7 @@ def test_unknown_format_and_missing_layout_are_usage_errors(tmp_path: Path) -> N
     assert "--layout: no layout 'nowhere' for" in missing.stderr
 
 
+@pytest.mark.slow
 def test_shards_merge_into_the_same_build(built: Path, tmp_path: Path) -> None:
     shards = []
     for i in (1, 2):
@@ -349,6 +356,7 @@ def test_shards_merge_into_the_same_build(built: Path, tmp_path: Path) -> None:
     assert bad.returncode == 2 and "--shard takes I/N" in bad.stderr
 
 
+@pytest.mark.slow
 def test_a_change_rebuilds_its_unit_only_and_still_sees_the_others(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     shutil.copytree(DECLARATIONS / "2023", repo / "declarations" / "2023")

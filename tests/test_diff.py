@@ -80,6 +80,7 @@ PAIRS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", REPORTS)
 @pytest.mark.parametrize("pair", PAIRS)
 def test_reporter_golden(pair: str, fmt: str, golden) -> None:  # type: ignore[no-untyped-def]
@@ -89,6 +90,7 @@ def test_reporter_golden(pair: str, fmt: str, golden) -> None:  # type: ignore[n
     golden(GOLDEN / f"{pair}.{REPORTS[fmt]}", result.stdout)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", REPORTS)
 def test_rolled_forward_golden(rolled: Path, fmt: str, golden) -> None:  # type: ignore[no-untyped-def]
     result = run("diff", ROLLED_OLD, ROLLED_NEW, "--format", fmt, cwd=rolled)
@@ -133,6 +135,7 @@ def test_exit_code(rolled: Path) -> None:
     assert run("diff", "declarations/2023", "declarations/2024", cwd=rolled).returncode == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", REPORTS)
 def test_a_report_written_with_out_is_the_report_printed(rolled: Path, tmp_path: Path,
                                                          fmt: str) -> None:
@@ -179,6 +182,7 @@ def test_renamed_indicator_is_not_removed_and_added(tmp_path: Path) -> None:
         ("renamed", "参保人员稽核调查户数", "参保人员稽核户数")]
 
 
+@pytest.mark.slow
 def test_rev_mode_in_a_real_repository(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     shutil.copytree(DECLARATIONS / "2024", repo / "declarations" / "2024")
@@ -301,6 +305,7 @@ def test_git_diff_through_the_textconv_driver(tmp_path: Path) -> None:
     assert "    total:" not in shown  # not the YAML lines
 
 
+@pytest.mark.slow
 def test_tracked_changes_docx(rolled: Path, tmp_path: Path) -> None:
     out = tmp_path / "changes.docx"
     result = run("diff", ROLLED_OLD, ROLLED_NEW, "-f", "docx", "--out", str(out), cwd=rolled)

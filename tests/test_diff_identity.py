@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -131,6 +132,7 @@ def shown_new_value(value: Any) -> str:
     return format(Decimal(value).normalize(), "f")
 
 
+@pytest.mark.slow
 @settings(PROPERTY, max_examples=40)
 @given(edited_repositories())
 def test_an_edit_to_any_value_of_any_year_is_reported_in_every_reporter(case) -> None:  # type: ignore[no-untyped-def]
@@ -161,6 +163,7 @@ def test_an_edit_to_any_value_of_any_year_is_reported_in_every_reporter(case) ->
     assert json.loads(reports(result)["json"])["summary"]["changed"] == 1
 
 
+@pytest.mark.slow
 @settings(PROPERTY, max_examples=3)
 @given(edited_repositories())
 def test_an_edit_in_any_year_shows_through_git_revisions_and_textconv(case) -> None:  # type: ignore[no-untyped-def]

@@ -40,6 +40,8 @@ from perfdecl.load import MAX_FILE_BYTES, MAX_TEXT
 
 from .conftest import DECLARATIONS, HOSTILE_EXAMPLES
 
+pytestmark = pytest.mark.slow  # the hostile-input suite: kills, fuzzing, every format; `nox -s fuzz` at length
+
 UNIT = "yangxin-ylbx"
 BASE = DECLARATIONS / "2024" / UNIT / "jihe-gongzuo.yaml"
 PASSWD = "root:x:0:0"

@@ -196,6 +196,7 @@ def _perfdecl(*args: str, lang_env: dict[str, str] | None = None,
                           capture_output=True, text=True, timeout=120, check=False)
 
 
+@pytest.mark.slow
 def test_the_locale_chooses_chinese_and_the_option_overrides_it() -> None:
     bad = "tests/bad/unknown-key.yaml"
     zh = _perfdecl("check", bad, lang_env={"LANG": "zh_CN.UTF-8"})
@@ -245,6 +246,7 @@ def _commands() -> list[str]:
                   if c.callback is not None)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["", *_commands()])
 def test_help_reads_in_chinese(command: str) -> None:
     run = _perfdecl("--lang", "zh", *([command] if command else []), "--help")

@@ -135,6 +135,7 @@ def _docx(built: Path, form: Path) -> Path:
     return built / form.parent.parent.name / form.parent.name / f"{form.stem}.docx"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("form", FORMS, ids=lambda f: f.stem)
 def test_every_built_form_imports_back(built: Path, form: Path) -> None:
     original, _ = read(form)
@@ -154,6 +155,7 @@ def test_every_built_form_imports_back(built: Path, form: Path) -> None:
     assert printed(item.data, layout) == printed(original.data, layout)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("unit", sorted({f.parent for f in FORMS}), ids=lambda u: u.name)
 def test_a_unit_bundle_imports_to_one_declaration_per_form(built: Path, unit: Path) -> None:
     bundle = built / unit.parent.name / unit.name / f"{unit.name}-{unit.parent.name}.docx"
@@ -166,6 +168,7 @@ def test_a_unit_bundle_imports_to_one_declaration_per_form(built: Path, unit: Pa
         assert differences(comparable(item.data), comparable(original.data)) == []
 
 
+@pytest.mark.slow
 def test_the_fund_summary_gives_the_funds_that_have_no_form_of_their_own(built: Path) -> None:
     # in the unit's bundle every line of the summary has its form: nothing comes from it
     imported, _ = read_file(built / "2023/shifeng-sbzx/shifeng-sbzx-2023.docx")
@@ -182,6 +185,7 @@ def test_the_fund_summary_gives_the_funds_that_have_no_form_of_their_own(built: 
     assert all("fund summary" in i.draft.unsure[("kind",)] for i in alone)
 
 
+@pytest.mark.slow
 def test_import_command_writes_canonical_files_that_check(built: Path, tmp_path: Path,
                                                            perfdecl: Callable[..., Any]) -> None:
     bundle = built / "2019/shigu-sbzx/shigu-sbzx-2019.docx"
@@ -471,6 +475,7 @@ SEED_002 = (FIXTURES / "seed-002-form1.txt").read_text(encoding="utf-8")
 WANT_000 = {**expected("2019", "shigu-sbzx"), **expected("2018", "shigu-sbzx")}
 
 
+@pytest.mark.slow
 def test_seed_000_as_docx_nine_forms_with_spaced_labels_and_fullwidth_digits(
         tmp_path: Path) -> None:
     file = make_docx(mutate(seed_blocks(SEED_000)), tmp_path / "附件1-1.docx", sym=True)
@@ -491,6 +496,7 @@ def test_seed_000_as_xlsx_one_sheet_per_form_boxes_before_their_options(tmp_path
     assert len(assert_imports_to(file, WANT_000)) == 9
 
 
+@pytest.mark.slow
 def test_seed_001_as_docx_and_xlsx(tmp_path: Path) -> None:
     wanted = expected("2023", "shifeng-sbzx")
     for file in (make_docx(mutate(seed_blocks(SEED_001)), tmp_path / "附表.docx"),
@@ -882,6 +888,7 @@ def declarations(draw: st.DrawFn, n: int) -> dict[str, Any]:
     return data
 
 
+@pytest.mark.slow
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck),
           phases=[Phase.explicit, Phase.reuse, Phase.generate])
 @given(st.lists(st.integers(), min_size=1, max_size=4).flatmap(
@@ -976,6 +983,7 @@ def midterm_declarations(draw: st.DrawFn, n: int) -> dict[str, Any]:
     return data
 
 
+@pytest.mark.slow
 @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck),
           phases=[Phase.explicit, Phase.reuse, Phase.generate])
 @given(st.lists(st.integers(), min_size=1, max_size=3).flatmap(
@@ -1262,6 +1270,7 @@ def docx_forms(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
 @given(st.sampled_from(DOCX_FORMS), st.integers(0, 10**6), STRAY)
@@ -1368,6 +1377,7 @@ def declarations_of_encoding(draw: st.DrawFn) -> tuple[str, str, str]:
     return name, declaration, draw(st.sampled_from(sorted(FORMS_OF_BYTES)))
 
 
+@pytest.mark.slow
 @settings(max_examples=at_length(300), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(case=declarations_of_encoding())

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -97,6 +98,7 @@ declared = st.tuples(st.sampled_from(KINDS), st.sampled_from(NAMES), st.sampled_
 forms = st.tuples(st.sampled_from(KINDS), st.sampled_from(NAMES), st.sampled_from(YEARS))
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
 @given(st.lists(declared, max_size=5), st.lists(forms, min_size=1, max_size=4),

@@ -15,6 +15,8 @@ import pytest
 
 from .conftest import DECLARATIONS, REPO
 
+pytestmark = pytest.mark.slow  # runs the npm language server
+
 SERVER = REPO / "node_modules" / "yaml-language-server" / "bin" / "yaml-language-server"
 
 

@@ -9,7 +9,11 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from .conftest import DECLARATIONS, REPO
+
+pytestmark = pytest.mark.slow  # builds and installs the wheel
 
 
 def test_wheel_works_outside_the_repository(tmp_path: Path) -> None:

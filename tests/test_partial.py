@@ -325,6 +325,7 @@ def kept_model_valid(file: Path) -> None:
     assert not errors, errors
 
 
+@pytest.mark.slow
 @settings(PROPERTY, max_examples=4)
 @given(change=changes())
 def test_a_changed_field_builds_compares_and_formats(

@@ -10,9 +10,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from .conftest import DECLARATIONS, REPO
+
+pytestmark = pytest.mark.slow  # pre-commit makes its own environments
 
 PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
 

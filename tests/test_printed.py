@@ -89,6 +89,7 @@ def edited(file: Path, path: tuple[Any, ...], layout: str | None = None) -> tupl
     return declaration, shown
 
 
+@pytest.mark.slow
 @settings(PROPERTY, max_examples=150)
 @given(one_value_changed())
 def test_every_declared_value_is_on_the_form_or_named_as_left_out(case) -> None:  # type: ignore[no-untyped-def]
@@ -156,6 +157,7 @@ def revised_paragraphs(docx: bytes) -> list[tuple[str, list[str]]]:
             for p in root.iter(f"{W}p") if p.find(f".//{W}ins") is not None]
 
 
+@pytest.mark.slow
 @settings(PROPERTY, max_examples=20)
 @given(one_value_changed())
 def test_every_change_is_a_tracked_change_in_the_redline(case) -> None:  # type: ignore[no-untyped-def]

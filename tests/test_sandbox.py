@@ -77,6 +77,7 @@ def test_a_known_escape_is_a_template_error(repository: Path, escape: str) -> No
     assert not list(repository.rglob("x"))
 
 
+@pytest.mark.slow
 def test_the_build_and_the_redline_refuse_a_hostile_layout(repository: Path) -> None:
     template = repository / "templates" / "project" / "yangxin-2024.html.j2"
     template.write_text("<p>{{ data.name }}</p>\n" + ESCAPES["globals of a Jinja global"] + "\n",
@@ -107,6 +108,7 @@ STEPS = ["__class__", "__mro__", "__subclasses__()", "__globals__", "__init__", 
          "[0]", "['os']", "[1]", "text", "data"]
 
 
+@pytest.mark.slow
 @FUZZ
 @given(st.sampled_from(ROOTS), st.lists(st.sampled_from(STEPS), min_size=1, max_size=5),
        st.sampled_from(["{{ %s }}", "{{ %s|string }}", "{%% set x = %s %%}{{ x }}",

@@ -400,6 +400,7 @@ def test_version_flag() -> None:
     assert result.returncode == 0 and result.stdout == f"perfdecl {__version__}\n"
 
 
+@pytest.mark.slow
 def test_shell_completion_is_enabled(perfdecl) -> None:  # type: ignore[no-untyped-def]
     help_text = perfdecl("--help").stdout
     assert "--install-completion" in help_text and "--show-completion" in help_text
@@ -419,6 +420,7 @@ def test_shell_completion_is_enabled(perfdecl) -> None:  # type: ignore[no-untyp
     assert "--unit" in complete("perfdecl new project --")
 
 
+@pytest.mark.slow
 def test_init_and_new_from_the_wheel(tmp_path: Path) -> None:
     """Installed from the wheel, init finds its templates and copies the installed
     schemas into the repository, where the editor settings and new's modeline point."""

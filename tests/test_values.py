@@ -132,6 +132,7 @@ HUGE = ["9" * 5000, "-" + "1" * 4301, "1" * 1001, "0x" + "f" * 900, "1.0e+4000",
 """Beyond Python's 4,300 digits, beyond what Decimal holds, or just beyond 1,000 digits."""
 
 
+@pytest.mark.slow
 @settings(PROPERTY, max_examples=at_length(40))
 @given(seed=st.sampled_from(SEEDS), data=st.data())
 def test_a_huge_number_anywhere_is_refused_at_its_place(repository: Path, seed: Path,
@@ -244,6 +245,7 @@ def test_a_blank_text_is_an_error_wherever_a_text_is_required(
                for code, where, message in found), (blank, found)
 
 
+@pytest.mark.slow
 @settings(PROPERTY, max_examples=at_length(60))
 @given(blank=st.text(st.sampled_from("".join(BLANKS)), min_size=1, max_size=6),
        visible=st.text(st.characters(codec="utf-8", exclude_categories=(
@@ -274,6 +276,7 @@ def messages_of(seed: Path, path: DataPath, value: Any) -> list[str]:
     return [f.message for f in found if f.path == path]
 
 
+@pytest.mark.slow
 @settings(PROPERTY, max_examples=at_length(150))
 @given(seed=st.sampled_from(SEEDS), data=st.data())
 def test_check_and_the_explaining_validator_agree_on_any_value(
@@ -338,6 +341,7 @@ def read_as(text: str) -> Any:
     return document.data["x"]
 
 
+@pytest.mark.slow
 @settings(PROPERTY, max_examples=at_length(300))
 @given(number=spelt(), field=st.sampled_from(["total", "fiscal_year"]))
 def test_a_proposed_number_is_the_number_written(

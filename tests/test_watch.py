@@ -24,6 +24,7 @@ def get(url: str) -> str:
         return response.read().decode("utf-8")
 
 
+@pytest.mark.slow
 def test_watch_rebuilds_on_save_and_stops_cleanly(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     shutil.copytree(DECLARATIONS / "2024", repo / "declarations" / "2024")
@@ -158,6 +159,7 @@ BAD_VALUES = [("  total: 80", "  total: " + "9" * 5000),  # past Python's int li
               ("  total: 80", "  total: -0.0")]
 
 
+@pytest.mark.slow
 def test_watch_outlives_any_bad_value_and_builds_the_next_good_one(tmp_path: Path) -> None:
     """Each bad value saved into a watched declaration is reported and the preview goes
     on serving; the good value saved after them is built and served."""
