@@ -7,7 +7,10 @@ after a deliberate change (then read the diff before committing).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import resource
+import subprocess
+import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
@@ -73,3 +76,21 @@ def perfdecl(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Run]:
         return Run(result.exit_code, result.stdout, result.stderr)
 
     return run
+
+
+def run(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None, timeout: int = 600,
+        limit_memory: int | None = None, drop: Iterable[str] = ()
+        ) -> subprocess.CompletedProcess[str]:
+    """perfdecl in a process of its own, as a user runs it: plain output 200 columns wide,
+    `env` added to the environment and the variables in `drop` taken out of it, and at most
+    `limit_memory` bytes of memory. (The `perfdecl` fixture runs it in this process.)"""
+    environ = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", *drop)}
+    environ.update(COLUMNS="200", NO_COLOR="1", **(env or {}))
+
+    def limits() -> None:
+        if limit_memory:
+            resource.setrlimit(resource.RLIMIT_AS, (limit_memory, limit_memory))
+
+    return subprocess.run([sys.executable, "-m", "perfdecl", *args], cwd=cwd, text=True,
+                          capture_output=True, timeout=timeout, env=environ,
+                          preexec_fn=limits if limit_memory else None)

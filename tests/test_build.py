@@ -8,7 +8,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -18,16 +17,10 @@ import docx
 import pypdf
 import pytest
 
-from .conftest import DECLARATIONS, REPO
+from .conftest import DECLARATIONS, REPO, run
 
 FORMS = sorted(DECLARATIONS.rglob("*.yaml"))
 FORMATS = ("html", "docx", "pdf")
-
-
-def run(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None,
-        ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "perfdecl", *args], cwd=cwd, text=True,
-                          capture_output=True, timeout=600, env={**os.environ, **(env or {})})
 
 
 @pytest.fixture(scope="session")

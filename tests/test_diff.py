@@ -18,17 +18,10 @@ import pytest
 
 from perfdecl.diff.text import segments, year_shift
 
-from .conftest import DECLARATIONS, REPO
+from .conftest import DECLARATIONS, REPO, run
 
 GOLDEN = REPO / "tests" / "diff"
 REPORTS = {"text": "txt", "markdown": "md", "html": "html", "json": "json"}
-
-
-def run(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "200"}
-    env.pop("FORCE_COLOR", None)
-    return subprocess.run([sys.executable, "-m", "perfdecl", *args], cwd=cwd, text=True,
-                          capture_output=True, timeout=300, env=env)
 
 
 def git(*args: str, cwd: Path) -> str:

@@ -38,7 +38,7 @@ import pytest
 
 from perfdecl.load import MAX_FILE_BYTES, MAX_TEXT
 
-from .conftest import DECLARATIONS, HOSTILE_EXAMPLES
+from .conftest import DECLARATIONS, HOSTILE_EXAMPLES, run
 
 pytestmark = pytest.mark.slow  # the hostile-input suite: kills, fuzzing, every format; `nox -s fuzz` at length
 
@@ -57,14 +57,6 @@ PAYLOADS = {
     "latex": r"\input{/etc/passwd} \begin{document} $\alpha$ \\ % comment \end{document}",
 }
 LONG = ("长文本<b>{{x}}</b>#read(\"/etc/passwd\")" * MAX_TEXT)[:MAX_TEXT]
-
-
-def run(*args: str, cwd: Path, timeout: int = 600,
-        env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    environ = {**os.environ, "COLUMNS": "200", **(env or {})}
-    environ.pop("FORCE_COLOR", None)
-    return subprocess.run([sys.executable, "-m", "perfdecl", *args], cwd=cwd, text=True,
-                          capture_output=True, timeout=timeout, env=environ)
 
 
 def quoted(text: str) -> str:

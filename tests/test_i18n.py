@@ -10,7 +10,6 @@ declarations and every command's help, and look for English left in what they pr
 from __future__ import annotations
 
 import ast
-import os
 import re
 import subprocess
 import sys
@@ -21,7 +20,7 @@ import pytest
 
 from perfdecl import i18n
 
-from .conftest import REPO
+from .conftest import REPO, run
 
 sys.path.insert(0, str(REPO / "scripts"))
 import messages  # scripts/messages.py: the catalog's own tool
@@ -189,11 +188,9 @@ def test_the_language_comes_from_the_option_then_the_environment(
 
 def _perfdecl(*args: str, lang_env: dict[str, str] | None = None,
               cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "PERFDECL_LANG")}
-    env.update(lang_env or {}, COLUMNS="200", NO_COLOR="1")
-    return subprocess.run([sys.executable, "-m", "perfdecl", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    """perfdecl with no language setting but `lang_env`."""
+    return run(*args, cwd=cwd, env=lang_env, timeout=120,
+               drop=("LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "PERFDECL_LANG"))
 
 
 @pytest.mark.slow

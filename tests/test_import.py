@@ -17,10 +17,7 @@ import copy
 import itertools
 import os
 import re
-import resource
 import stat
-import subprocess
-import sys
 import tempfile
 import time
 import zipfile
@@ -39,21 +36,10 @@ from perfdecl.importer.write import render
 from perfdecl.load import load
 from perfdecl.render import Renderer
 
-from .conftest import DECLARATIONS, REPO, SEEDS, at_length
+from .conftest import DECLARATIONS, REPO, SEEDS, at_length, run
 
 FIXTURES = REPO / "tests" / "import"
 FORMS = sorted(DECLARATIONS.rglob("*.yaml"))
-
-
-def run(*args: str, cwd: Path = REPO, limit_memory: int | None = None,
-        timeout: int = 300) -> subprocess.CompletedProcess[str]:
-    def limits() -> None:
-        if limit_memory:
-            resource.setrlimit(resource.RLIMIT_AS, (limit_memory, limit_memory))
-
-    return subprocess.run([sys.executable, "-m", "perfdecl", *args], cwd=cwd, text=True,
-                          capture_output=True, timeout=timeout, preexec_fn=limits,
-                          env={**os.environ, "NO_COLOR": "1"})
 
 
 # ------------------------------------------------------------------ comparing data
