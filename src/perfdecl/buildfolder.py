@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import json
 import os
 import re
@@ -34,6 +33,7 @@ from .atomic import part_of, write_bytes
 from .errors import PerfdeclError, UsageError
 from .files import read_file, reason, what_is
 from .i18n import _
+from .locks import NONBLOCK, OPEN_FLAGS, try_lock
 
 STATE = ".perfdecl"
 """The build folder's own bookkeeping: the cache of what was built from what, the lock,
@@ -305,19 +305,15 @@ def lock(out: Path) -> Iterator[None]:
     """One build at a time per build folder; a second one stops with a clear message."""
     path = out / STATE / "lock"
     # never waits on a FIFO put there since the state folder was checked
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC,
-                 0o644)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | OPEN_FLAGS | NONBLOCK, 0o644)
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
             raise UsageError(_("{path} is {what} perfdecl did not make; remove it and "
                                "build again").format(path=path, what=what_is(mode)))
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not try_lock(fd):
             raise PerfdeclError(_("another perfdecl build is writing to {out}; wait for it to "
-                                  "finish or build into another --out folder")
-                                .format(out=out)) from None
+                                  "finish or build into another --out folder").format(out=out))
         yield
     finally:
         os.close(fd)

@@ -11,7 +11,6 @@ timestamp, so the same inputs give the same bytes on any machine.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import functools
 import io
 import os
@@ -32,6 +31,7 @@ import typst
 from .domain import ZIP_EPOCH, zip_time
 from .errors import PerfdeclError
 from .i18n import _
+from .locks import NONBLOCK, OPEN_FLAGS, lock, owned_by_me, try_lock
 from .resources import data_dir
 
 
@@ -60,8 +60,8 @@ class Workspace:
         self.path = Path(tempfile.mkdtemp(prefix=self.PREFIX, dir=parent))
         # locked under another name, then renamed: a sweep never sees it unlocked
         self._fd: int | None = os.open(self.path / "lock.new", os.O_WRONLY | os.O_CREAT
-                                       | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-        fcntl.flock(self._fd, fcntl.LOCK_EX)
+                                       | os.O_EXCL | OPEN_FLAGS, 0o600)
+        lock(self._fd)
         os.rename(self.path / "lock.new", self.path / "lock")
 
     def remove(self) -> None:
@@ -83,18 +83,15 @@ def sweep(parent: Path) -> None:
             continue
         try:
             if not entry.is_dir(follow_symlinks=False) or \
-                    entry.stat(follow_symlinks=False).st_uid != os.getuid():
+                    not owned_by_me(entry.stat(follow_symlinks=False).st_uid):
                 continue
             fd = os.open(os.path.join(entry.path, "lock"),
-                         os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+                         os.O_RDONLY | OPEN_FLAGS | NONBLOCK)
         except OSError:
             continue  # being made, made by an older perfdecl, or not ours
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            continue  # its owner is at work
-        else:
-            shutil.rmtree(entry.path, ignore_errors=True)
+            if try_lock(fd):  # else its owner is at work
+                shutil.rmtree(entry.path, ignore_errors=True)
         finally:
             os.close(fd)
 

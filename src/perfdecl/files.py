@@ -18,6 +18,7 @@ import stat
 from pathlib import Path
 
 from .i18n import _
+from .locks import BINARY, CLOEXEC, NOFOLLOW, NONBLOCK
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 """The bound of a declaration: a real one is a few kilobytes; the bound leaves room for
@@ -76,7 +77,7 @@ def read_file(path: Path, *, limit: int = MAX_FILE_BYTES, follow_links: bool = T
         raise OSError(errno.EINVAL, _("not a valid file name"), str(path)) from None
     if not stat.S_ISREG(info.st_mode):
         raise _refuse(path, info.st_mode)
-    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | (0 if follow_links else os.O_NOFOLLOW)
+    flags = os.O_RDONLY | NONBLOCK | CLOEXEC | BINARY | (0 if follow_links else NOFOLLOW)
     fd = os.open(path, flags)
     try:
         info = os.fstat(fd)
