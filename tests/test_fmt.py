@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .conftest import REPO
+from .conftest import REPO, at_length
 
 FMT = REPO / "tests" / "fmt"
 
@@ -119,3 +119,53 @@ def test_comment_lines_travel_with_the_field_below_them(tmp_path: Path, perfdecl
     assert work.read_text(encoding="utf-8") == (
         "kind: project\nid: ceshi\n# above fiscal_year\nfiscal_year: 2023\nname: 测试  # eol\n"
         "goals:\n  annual:\n    - 第一条\n    # above the second item\n    - 第二条\n")
+
+
+# ------------------------------------------------ check and fmt read one scalar alike
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from perfdecl.fmt import format_file  # noqa: E402
+from perfdecl.load import load  # noqa: E402
+
+_DIGITS = st.text("0123456789", min_size=1, max_size=6)
+SPELLINGS = st.one_of(
+    _DIGITS,
+    st.builds(lambda s, a, b: f"{s}{a}.{b}", st.sampled_from(["", "-", "+"]), _DIGITS,
+              _DIGITS),
+    st.builds(lambda a, e, x: f"{a}{e}{x}", _DIGITS,
+              st.sampled_from(["e", "E", "e+", "e-", ".e", ".0e"]),
+              st.text("0123456789", min_size=1, max_size=3)),
+    st.builds(lambda p, d: p + d, st.sampled_from(["0o", "0x", "0b", "0", "+", "-", ".", "+."]),
+              st.text("0123456789abcdef_", min_size=1, max_size=5)),
+    st.sampled_from(["yes", "no", "on", "off", "true", "True", "FALSE", "null", "~", "Null",
+                     ".nan", ".inf", "-.inf", "1_000", "7_4", "1:30", "2024-01", "2024-01-05",
+                     "0.", "1e3", "0o112", "+.5", "'12'", '"1e3"', "!!str 12", "010", "0x4A",
+                     "1,200", "约74"]),
+    st.text(st.sampled_from("0123456789.eE+-_oxb:约万元 '\"#"), min_size=1, max_size=8),
+)
+
+
+@settings(max_examples=at_length(300), deadline=None, suppress_health_check=list(HealthCheck))
+@given(scalar=SPELLINGS, key=st.sampled_from(["total", "overview", "name", "target", "class", "order"]))
+def test_fmt_never_changes_what_check_reads(tmp_path: Path, scalar: str, key: str) -> None:
+    """fmt (ruamel, round trip) and check (libyaml, then perfdecl's reading of scalars) are
+    two readers: whatever a value's spelling, the data check reads is the same before and
+    after fmt, and a file one of them cannot read stays as it is."""
+    source = (REPO / "declarations/2024/yangxin-ylbx/jihe-gongzuo.yaml").read_text(
+        encoding="utf-8")
+    lines = source.split("\n")
+    at = next(i for i, line in enumerate(lines) if line.lstrip().startswith(f"{key}:"))
+    lines[at] = lines[at][:lines[at].index(f"{key}:")] + f"{key}: {scalar}"
+    work = tmp_path / "jihe-gongzuo.yaml"
+    work.write_text("\n".join(lines), encoding="utf-8")
+    before, _ = load(work)
+    written = work.read_bytes()
+    _changed, findings = format_file(work, write=True)
+    after, _ = load(work)
+    if before is None:
+        assert work.read_bytes() == written, "a file check cannot read is left as it is"
+        return
+    assert after is not None, (key, scalar, findings, work.read_text(encoding="utf-8")[:400])
+    assert after.data == before.data, (key, scalar)

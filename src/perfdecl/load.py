@@ -67,8 +67,38 @@ class YamlDate(str):
     """A YAML timestamp (2019-05-21) kept as its text: dates are validated as strings."""
 
 
+class YamlPlain(str):
+    """A plain scalar ruamel would read as a number or a boolean but `check` reads as text
+    (`0_`, `0o_`, `1e3` …): `fmt` keeps it as written, so it means the same after."""
+
+    tag: str
+
+    def __new__(cls, text: str, tag: str) -> YamlPlain:
+        value = super().__new__(cls, text)
+        value.tag = tag
+        return value
+
+
 class _Constructor(RoundTripConstructor):
+    """ruamel's round-trip reading, but every plain scalar that `check` reads as text
+    stays text: the two readers never disagree on what a value is."""
+
+    def _as_check_reads(self, node: Any, construct: Any) -> Any:
+        text = str(self.construct_scalar(node))
+        if node.style is None and isinstance(plain_reading(text), str):
+            return YamlPlain(text, node.tag)
+        return construct(node)
+
+    def construct_int(self, node: Any) -> Any:
+        return self._as_check_reads(node, super().construct_yaml_int)
+
+    def construct_bool(self, node: Any) -> Any:
+        return self._as_check_reads(node, super().construct_yaml_bool)
+
     def construct_decimal(self, node: Any) -> Any:
+        return self._as_check_reads(node, self._decimal)
+
+    def _decimal(self, node: Any) -> Any:
         text = self.construct_scalar(node)
         try:
             value = YamlDecimal(str(text))
@@ -81,6 +111,8 @@ class _Constructor(RoundTripConstructor):
 
 
 _Constructor.add_constructor("tag:yaml.org,2002:float", _Constructor.construct_decimal)
+_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_int)
+_Constructor.add_constructor("tag:yaml.org,2002:bool", _Constructor.construct_bool)
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_date_text)
 
 
@@ -91,9 +123,13 @@ class _Representer(RoundTripRepresenter):
     def represent_yaml_date(self, data: YamlDate) -> Any:
         return self.represent_scalar("tag:yaml.org,2002:timestamp", str(data))
 
+    def represent_yaml_plain(self, data: YamlPlain) -> Any:
+        return self.represent_scalar(data.tag, str(data))  # plain, as it was written
+
 
 _Representer.add_representer(YamlDecimal, _Representer.represent_yaml_decimal)
 _Representer.add_representer(YamlDate, _Representer.represent_yaml_date)
+_Representer.add_representer(YamlPlain, _Representer.represent_yaml_plain)
 
 
 def yaml() -> YAML:
@@ -318,6 +354,20 @@ def resolve(node: libyaml.ScalarNode) -> Any:
     if node.style or node.tag == _STR:
         return text
     return _core(text)
+
+
+_RESOLVER = libyaml.resolver.Resolver()
+
+
+def plain_reading(text: str) -> Any:
+    """What `check` reads a plain (unquoted) scalar as: text where YAML 1.1 (libyaml)
+    takes it for text, else its value by the YAML 1.2 core schema (see resolve)."""
+    if _RESOLVER.resolve(libyaml.ScalarNode, text, (True, False)) == _STR:
+        return text
+    try:
+        return _core(text)
+    except LongNumber:
+        return None  # refused by check (Y018): never a text to keep
 
 
 def _core(text: str) -> Any:
