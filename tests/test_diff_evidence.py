@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 from perfdecl.check import read_bytes
 from perfdecl.diff import compare_pair
 from perfdecl.diff.engine import ADDED, REMOVED, RENAMED, Change, match, target_change
-from perfdecl.load import yaml
 from perfdecl.model import Declaration
+from perfdecl.scalars import yaml
 
 from .conftest import DECLARATIONS, SEEDS
 

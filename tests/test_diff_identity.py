@@ -28,7 +28,7 @@ from perfdecl.diff import DiffResult, compare
 from perfdecl.diff import report as diff_report
 from perfdecl.diff.inputs import from_paths
 from perfdecl.diff.textconv import facts
-from perfdecl.load import YamlDecimal, yaml
+from perfdecl.scalars import YamlDecimal, yaml
 
 from .conftest import DECLARATIONS
 from .test_diff import git, run

@@ -58,7 +58,8 @@ from perfdecl import api
 from perfdecl.check import parts_of
 from perfdecl.cli import app
 from perfdecl.errors import DataPath
-from perfdecl.load import load, yaml
+from perfdecl.load import load
+from perfdecl.scalars import yaml
 from perfdecl.schema import navigator, schema_of
 
 from .conftest import DECLARATIONS, REPO

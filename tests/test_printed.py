@@ -26,8 +26,8 @@ from perfdecl.check import read, read_bytes
 from perfdecl.config import Config, load_config
 from perfdecl.diff import compare_pair
 from perfdecl.diff.redline import redline_docx
-from perfdecl.load import YamlDecimal, yaml
 from perfdecl.render import Renderer, TemplateError
+from perfdecl.scalars import YamlDecimal, yaml
 
 from .conftest import DECLARATIONS, REPO
 from .test_diff_identity import at, leaves

@@ -32,8 +32,9 @@ from perfdecl.config import load_config
 from perfdecl.diff import report
 from perfdecl.domain import KINDS
 from perfdecl.errors import DataPath, Finding
-from perfdecl.load import YamlDecimal, load, parse, yaml
+from perfdecl.load import load, parse
 from perfdecl.render import Renderer
+from perfdecl.scalars import YamlDecimal, yaml
 from perfdecl.schema import _validator, navigator, validate
 
 from .conftest import DECLARATIONS, REPO, at_length

@@ -19,7 +19,8 @@ from ruamel.yaml.tokens import CommentToken
 from .atomic import write_text
 from .domain import KINDS
 from .errors import DataPath, Finding
-from .load import parse, read_raw, yaml
+from .load import parse, read_raw
+from .scalars import yaml
 from .schema import SchemaNav, navigator
 
 

@@ -27,8 +27,8 @@ from .check import read
 from .errors import PerfdeclError, UsageError
 from .fmt import canonical
 from .i18n import _
-from .load import yaml
 from .model import Declaration
+from .scalars import yaml
 from .targets import TargetKind, parse
 
 _AMOUNTS = ("total", "fiscal", "general_budget", "government_fund", "own", "other", "basic",

@@ -291,7 +291,7 @@ def skeleton(kind: str, unit: str, year: int, *, id_: str | None = None,
     text = "\n".join(out).rstrip("\n") + "\n"
     # the skeleton is written canonical already; this quotes the given name as fmt does
     from .fmt import canonical
-    from .load import yaml
+    from .scalars import yaml
 
     return canonical(yaml().load(text))
 

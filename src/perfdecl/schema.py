@@ -29,8 +29,9 @@ from .domain import KINDS
 from .errors import DataPath, Finding, Severity, UsageError
 from .framework import ALIASES, LEVEL1, level1_of
 from .i18n import N_, _
-from .load import Document, number_digits, yaml_number
+from .load import Document
 from .resources import data_dir
+from .scalars import number_digits, yaml_number
 
 KIND_TITLES = {
     "project": "项目绩效目标申报表",

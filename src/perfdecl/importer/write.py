@@ -22,7 +22,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ..errors import PerfdeclError
 from ..fmt import canonical
 from ..i18n import _
-from ..load import YamlDate, YamlDecimal, parse, yaml
+from ..load import parse
+from ..scalars import YamlDate, YamlDecimal, yaml
 
 Path_ = tuple[str | int, ...]
 
