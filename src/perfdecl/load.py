@@ -1,11 +1,10 @@
 """Load: a declaration file → its plain data and the line and column of every key and
 item, or findings.
 
-libyaml composes the document (fast, with positions); perfdecl then resolves every
-scalar by the YAML 1.2 core schema, as ruamel's round-trip loader does for `fmt` (only
-true/false are booleans; `no` is text), and copies the nodes into plain data: dicts,
-lists, str, int, bool and `Decimal` for every non-integer number (never float).
-`fmt` and `new` read the round-trip tree (ruamel, with comments) with `yaml()`.
+libyaml composes the document (fast, with positions); perfdecl then reads every scalar
+as scalars.py says (the one reading `check` and `fmt` share: only true/false are
+booleans, `no` is text) and copies the nodes into plain data: dicts, lists, str, int,
+bool and `Decimal` for every non-integer number (never float).
 
 Every way a file can be unusable — unreadable, a FIFO or a device rather than a file, too
 big (MAX_FILE_BYTES, from files.py), not UTF-8, a byte-order mark, tabs, bad YAML,
