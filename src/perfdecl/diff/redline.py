@@ -22,10 +22,11 @@ from .. import export, model
 from ..build import epoch_of
 from ..check import check
 from ..config import load_config
+from ..formcontext import box
 from ..i18n import _
 from ..model import Declaration
 from ..printed import label
-from ..render import Renderer, box
+from ..render import Renderer
 from ..schema import navigator
 from .engine import ADDED, REMOVED, DiffResult, identity, inline, match, pair_indicators, show
 from .text import Segment
