@@ -28,6 +28,7 @@ from . import __version__, buildfolder
 from .atomic import write_bytes
 from .buildfolder import CACHE, INDEX, MANIFEST, STATE, ZIPS
 from .config import load_config
+from .domain import zip_time
 from .errors import PerfdeclError
 from .i18n import _
 
@@ -48,13 +49,10 @@ def names(years: Iterable[str]) -> list[str]:
 
 
 def _zip_time() -> tuple[int, int, int, int, int, int]:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        import time
-
-        t = time.gmtime(max(int(epoch), 315532800))  # zip dates start in 1980
-        return (t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec - t.tm_sec % 2)
-    return (1980, 1, 1, 0, 0, 0)
+    """The date of the year zips' entries: SOURCE_DATE_EPOCH where it is set, else the
+    earliest a zip can carry."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return zip_time(int(epoch) if epoch.isdigit() else 0)
 
 
 _STORED = (".pdf", ".docx", ".zip")
