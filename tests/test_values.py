@@ -35,7 +35,8 @@ from perfdecl.errors import DataPath, Finding
 from perfdecl.load import load, parse
 from perfdecl.render import Renderer
 from perfdecl.scalars import YamlDecimal, yaml
-from perfdecl.schema import _validator, navigator, validate
+from perfdecl.schema import _validator, navigator
+from perfdecl.validate import validate
 
 from .conftest import DECLARATIONS, REPO, at_length
 from .test_partial import (

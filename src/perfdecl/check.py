@@ -20,7 +20,7 @@ from .files import missing, reason
 from .i18n import _
 from .load import Document, load, parse
 from .model import Declaration, Partial
-from .schema import validate
+from .validate import validate
 
 SUFFIXES = (".yaml", ".yml")
 

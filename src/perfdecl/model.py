@@ -20,8 +20,8 @@ from typing import Any
 
 from .errors import DataPath
 from .load import Document
-from .schema import CUT, without_cuts
 from .targets import Target, parse
+from .validate import CUT, without_cuts
 
 
 @dataclass(frozen=True)
