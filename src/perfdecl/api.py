@@ -87,6 +87,19 @@ def write_redline(result: DiffResult, out: Path) -> None:
     write_bytes(out, redline_docx(result))
 
 
+def write_diff(result: DiffResult, output_format: str, out: Path, old_label: str = "",
+               new_label: str = "") -> None:
+    """Writes the report of `result` in `output_format` (a diff reporter, or docx for the
+    redline) to `out`, whole or not at all."""
+    from .atomic import write_text
+    from .diff.report import REPORTERS
+
+    if output_format == "docx":
+        write_redline(result, out)
+    else:
+        write_text(out, REPORTERS[output_format](result, old_label, new_label))
+
+
 def rules() -> list[Rule]:
     return all_rules()
 

@@ -383,27 +383,15 @@ def diff(
         problems = old_side.problems + new_side.problems + result.problems
         for finding in problems:
             _console(stderr=True).print(_shown(plain_line(finding)))
-        if output_format == DiffFormat.docx:
-            if out is None:
-                raise api.UsageError(_("--format docx writes a Word file: name it with --out"))
-            api.write_redline(result, out)
+        if out is not None:
+            api.write_diff(result, output_format.value, out, old_side.label, new_side.label)
+        elif output_format == DiffFormat.docx:
+            raise api.UsageError(_("--format docx writes a Word file: name it with --out"))
+        elif output_format == DiffFormat.text:
+            diff_report.print_text(result, console)
         else:
-            text = {DiffFormat.markdown: diff_report.to_markdown,
-                    DiffFormat.html: diff_report.to_html}.get(output_format)
-            if output_format == DiffFormat.json:
-                rendered = diff_report.to_json(result, old_side.label, new_side.label)
-            elif text is not None:
-                rendered = text(result)
-            else:
-                rendered = None
-            if out is not None:
-                from .atomic import write_text
-
-                write_text(out, diff_report.to_text(result) if rendered is None else rendered)
-            elif rendered is None:
-                diff_report.print_text(result, console)
-            else:
-                sys.stdout.write(rendered)
+            sys.stdout.write(diff_report.REPORTERS[output_format.value](
+                result, old_side.label, new_side.label))
     failed = bool(problems)
     raise typer.Exit(1 if failed or (exit_code and result.changed) else 0)
 

@@ -266,3 +266,12 @@ def to_json(result: DiffResult, old_label: str, new_label: str) -> str:
     }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
+
+REPORTERS: dict[str, Callable[[DiffResult, str, str], str]] = {
+    "text": lambda result, _old, _new: to_text(result),
+    "markdown": lambda result, _old, _new: to_markdown(result),
+    "html": lambda result, _old, _new: to_html(result),
+    "json": to_json,
+}
+"""The text reports of a diff, by `--format`: each takes the result and the labels of
+its two sides. (The Word redline is a document of its own: diff/redline.py.)"""
