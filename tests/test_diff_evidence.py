@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 
 from perfdecl.check import read_bytes
 from perfdecl.diff import compare_pair
-from perfdecl.diff.engine import ADDED, REMOVED, RENAMED, Change, match, target_change
+from perfdecl.diff.changes import ADDED, REMOVED, RENAMED, Change, target_change
+from perfdecl.diff.engine import match
 from perfdecl.model import Declaration
 from perfdecl.scalars import yaml
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
-from .engine import Change, DeclarationDiff, DiffResult, compare, compare_pair
+from .changes import Change
+from .engine import DeclarationDiff, DiffResult, compare, compare_pair
 
 __all__ = ["Change", "DeclarationDiff", "DiffResult", "compare", "compare_pair"]

@@ -28,7 +28,8 @@ from ..model import Declaration
 from ..printed import label
 from ..render import Renderer
 from ..schema import navigator
-from .engine import ADDED, REMOVED, DiffResult, identity, inline, match, pair_indicators, show
+from .changes import ADDED, REMOVED, inline, show
+from .engine import DiffResult, identity, match, pair_indicators
 from .text import Segment
 
 AUTHOR = "perfdecl"

@@ -22,7 +22,8 @@ from rich.text import Text
 
 from ..i18n import N_, _, ngettext
 from ..report import printable
-from .engine import ADDED, CHANGED, MOVED, REMOVED, RENAMED, REORDERED, Change, DiffResult
+from .changes import ADDED, CHANGED, MOVED, REMOVED, RENAMED, REORDERED, Change
+from .engine import DiffResult
 from .text import Segment
 
 SIGN = {"added": "+", "removed": "-", "changed": "~", "unchanged": "="}

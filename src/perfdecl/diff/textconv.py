@@ -19,7 +19,8 @@ from ..files import MAX_FILE_BYTES, read_file
 from ..i18n import _
 from ..report import printable
 from ..schema import SchemaNav, navigator
-from .engine import identity, show
+from .changes import show
+from .engine import identity
 
 
 def facts(path: Path) -> str:
