@@ -21,22 +21,22 @@ import hashlib
 import json
 import multiprocessing
 import os
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import __version__, buildfolder, bundle, derive, export, fonts, workers
+from . import __version__, buildfolder, bundle, export, fonts, workers
 from .atomic import write_bytes
+from .buildcache import BuildCache
 from .buildfolder import STATE
-from .check import CheckResult, check, discover, read
+from .check import CheckResult, check, discover
 from .config import Config, load_config
 from .errors import Finding, PerfdeclError, UsageError
 from .i18n import _
 from .model import Declaration
+from .plan import Form, Unit, plan, relative
 from .render import Renderer
 
 FORMATS = buildfolder.FORMATS
@@ -77,31 +77,6 @@ class BuildResult:
     @property
     def failed(self) -> bool:
         return self.checked.errors > 0 or (self.strict and self.warnings > 0)
-
-
-@dataclass
-class Form:
-    """One form to export: its HTML and what it is made from."""
-
-    stem: str  # build-relative path without the extension: 2019/shigu-sbzx/<id>
-    html: str
-    title: str
-    epoch: int
-    sources: list[str]
-
-
-@dataclass
-class Unit:
-    """A unit's forms of one year, combined into one DOCX and one PDF."""
-
-    stem: str
-    title: str
-    epoch: int
-    forms: list[Form]
-
-    @property
-    def sources(self) -> list[str]:
-        return sorted({s for f in self.forms for s in f.sources})
 
 
 def _digest(*parts: str) -> str:
@@ -171,7 +146,7 @@ def _build(options: BuildOptions, config: Config, renderer: Renderer) -> BuildRe
     # a folder that cannot be read hides what changed in it: the whole check says so
     changed = record.changed(settings, stats) if options.shard is None and not problems \
         else None
-    cache = _Cache(out)
+    cache = BuildCache(out)
     if cache.damaged or cache.lost:  # outputs of units not rebuilt now would be missing
         changed = None
     if changed is not None and not changed:
@@ -198,8 +173,8 @@ def _build(options: BuildOptions, config: Config, renderer: Renderer) -> BuildRe
                 raise UsageError(_("--layout: {error}").format(error=exc)) from None
     try:
         buildfolder.remove_parts(out, cache.own())
-        forms, units, result.left_out = _plan(result.built, checked.context, renderer,
-                                              config, options)
+        forms, units, result.left_out = plan(result.built, checked.context, renderer,
+                                             config, options.layout)
         checked.findings += result.left_out
         buildfolder.check_folders(out, (f.stem.rpartition("/")[0] for f in forms))
         complete = scope is None and options.shard is None
@@ -278,7 +253,7 @@ class _Inputs:
         out = {}
         for file in files:
             info = file.stat()
-            out[_relative(file, root)] = [info.st_size, info.st_mtime_ns]
+            out[relative(file, root)] = [info.st_size, info.st_mtime_ns]
         return out
 
     def changed(self, settings: str, stats: dict[str, list[int]]) -> set[str] | None:
@@ -291,7 +266,7 @@ class _Inputs:
     def duplicates(self, checked: CheckResult, root: Path) -> bool:
         """Whether a declaration checked now takes the id of one not checked again (in
         the same year): the rule that ids are unique must then see them all."""
-        fresh = {_relative(d.file, root): [d.fiscal_year, d.id] for d in checked.declarations}
+        fresh = {relative(d.file, root): [d.fiscal_year, d.id] for d in checked.declarations}
         kept = {f: tuple(v) for f, v in self.data.get("ids", {}).items() if f not in fresh}
         return any(tuple(v) in kept.values() for v in fresh.values())
 
@@ -303,12 +278,12 @@ class _Inputs:
         findings: dict[str, list[int]] = dict(self.data.get("findings", {})) if partial else {}
         ids: dict[str, list[Any]] = dict(self.data.get("ids", {})) if partial else {}
         for file in checked.files:
-            findings[_relative(file, root)] = [0, 0]
+            findings[relative(file, root)] = [0, 0]
         for f in checked.findings:
-            counts = findings.setdefault(_relative(f.file, root), [0, 0])
+            counts = findings.setdefault(relative(f.file, root), [0, 0])
             counts[0 if f.severity == "error" else 1] += 1
         for d in checked.declarations:
-            ids[_relative(d.file, root)] = [d.fiscal_year, d.id]
+            ids[relative(d.file, root)] = [d.fiscal_year, d.id]
         keep = set(stats)
         self.data = {"perfdecl": __version__, "settings": settings, "files": stats,
                      "findings": {k: v for k, v in sorted(findings.items()) if k in keep},
@@ -327,7 +302,7 @@ class _Export:
     """
 
     def __init__(self, out: Path, options: BuildOptions, families: Sequence[str],
-                 result: BuildResult, cache: _Cache) -> None:
+                 result: BuildResult, cache: BuildCache) -> None:
         self.out, self.options, self.result = out, options, result
         self.families = list(families)
         self.cache = cache
@@ -423,18 +398,6 @@ class _Export:
             self.options.progress(done, total)
 
 
-def _present(path: Path) -> bool:
-    """Whether a declaration file is still there: one in a folder that cannot be read now
-    is not known to be gone, and its outputs are kept."""
-    try:
-        os.lstat(path)
-    except (FileNotFoundError, NotADirectoryError):
-        return False
-    except OSError:
-        return True
-    return True
-
-
 def _docx_settings() -> str:
     return hashlib.sha256(export.reference_data() + export.lua_filter().read_bytes()).hexdigest()
 
@@ -442,179 +405,3 @@ def _docx_settings() -> str:
 def _pdf_settings(families: Sequence[str], options: BuildOptions) -> str:
     return "|".join([*families, *map(str, options.font_paths), str(options.system_fonts),
                      export.preamble("", families), export.lua_filter().read_text()])
-
-
-def epoch_of(declarations: Sequence[Declaration]) -> int:
-    """The creation date written into DOCX and PDF: SOURCE_DATE_EPOCH when set, else the
-    latest filing date of the forms (or 1 January of their fiscal year)."""
-    env = os.environ.get("SOURCE_DATE_EPOCH")
-    if env:
-        try:
-            return int(env)
-        except ValueError:
-            raise UsageError(_("SOURCE_DATE_EPOCH must be whole seconds, not {value}")
-                             .format(value=repr(env))) from None
-    stamps = []
-    for d in declarations:
-        day = d.filed_on.value if d.filed_on else f"{d.fiscal_year}-01-01"
-        stamps.append(int(datetime.fromisoformat(day).replace(tzinfo=UTC).timestamp()))
-    return max(stamps)
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return Path(os.path.relpath(path.resolve(), root.resolve())).as_posix()
-    except ValueError:  # another drive on Windows
-        return path.as_posix()
-
-
-def _plan(built: list[Declaration], context: list[Declaration], renderer: Renderer,
-          config: Config, options: BuildOptions,
-          ) -> tuple[list[Form], list[Unit], list[Finding]]:
-    """Every form to build, rendered to HTML, every unit's combined document, and what
-    the forms leave out of their declarations (L001)."""
-    units: dict[tuple[int, str], list[Declaration]] = defaultdict(list)
-    for d in built:
-        units[(d.fiscal_year, d.unit_id)].append(d)
-    everyone: dict[tuple[int, str], list[Declaration]] = defaultdict(list)
-    for d in [*built, *context]:
-        everyone[(d.fiscal_year, d.unit_id)].append(d)
-    earlier = Earlier([*built, *context])
-    forms: list[Form] = []
-    combined: list[Unit] = []
-    left_out: list[Finding] = []
-    for (year, unit_id), members in sorted(units.items()):
-        unit = everyone[(year, unit_id)]
-        folder = f"{year}/{unit_id}"
-        pages: list[Form] = []
-        for d in derive.ordered(members):
-            if (not any(p.stem.endswith("/fund-summary") for p in pages)
-                    and d.kind in ("special_fund", "expenditure_direction")
-                    and derive.has_funds(unit)):
-                layout = _summary_layout(unit, renderer, config, options)
-                funds = derive.fund_summary(unit).declarations
-                pages.append(Form(f"{folder}/fund-summary",
-                                  renderer.render_fund_summary(unit, layout),
-                                  f"{d.unit_name} {year}年专项资金绩效目标汇总表",
-                                  epoch_of(funds),
-                                  sorted(_relative(x.file, config.root) for x in funds)))
-            rendered = renderer.render_form(d, unit, options.layout, earlier.finder(d))
-            if rendered.left_out:
-                left_out.append(rendered.left_out)
-            pages.append(Form(f"{folder}/{d.id}", rendered.html, d.name.value, epoch_of([d]),
-                              [_relative(d.file, config.root)]))
-        forms += pages
-        combined.append(Unit(f"{folder}/{unit_id}-{year}",
-                             f"{members[0].unit_name} {year}年度绩效目标申报表",
-                             epoch_of(members), pages))
-    return forms, combined, left_out
-
-
-class Earlier:
-    """Finds a declaration's earlier years: among those loaded, else at
-    <year>/<unit>/<id>.yaml beside its own year folder (read once, only if valid)."""
-
-    def __init__(self, loaded: Sequence[Declaration]) -> None:
-        self.known: dict[tuple[int, str, str], Declaration | None] = {
-            (d.fiscal_year, d.unit_id, d.id): d for d in loaded}
-
-    def find(self, d: Declaration, year: int) -> Declaration | None:
-        key = (year, d.unit_id, d.id)
-        if key not in self.known:
-            self.known[key] = None
-            folder = Path(d.file).parent.parent
-            if folder.name == str(d.fiscal_year):
-                file = folder.parent / str(year) / d.unit_id / f"{d.id}.yaml"
-                if file.is_file():
-                    found, findings = read(file)
-                    if found is not None and not any(f.severity == "error" for f in findings):
-                        self.known[key] = found
-        return self.known[key]
-
-    def finder(self, d: Declaration) -> Callable[[int], Declaration | None]:
-        return lambda year: self.find(d, year)
-
-
-def _summary_layout(unit: Sequence[Declaration], renderer: Renderer, config: Config,
-                    options: BuildOptions) -> str:
-    """The summary takes the layout of the unit's fund forms when it has one of that
-    name, else the configured one."""
-    names = {x.name for x in renderer.layouts() if x.kind == "fund_summary"}
-    for candidate in [options.layout, *(renderer.layout_name(d) for d in derive.ordered(unit)
-                                        if d.kind in ("special_fund", "expenditure_direction"))]:
-        if candidate and candidate in names:
-            return candidate
-    return config.layout_for("fund_summary")
-
-
-class _Cache:
-    """What each output file was built from: its key, its source declarations, and the
-    sha256 and size it was written with (none yet while it is being written). Only the
-    entries that pass buildfolder's checks are read; the others are `ignored`."""
-
-    def __init__(self, out: Path) -> None:
-        self.out = out
-        found = buildfolder.recorded(out)
-        self.entries = found.entries
-        self.lost = found.lost
-        self.years = set(found.zips)
-        self.ignored = [_("{problem}; left alone").format(problem=p) for p in found.ignored]
-        if found.unread:
-            self.ignored.append(_("{problem}; everything is built again").format(
-                problem=found.unread))
-        self.damaged = sorted(p for p in self.entries if not self.intact(p))
-        """Outputs not as written: a build stopped while writing them, or they were
-        removed or replaced since."""
-
-    def intact(self, path: str) -> bool:
-        entry = self.entries[path]
-        where = buildfolder.inside(self.out, path)
-        info = buildfolder.regular(where) if where else None
-        return bool(entry["sha256"] and info and info.st_size == entry["size"])
-
-    def fresh(self, path: str, key: str) -> bool:
-        entry = self.entries.get(path)
-        return bool(entry and entry["key"] == key and self.intact(path))
-
-    def own(self) -> list[str]:
-        """The files perfdecl writes in the build folder, by the record: its outputs
-        and the bundles (the state folder is all its own)."""
-        years = self.years | {p.partition("/")[0] for p in self.entries}
-        return [*self.entries, *bundle.names(years)]
-
-    def expect(self, tasks: Sequence[workers.UnitTask]) -> None:
-        """Records the outputs the tasks write, before they are written."""
-        for task in tasks:
-            for form in task.forms:
-                for fmt in form.stale:
-                    self._expect(f"{form.stem}.{fmt}", form.sources, form.title)
-            for fmt in task.stale:
-                self._expect(f"{task.stem}.{fmt}", task.sources, task.title)
-
-    def _expect(self, path: str, sources: list[str], title: str) -> None:
-        self.entries[path] = {"key": "", "sources": sources, "title": title, "sha256": "",
-                              "size": 0}
-
-    def prune(self, root: Path, complete: bool) -> None:
-        """Outputs whose declarations are all gone are removed with them. After a
-        complete build, entries whose file is not as written (and was not written again)
-        are dropped: the build has nothing to make there, and the file is not its own."""
-        for path, entry in list(self.entries.items()):
-            if complete and not self.intact(path):
-                del self.entries[path]
-                continue
-            sources = entry["sources"]
-            if sources and not any(_present(root / s) for s in sources):
-                where = buildfolder.inside(self.out, path)
-                if where is not None and (buildfolder.regular(where) or where.is_symlink()):
-                    where.unlink(missing_ok=True)
-                del self.entries[path]
-
-    def outputs(self) -> dict[str, bundle.Output]:
-        """The outputs whose writing finished."""
-        return {p: bundle.Output(list(e["sources"]), e["title"], e["sha256"], e["size"])
-                for p, e in self.entries.items() if e["sha256"]}
-
-    def save(self) -> None:
-        buildfolder.save_outputs(self.out, self.entries)
-

@@ -19,12 +19,12 @@ from decimal import Decimal
 from typing import Any
 
 from .. import export, model
-from ..build import epoch_of
 from ..check import check
 from ..config import load_config
 from ..formcontext import box
 from ..i18n import _
 from ..model import Declaration
+from ..plan import epoch_of
 from ..printed import label
 from ..render import Renderer
 from ..schema import navigator
