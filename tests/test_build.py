@@ -509,3 +509,22 @@ def test_merge_checks_every_path_a_shard_records(tmp_path: Path,
     assert result.exit_code == 1
     assert "jihe-gongzuo.html is not the file its build recorded" in result.stderr
     assert not (repo / "merged" / page).exists()
+
+
+@pytest.mark.parametrize("command", [
+    ("build", "declarations/2024/yangxin-ylbx", "--to", "html", "--out", "{out}"),
+    ("diff", "declarations/2024/yangxin-ylbx/jihe-gongzuo.yaml",
+     "declarations/2024/yangxin-ylbx/jihe-gongzuo.yaml", "--format", "docx", "--out",
+     "{out}/changes.docx"),
+])
+def test_a_source_date_epoch_that_is_no_number_is_wrong_usage(
+        tmp_path: Path, perfdecl, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+        command: tuple[str, ...]) -> None:
+    """SOURCE_DATE_EPOCH is read in one place (domain.source_date_epoch): every command
+    that stamps a file says the same of a wrong one, and writes nothing."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    out = tmp_path / "out"
+    result = perfdecl(*(part.format(out=out) for part in command), cwd=REPO)
+    assert result.exit_code == 2, result.stdout + result.stderr
+    assert "SOURCE_DATE_EPOCH must be whole seconds, not 'yesterday'" in result.stderr
+    assert not (out / "changes.docx").exists()

@@ -16,7 +16,6 @@ import hashlib
 import html
 import io
 import json
-import os
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -28,7 +27,7 @@ from . import __version__, buildfolder
 from .atomic import write_bytes
 from .buildfolder import CACHE, INDEX, MANIFEST, STATE, ZIPS
 from .config import load_config
-from .domain import zip_time
+from .domain import source_date_epoch, zip_time
 from .errors import PerfdeclError
 from .i18n import _
 
@@ -51,8 +50,7 @@ def names(years: Iterable[str]) -> list[str]:
 def _zip_time() -> tuple[int, int, int, int, int, int]:
     """The date of the year zips' entries: SOURCE_DATE_EPOCH where it is set, else the
     earliest a zip can carry."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    return zip_time(int(epoch) if epoch.isdigit() else 0)
+    return zip_time(source_date_epoch() or 0)
 
 
 _STORED = (".pdf", ".docx", ".zip")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import model, rules
-from .errors import Finding, Severity, UsageError
+from .errors import Finding, PerfdeclError, Severity, UsageError
 from .files import missing, reason
 from .i18n import _
 from .load import Document, load, parse
@@ -139,8 +139,8 @@ def _root() -> Path:
 
     try:
         return load_config().root.resolve()
-    except Exception:  # no readable configuration: the working directory is the root
-        return Path.cwd().resolve()
+    except PerfdeclError:  # a configuration that cannot be read: `build` and `layouts`
+        return Path.cwd().resolve()  # say why; the root is where perfdecl was started
 
 
 def _escapes(path: Path, root: Path) -> Finding | None:

@@ -4,9 +4,13 @@ earliest date a reproducible file may carry. The rest of perfdecl asks here."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
+from .errors import UsageError
 from .framework import FRAMEWORK
+from .i18n import _
 
 KINDS = ("project", "special_fund", "department", "expenditure_direction")
 """The kinds of declaration: each has its schema (schema/<kind>.json) and its layouts
@@ -40,3 +44,16 @@ def zip_time(epoch: int) -> tuple[int, int, int, int, int, int]:
     dates count seconds in twos."""
     t = datetime.fromtimestamp(max(epoch, ZIP_EPOCH), UTC)
     return (t.year, t.month, t.day, t.hour, t.minute, t.second - t.second % 2)
+
+
+def source_date_epoch(environ: Mapping[str, str] = os.environ) -> int | None:
+    """SOURCE_DATE_EPOCH, the date reproducible builds agree on, when it is set: whole
+    seconds since 1970; anything else is wrong usage, said before anything is written."""
+    value = environ.get("SOURCE_DATE_EPOCH")
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise UsageError(_("SOURCE_DATE_EPOCH must be whole seconds, not {value}")
+                         .format(value=repr(value))) from None

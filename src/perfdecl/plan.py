@@ -15,9 +15,8 @@ from pathlib import Path
 from . import derive
 from .check import read
 from .config import Config
-from .domain import FUND_KINDS
-from .errors import Finding, UsageError
-from .i18n import _
+from .domain import FUND_KINDS, source_date_epoch
+from .errors import Finding
 from .model import Declaration
 from .render import Renderer
 
@@ -50,13 +49,9 @@ class Unit:
 def epoch_of(declarations: Sequence[Declaration]) -> int:
     """The creation date written into DOCX and PDF: SOURCE_DATE_EPOCH when set, else the
     latest filing date of the forms (or 1 January of their fiscal year)."""
-    env = os.environ.get("SOURCE_DATE_EPOCH")
-    if env:
-        try:
-            return int(env)
-        except ValueError:
-            raise UsageError(_("SOURCE_DATE_EPOCH must be whole seconds, not {value}")
-                             .format(value=repr(env))) from None
+    fixed = source_date_epoch()
+    if fixed is not None:
+        return fixed
     stamps = []
     for d in declarations:
         day = d.filed_on.value if d.filed_on else f"{d.fiscal_year}-01-01"

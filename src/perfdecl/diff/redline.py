@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import html
-import os
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -21,6 +20,7 @@ from typing import Any
 from .. import export, model
 from ..check import check
 from ..config import load_config
+from ..domain import source_date_epoch
 from ..formcontext import box
 from ..i18n import _
 from ..model import Declaration
@@ -229,8 +229,7 @@ def _unit_of(base: Declaration, result: DiffResult) -> list[Declaration]:
 
 def _stamp(declarations: Sequence[Declaration]) -> str:
     """The revisions' date: SOURCE_DATE_EPOCH, else the new forms' date (reproducible)."""
-    epoch = epoch_of(declarations) if declarations else int(os.environ.get(
-        "SOURCE_DATE_EPOCH", "0") or 0)
+    epoch = epoch_of(declarations) if declarations else (source_date_epoch() or 0)
     return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
