@@ -94,3 +94,13 @@ def run(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None, timeout
     return subprocess.run([sys.executable, "-m", "perfdecl", *args], cwd=cwd, text=True,
                           capture_output=True, timeout=timeout, env=environ,
                           preexec_fn=limits if limit_memory else None)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """declarations/ built once for the whole suite, in every format, each declaration in
+    its own layout. Shared: a test that adds files works on a copy."""
+    out = tmp_path_factory.mktemp("build") / "build"
+    result = run("build", "declarations", "--out", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out

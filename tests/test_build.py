@@ -23,15 +23,6 @@ FORMS = sorted(DECLARATIONS.rglob("*.yaml"))
 FORMATS = ("html", "docx", "pdf")
 
 
-@pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """declarations/ built once, in every format, with each declaration's own layout."""
-    out = tmp_path_factory.mktemp("build") / "build"
-    result = run("build", "declarations", "--out", str(out))
-    assert result.returncode == 0, result.stdout + result.stderr
-    return out
-
-
 def files_of(folder: Path) -> dict[Path, bytes]:
     """A build folder's files (not its bookkeeping), by path."""
     return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*")
