@@ -1049,3 +1049,37 @@ def test_every_rule_is_tested() -> None:
     assert checked - TRIGGERED == set(), "rules without a test that triggers them"
     assert checked - CLEAN == set(), "rules without a test of the compliant variant"
     assert checked >= TRIGGERED | CLEAN, "tests for codes that are not rules"
+
+
+# ------------------------------------------------------ the README says what the code does
+
+def _readme_section(title: str) -> str:
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    start = text.index(f"### {title}\n")
+    return text[start:text.index("\n#", start + 1)]
+
+
+def test_the_readme_s_table_of_rules_names_every_code_and_no_other() -> None:
+    import re
+
+    named: set[str] = set()
+    for first, last in re.findall(r"^\| ([A-Z]\d{3})(?:–([A-Z]\d{3}))? \|",
+                                  _readme_section("The rules"), re.M):
+        last = last or first
+        assert first[0] == last[0], (first, last)
+        named |= {f"{first[0]}{n:03d}" for n in range(int(first[1:]), int(last[1:]) + 1)}
+    assert named == {r.code for r in all_rules()}
+
+
+def test_the_readme_s_limits_are_the_limits_perfdecl_applies() -> None:
+    from perfdecl.check import MAX_DECLARATIONS
+    from perfdecl.files import MAX_FILE_BYTES
+    from perfdecl.load import MAX_DEPTH, MAX_TEXT, MAX_VALUES
+    from perfdecl.scalars import MAX_NUMBER_DIGITS
+
+    said = " ".join(_readme_section("Limits").split())
+    for phrase in (f"at most {MAX_FILE_BYTES // 1024 // 1024} MB",
+                   f"at most {MAX_VALUES:,} values", f"at most {MAX_DEPTH} levels",
+                   f"at most {MAX_TEXT:,} characters", f"at most {MAX_NUMBER_DIGITS:,} digits",
+                   f"at most {MAX_DECLARATIONS:,} declarations"):
+        assert phrase in said, phrase
