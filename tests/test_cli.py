@@ -126,3 +126,18 @@ def test_schema_of_unknown_kind_is_wrong_usage(perfdecl) -> None:  # type: ignor
     result = perfdecl("schema", "projet")
     assert result.exit_code == 2
     assert "unknown kind 'projet'" in result.stderr
+
+
+def test_a_finding_about_a_folder_has_no_place_in_a_file(tmp_path: Path, perfdecl) -> None:  # type: ignore[no-untyped-def]
+    """Positions count from 1; 0 is for the path as a whole: the text report names the
+    folder alone, JSON gives 0 for line and column, SARIF no region."""
+    (tmp_path / "empty").mkdir()
+    text = perfdecl("check", str(tmp_path / "empty"))
+    assert text.stdout.startswith(f"{tmp_path / 'empty'}: error Y013:")
+    found = json.loads(perfdecl("check", "-f", "json", str(tmp_path / "empty")).stdout)
+    assert [(f["line"], f["column"]) for f in found["findings"]] == [(0, 0)]
+    sarif = json.loads(perfdecl("check", "-f", "sarif", str(tmp_path / "empty")).stdout)
+    [location] = sarif["runs"][0]["results"][0]["locations"]
+    assert "region" not in location["physicalLocation"]
+    real = json.loads(perfdecl("check", "-f", "json", str(REPO / "tests/bad/tabs.yaml")).stdout)
+    assert all(f["line"] >= 1 and f["column"] >= 1 for f in real["findings"])

@@ -22,7 +22,10 @@ class Severity(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem found in one file, pointing at a line and column (1-based)."""
+    """One problem found in one file, pointing at a line and column (1-based); line and
+    column 0 when it is about the path as a whole rather than a place in it (a folder
+    without declarations, a file that cannot be read, a link out): the reporters then
+    name the path alone, and JSON gives 0 for both."""
 
     code: str
     severity: Severity
