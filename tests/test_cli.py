@@ -141,3 +141,17 @@ def test_a_finding_about_a_folder_has_no_place_in_a_file(tmp_path: Path, perfdec
     assert "region" not in location["physicalLocation"]
     real = json.loads(perfdecl("check", "-f", "json", str(REPO / "tests/bad/tabs.yaml")).stdout)
     assert all(f["line"] >= 1 and f["column"] >= 1 for f in real["findings"])
+
+
+def test_the_commands_reach_perfdecl_through_its_facade() -> None:
+    """Each command maps options to calls of `api` (the library face); besides it the
+    command line uses only the words and reports every command shares."""
+    import ast
+
+    shared = {"api", "errors", "files", "i18n", "report", "usage", ""}
+    reached = set()
+    for file in (REPO / "src" / "perfdecl" / "cli").glob("*.py"):
+        for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 2:
+                reached.add((node.module or "").split(".")[0])
+    assert reached <= shared, reached - shared

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .check import CheckResult, discover
 from .check import check as _check
@@ -20,8 +22,49 @@ from .rules import all_rules
 from .rules.registry import Rule
 from .schema import KIND_TITLES, bundled_schema
 
-__all__ = ["CheckResult", "FormatOutcome", "PerfdeclError", "UsageError", "bundled_schema",
-           "check", "format_paths", "rules", "schema_folder", "schema_kinds"]
+if TYPE_CHECKING:
+    from .build import BuildOptions, BuildResult, build, parse_formats, parse_shard
+    from .bundle import merge as merge_bundles
+    from .config import load_config
+    from .diff import report as diff_report
+    from .diff.textconv import facts as textconv
+    from .importer import import_files
+    from .render import Renderer
+    from .rollforward import roll_forward
+    from .scaffold import PERFDECL_GIT, new_declaration
+    from .scaffold import init as init_repository
+    from .watch import Preview, snapshot
+    from .watch import watch as watch_and_rebuild
+
+__all__ = ["PERFDECL_GIT", "BuildOptions", "BuildResult", "CheckResult", "FormatOutcome",
+           "PerfdeclError", "Preview", "Renderer", "UsageError", "build", "bundled_schema",
+           "check", "diff_report", "format_paths", "import_files", "init_repository",
+           "load_config", "merge_bundles", "new_declaration", "parse_formats", "parse_shard",
+           "roll_forward", "rules", "schema_folder", "schema_kinds", "snapshot", "textconv",
+           "watch_and_rebuild"]
+
+_LATER: dict[str, tuple[str, str]] = {
+    "BuildOptions": ("build", "BuildOptions"), "BuildResult": ("build", "BuildResult"),
+    "build": ("build", "build"), "parse_formats": ("build", "parse_formats"),
+    "parse_shard": ("build", "parse_shard"), "merge_bundles": ("bundle", "merge"),
+    "load_config": ("config", "load_config"), "diff_report": ("diff.report", ""),
+    "textconv": ("diff.textconv", "facts"),
+    "import_files": ("importer", "import_files"), "Renderer": ("render", "Renderer"),
+    "roll_forward": ("rollforward", "roll_forward"),
+    "PERFDECL_GIT": ("scaffold", "PERFDECL_GIT"), "init_repository": ("scaffold", "init"),
+    "new_declaration": ("scaffold", "new_declaration"), "Preview": ("watch", "Preview"),
+    "snapshot": ("watch", "snapshot"), "watch_and_rebuild": ("watch", "watch"),
+}
+"""What building, bundling, importing, scaffolding and the preview need, imported when
+first asked for (`api.build`): `check` and `fmt` start without pandoc, Typst or Jinja."""
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LATER:
+        raise AttributeError(name)
+    module, attribute = _LATER[name]
+    found = importlib.import_module(f".{module}", __package__)
+    return getattr(found, attribute) if attribute else found
 
 
 def check(paths: Sequence[Path]) -> CheckResult:

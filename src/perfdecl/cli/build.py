@@ -81,8 +81,8 @@ def build(
 ) -> None:
     from rich.progress import Progress
 
-    from ..build import BuildOptions, BuildResult, parse_formats, parse_shard
-    from ..build import build as run_build
+    from ..api import BuildOptions, BuildResult, parse_formats, parse_shard
+    from ..api import build as run_build
 
     console = _console()
     with _errors():
@@ -139,10 +139,8 @@ def _report_build(result: Any, out: Path, keep_going: bool, console: Console) ->
 
 def _watch(options: Any, run_once: Any, port: int) -> None:
     """Builds, serves build/ with live reload, and rebuilds on every save until Ctrl-C."""
-    from ..config import load_config
-    from ..render import Renderer
-    from ..watch import Preview, snapshot
-    from ..watch import watch as watch_loop
+    from ..api import Preview, Renderer, load_config, snapshot
+    from ..api import watch_and_rebuild as watch_loop
 
     console = _console()
 

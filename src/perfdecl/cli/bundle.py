@@ -28,7 +28,7 @@ def bundle(
     out: Annotated[Path, typer.Option("--out", "-o", help=_("The joined build folder."))
                    ] = Path("build"),
 ) -> None:
-    from ..bundle import merge as merge_shards
+    from ..api import merge_bundles as merge_shards
 
     with _errors():
         for folder in merge:
@@ -46,8 +46,7 @@ def bundle(
     "List the layouts: for each kind of form, the layouts available and where each\n"
     "comes from (built in, or the repository's templates/ folder)."))
 def layouts() -> None:
-    from ..config import load_config
-    from ..render import Renderer
+    from ..api import Renderer, load_config
 
     with _errors():
         found = Renderer(load_config()).layouts()

@@ -62,12 +62,12 @@ def diff(
         "--textconv", help=_("Print FILE as one fact per line, for git's textconv driver."),
         show_default=False, readable=False)] = None,
 ) -> None:
-    from ..diff import report as diff_report
+    from ..api import diff_report
 
     console = _console()
     with _errors():
         if textconv is not None:
-            from ..diff.textconv import facts
+            from ..api import textconv as facts
 
             sys.stdout.write(facts(textconv))
             raise typer.Exit(0)

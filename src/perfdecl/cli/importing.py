@@ -48,7 +48,7 @@ def import_forms(
         "--force", help=_("Replace the file of the declaration a form matched (never a "
                           "file that holds another declaration)."))] = False,
 ) -> None:
-    from ..importer import import_files
+    from ..api import import_files
 
     console = _console()
     with _errors():

@@ -41,8 +41,8 @@ def init(
                         "commit perfdecl was installed from, else v<this version>)."),
         show_default=False)] = None,
 ) -> None:
-    from ..scaffold import PERFDECL_GIT
-    from ..scaffold import init as run_init
+    from ..api import PERFDECL_GIT
+    from ..api import init_repository as run_init
 
     console = _console()
     with _errors():
@@ -100,7 +100,7 @@ def new(
         if year is None:
             raise api.UsageError(_("--year is needed: the fiscal year of the new declaration"))
         if source is not None:
-            from ..rollforward import roll_forward
+            from ..api import roll_forward
 
             for label, value in (("--unit", unit), ("--id", id_), ("--name", name)):
                 if value is not None:
@@ -112,7 +112,7 @@ def new(
             _console().print(_("wrote {file}: check every value before filing").format(
                 file=_shown(written)))
             return
-        from ..scaffold import new_declaration
+        from ..api import new_declaration
 
         assert kind is not None
         if unit is None:
