@@ -12,6 +12,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -24,24 +27,48 @@ def get(url: str) -> str:
         return response.read().decode("utf-8")
 
 
-@pytest.mark.slow
-def test_watch_rebuilds_on_save_and_stops_cleanly(tmp_path: Path) -> None:
+@dataclass
+class Watch:
+    """A `perfdecl build --watch` running on a copy of the 2024 examples: the preview's
+    address, and once stopped (Ctrl-C), what it printed and its exit code."""
+
+    repo: Path
+    url: str = ""
+    out: str = ""
+    err: str = ""
+    returncode: int | None = None
+
+
+@contextmanager
+def watching(tmp_path: Path) -> Iterator[Watch]:
     repo = tmp_path / "repo"
     shutil.copytree(DECLARATIONS / "2024", repo / "declarations" / "2024")
     (repo / "perfdecl.toml").write_text("", encoding="utf-8")
+    watch = Watch(repo)
     process = subprocess.Popen([sys.executable, "-m", "perfdecl", "build", "--watch",
                                 "--port", "0", "--to", "html"], cwd=repo, text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                env={**os.environ, "CI": "true"})
     try:
         assert process.stdout is not None
-        url = ""
         deadline = time.monotonic() + 120
-        while not url and time.monotonic() < deadline:
+        while not watch.url and time.monotonic() < deadline:
             line = process.stdout.readline()
             if line.startswith("serving "):
-                url = line.split()[1]
-        assert url.startswith("http://127.0.0.1:"), "the preview did not start"
+                watch.url = line.split()[1]
+        assert watch.url.startswith("http://127.0.0.1:"), "the preview did not start"
+        yield watch
+        assert process.poll() is None, "the preview stopped by itself"
+    finally:
+        process.send_signal(signal.SIGINT)
+        watch.out, watch.err = process.communicate(timeout=30)
+        watch.returncode = process.returncode
+
+
+@pytest.mark.slow
+def test_watch_rebuilds_on_save_and_stops_cleanly(tmp_path: Path) -> None:
+    with watching(tmp_path) as watch:
+        url, repo = watch.url, watch.repo
         page = get(url + "2024/yangxin-ylbx/jihe-gongzuo.html")
         assert "稽核工作费用" in page and "/__perfdecl/rebuild" in page  # live reload
         on_disk = (repo / "build/2024/yangxin-ylbx/jihe-gongzuo.html").read_text("utf-8")
@@ -55,11 +82,8 @@ def test_watch_rebuilds_on_save_and_stops_cleanly(tmp_path: Path) -> None:
         while get(url + "__perfdecl/rebuild") == "0" and time.monotonic() < deadline:
             time.sleep(0.3)
         assert "稽核工作经费（修订）" in get(url + "2024/yangxin-ylbx/jihe-gongzuo.html")
-    finally:
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=30)
-    assert process.returncode == 0, err
-    assert "stopped" in out and "Traceback" not in err
+    assert watch.returncode == 0, watch.err
+    assert "stopped" in watch.out and "Traceback" not in watch.err
 
 
 SECRET = b"not for the preview"
@@ -163,24 +187,10 @@ BAD_VALUES = [("  total: 80", "  total: " + "9" * 5000),  # past Python's int li
 def test_watch_outlives_any_bad_value_and_builds_the_next_good_one(tmp_path: Path) -> None:
     """Each bad value saved into a watched declaration is reported and the preview goes
     on serving; the good value saved after them is built and served."""
-    repo = tmp_path / "repo"
-    shutil.copytree(DECLARATIONS / "2024", repo / "declarations" / "2024")
-    (repo / "perfdecl.toml").write_text("", encoding="utf-8")
-    declaration = repo / "declarations/2024/yangxin-ylbx/jihe-gongzuo.yaml"
-    good = declaration.read_text(encoding="utf-8")
-    process = subprocess.Popen([sys.executable, "-m", "perfdecl", "build", "--watch",
-                                "--port", "0", "--to", "html"], cwd=repo, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               env={**os.environ, "CI": "true"})
-    try:
-        assert process.stdout is not None
-        url = ""
-        deadline = time.monotonic() + 120
-        while not url and time.monotonic() < deadline:
-            line = process.stdout.readline()
-            if line.startswith("serving "):
-                url = line.split()[1]
-        assert url, "the preview did not start"
+    with watching(tmp_path) as watch:
+        url = watch.url
+        declaration = watch.repo / "declarations/2024/yangxin-ylbx/jihe-gongzuo.yaml"
+        good = declaration.read_text(encoding="utf-8")
         page = url + "2024/yangxin-ylbx/jihe-gongzuo.html"
         for i, (line, bad) in enumerate([*BAD_VALUES, ("name: 稽核工作费用", "name: 稽核工作经费（又改）")]):
             assert line in good
@@ -191,11 +201,8 @@ def test_watch_outlives_any_bad_value_and_builds_the_next_good_one(tmp_path: Pat
             assert get(url + "__perfdecl/rebuild") == str(i + 1), bad[:40]
             assert "稽核工作" in get(page)  # the last good build stays served
         assert "稽核工作经费（又改）" in get(page)
-        assert process.poll() is None
-    finally:
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=30)
-    assert process.returncode == 0, err
+    out, err = watch.out, watch.err
+    assert watch.returncode == 0, err
     assert "internal error" not in err and "Traceback" not in err, err
     assert "error Y018: a number of more than 1,000 digits" in out
     assert "must be a whole number, not a decimal number (`2024.0`)" in out
