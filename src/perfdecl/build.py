@@ -33,6 +33,7 @@ from .buildcache import BuildCache
 from .buildfolder import STATE
 from .check import CheckResult, check, discover
 from .config import Config, load_config
+from .domain import source_date_epoch
 from .errors import Finding, PerfdeclError, UsageError
 from .i18n import _
 from .model import Declaration
@@ -125,6 +126,7 @@ def build(options: BuildOptions) -> BuildResult:
     changed the build stops at once; when some declarations have changed, only their
     units are checked and rendered again.
     """
+    source_date_epoch()  # the forms' date: a wrong one is said before anything is written
     config = load_config()
     renderer = Renderer(config)
     out = options.out

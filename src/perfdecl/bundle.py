@@ -190,6 +190,7 @@ def merge(shards: list[Path], out: Path) -> tuple[int, list[str]]:
     bytes recorded) before anything is written; outputs of an earlier merge into `out`
     that no shard holds now are removed. Returns the number of files taken from the
     shards and what the bundles left out."""
+    source_date_epoch()  # the zips' date: a wrong one is said before anything is written
     try:
         buildfolder.claim(out, load_config().root, [])
         with buildfolder.lock(out):
