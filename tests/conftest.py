@@ -17,6 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from perfdecl import i18n
+from perfdecl.repository import Repository
 
 i18n.activate("en")  # the expected outputs are English, whatever this machine's locale
 from perfdecl.cli import app  # noqa: E402  (its help is translated as it is defined)
@@ -31,6 +32,8 @@ def at_length(cases: int) -> int:
     return max(1, cases * HOSTILE_EXAMPLES // 200)
 DECLARATIONS = REPO / "declarations"
 SEEDS = REPO / "tests" / "seeds"
+HERE = Repository.at(REPO)
+"""This checkout as the repository the library is pointed at (its declarations/ and seeds)."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

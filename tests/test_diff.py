@@ -17,6 +17,7 @@ import jsonschema
 import pytest
 
 from perfdecl.diff.text import segments, year_shift
+from perfdecl.repository import Repository
 
 from .conftest import DECLARATIONS, REPO, run
 
@@ -260,11 +261,10 @@ def test_rev_reads_any_name_and_only_regular_files_within_the_limit(
     parse = inputs.read_bytes
     monkeypatch.setattr(inputs, "read_bytes", lambda raw, shown: (read.append(len(raw)),
                                                                    parse(raw, shown))[1])
-    monkeypatch.chdir(repo)
-    together = api.diff([], "HEAD~1..HEAD")[0]
+    together = api.diff([], Repository.at(repo), "HEAD~1..HEAD")[0]
     assert len(read) == 5 + 6 and max(read) < 64 * 1024  # the big blob never read
     monkeypatch.setattr(inputs, "BATCH_BYTES", 1)  # one `git cat-file --batch` per blob
-    apart = api.diff([], "HEAD~1..HEAD")[0]
+    apart = api.diff([], Repository.at(repo), "HEAD~1..HEAD")[0]
     assert [(d.label, d.status) for d in apart.declarations] == \
         [(d.label, d.status) for d in together.declarations]
 

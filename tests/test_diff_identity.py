@@ -30,7 +30,7 @@ from perfdecl.diff.inputs import from_paths
 from perfdecl.diff.textconv import facts
 from perfdecl.scalars import YamlDecimal, yaml
 
-from .conftest import DECLARATIONS
+from .conftest import DECLARATIONS, HERE
 from .test_diff import git, run
 
 YEARS = (2025, 2026, 2027)
@@ -141,7 +141,7 @@ def test_an_edit_to_any_value_of_any_year_is_reported_in_every_reporter(case) ->
         old = write(Path(tmp) / "old", places, None)
         new = write(Path(tmp) / "new", places, (edited, path))
         assume(still_valid(file_of(Path(tmp) / "new", edited)))
-        result = compare(from_paths([old]).declarations, from_paths([new]).declarations)
+        result = compare(from_paths([old], HERE).declarations, from_paths([new], HERE).declarations)
         new_file = file_of(Path(tmp) / "new", edited)
         assert facts(file_of(Path(tmp) / "old", edited)) != facts(new_file), "textconv"
 
@@ -233,8 +233,8 @@ def test_one_year_against_the_next_matches_by_unit_and_id(tmp_path: Path) -> Non
     other.parent.mkdir()
     other.write_text(file_of(tmp_path / "new", (2025, a)).read_text(encoding="utf-8")
                      .replace("id: yangxin-ylbx", "id: other-unit"), encoding="utf-8")
-    result = compare(from_paths([tmp_path / "old/declarations/2024"]).declarations,
-                     from_paths([tmp_path / "new/declarations/2025"]).declarations)
+    result = compare(from_paths([tmp_path / "old/declarations/2024"], HERE).declarations,
+                     from_paths([tmp_path / "new/declarations/2025"], HERE).declarations)
     assert [(d.label, d.status) for d in result.declarations] == [
         ("other-unit/jihe-gongzuo", "added"), ("yangxin-ylbx/jihe-gongzuo", "changed")]
     assert [c.key for c in result.declarations[1].changes] == ["fiscal_year"]

@@ -37,6 +37,7 @@ import pypdf
 import pytest
 
 from perfdecl.load import MAX_FILE_BYTES, MAX_TEXT
+from perfdecl.repository import Repository
 
 from .conftest import DECLARATIONS, HOSTILE_EXAMPLES, run
 
@@ -158,10 +159,10 @@ def test_markup_is_shown_literally_by_every_diff_reporter(tmp_path: Path, fmt: s
     new.parent.mkdir()
     shutil.copy(BASE, old)
     new.write_text(hostile(" ".join(PAYLOADS.values())), encoding="utf-8")
-    result, before, after = api.diff([old, new])
+    result, before, after = api.diff([old, new], Repository.at(old.parent))
     assert result.declarations and not before.problems and not after.problems
     if fmt == "docx":
-        api.write_redline(result, tmp_path / "redline.docx")
+        api.write_redline(result, tmp_path / "redline.docx", Repository.at(tmp_path))
         xml = zipfile.ZipFile(tmp_path / "redline.docx").read("word/document.xml")
         assert b"<w:br/>" not in xml and PASSWD.encode() not in xml
         shown = docx_text(tmp_path / "redline.docx")
@@ -904,16 +905,12 @@ def test_fuzz_build_and_diff_never_crash(tmp_path_factory: pytest.TempPathFactor
     folder = repo / "declarations" / "2024" / UNIT
     folder.mkdir(parents=True)
     (folder / BASE.name).write_text(text, encoding="utf-8")
-    before = os.getcwd()
-    os.chdir(repo)
-    try:
-        result = build(BuildOptions([Path("declarations")], Path("build"), ["html"], jobs=1))
-    finally:
-        os.chdir(before)
+    result = build(BuildOptions([repo / "declarations"], repo / "build", ["html"], jobs=1),
+                   Repository.at(repo))
     page = folder.parent.parent.parent / "build" / "2024" / UNIT / "jihe-gongzuo.html"
     assert result.failed or page.is_file()
     event("built" if page.is_file() else "refused by check")
-    changed, _old, new = api.diff([BASE, folder / BASE.name])
+    changed, _old, new = api.diff([BASE, folder / BASE.name], Repository.at(repo))
     assert not new.problems or result.failed
     report.to_markdown(changed)
     report.to_html(changed)
@@ -983,7 +980,7 @@ def test_fuzz_names_keys_and_values_reach_every_check_reporter_as_text(
     os.chdir(tmp_path)
     try:
         result = CliRunner().invoke(app, ["check", "fuzz"])
-        checked = api.check([Path("fuzz")])
+        checked = api.check([Path("fuzz")], Repository.at(tmp_path))
     finally:
         os.chdir(before)
     assert result.exception is None or isinstance(result.exception, SystemExit), \
@@ -1212,19 +1209,15 @@ def test_fuzz_paths_read_back_never_lead_out_of_the_build_folder(
     before = outside_of(root, out, merged)
     planted = {name: (out / name).read_bytes() for name in foreign if trap != "unit link"}
     claimed = {k for k in entries if buildfolder.output_path(k)}
-    cwd = os.getcwd()
-    os.chdir(repo)
+    here = Repository.at(repo)
     try:
-        try:
-            build(BuildOptions([Path("declarations")], Path("build"), ["html"], jobs=1))
-            outcome = "built"
-        except PerfdeclError as exc:
-            outcome = type(exc).__name__
-        assert (outcome == "built") == (trap == "none"), (trap, outcome)
-        with contextlib.suppress(PerfdeclError):
-            bundle.merge([repo / "build"], merged)
-    finally:
-        os.chdir(cwd)
+        build(BuildOptions([repo / "declarations"], repo / "build", ["html"], jobs=1), here)
+        outcome = "built"
+    except PerfdeclError as exc:
+        outcome = type(exc).__name__
+    assert (outcome == "built") == (trap == "none"), (trap, outcome)
+    with contextlib.suppress(PerfdeclError):
+        bundle.merge([repo / "build"], merged, here)
     event(f"{trap}: {outcome}")
     assert outside_of(root, out, merged) == before
     for name, data in planted.items():

@@ -36,6 +36,7 @@ from perfdecl.importer.safety import ImportRefused
 from perfdecl.importer.write import render
 from perfdecl.load import load
 from perfdecl.render import Renderer
+from perfdecl.repository import Repository
 
 from .conftest import DECLARATIONS, REPO, SEEDS, at_length, run
 
@@ -206,7 +207,8 @@ def test_ids_come_from_the_repository_when_it_has_the_same_declaration(
     (out / "2018/shigu-sbzx/siwang-jubao-jiang.yaml").write_text(
         earlier.read_text(encoding="utf-8").replace("fiscal_year: 2019", "fiscal_year: 2018"),
         encoding="utf-8")
-    result = import_files([built / "2019/shigu-sbzx/siwang-jubao-jiang.docx"], out=out)
+    result = import_files([built / "2019/shigu-sbzx/siwang-jubao-jiang.docx"],
+                          Repository.at(out.parent), out=out)
     item = result.files[0].imported[0]
     assert item.file == out / "2019/shigu-sbzx/siwang-jubao-jiang.yaml"
     assert ("id",) not in item.draft.unsure and ("unit", "id") not in item.draft.unsure

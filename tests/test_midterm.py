@@ -16,7 +16,7 @@ from perfdecl.diff import compare_pair
 from perfdecl.diff.redline import redline_docx
 from perfdecl.errors import Finding
 
-from .conftest import REPO
+from .conftest import HERE, REPO
 from .test_import import _numbers, years_said_once
 from .test_printed import MIDTERM, dumped, renderer, revised_paragraphs, tree_of
 
@@ -153,7 +153,7 @@ def test_midterm_changes_are_diffed_and_tracked() -> None:
     assert any(key.startswith("indicators.long_term.产出指标.数量指标[稽核报告份数].target")
                and (old_, new_) == ("3份", "4份") for key, old_, new_, _ in lines)
     assert any(key.startswith("goals.long_term") for key, *_ in lines)
-    paragraphs = [text for text, _ in revised_paragraphs(redline_docx(result))]
+    paragraphs = [text for text, _ in revised_paragraphs(redline_docx(result, HERE))]
     for shown in ("255.00", "30.00", "4份", "杜绝违规领取"):
         assert any(shown in p for p in paragraphs), shown
 

@@ -59,6 +59,7 @@ from perfdecl.check import parts_of
 from perfdecl.cli import app
 from perfdecl.errors import DataPath
 from perfdecl.load import load
+from perfdecl.repository import Repository
 from perfdecl.scalars import yaml
 from perfdecl.schema import navigator, schema_of
 
@@ -238,7 +239,7 @@ def invoke(*args: str) -> Any:
 
 def findings(file: Path) -> set[tuple[str, DataPath, str]]:
     """What `check` finds in the file (in-process: an exception would be exit 3)."""
-    return {(f.code, f.path, f.message) for f in api.check([file]).findings}
+    return {(f.code, f.path, f.message) for f in api.check([file], Repository.at(file.parent)).findings}
 
 
 @pytest.fixture(scope="module")
@@ -428,13 +429,13 @@ def test_a_misspelt_key_gives_its_findings_and_the_others(
     unit = shutil.copytree(REPO / "tests" / "seeds" / "2023" / "shifeng-sbzx",
                            tmp_path / "2023" / "shifeng-sbzx")
     file = unit / "junzhuan-ganbu.yaml"
-    intact = api.check([file]).findings
+    intact = api.check([file], Repository.at(file.parent)).findings
     assert {f.code for f in intact} >= {"X003", "T001", "I004", "I005", "I008", "A006"}
     text = file.read_text(encoding="utf-8")
     file.write_text(re.sub(rf"(?m)^{right}:", f"{wrong}:", text), encoding="utf-8")
     line = text.splitlines().index(next(t for t in text.splitlines()
                                         if t.startswith(f"{right}:"))) + 1
-    found = api.check([file]).findings
+    found = api.check([file], Repository.at(file.parent)).findings
     assert [(f.code, f.line) for f in found if f.code.startswith("S")] == \
         [("S002", line - 1), ("S001", line)]
     assert _printed(f for f in found if not f.code.startswith("S")) == \
@@ -470,7 +471,7 @@ def test_an_invalid_expense_amount_is_a_finding_and_the_rest_is_checked(
     schema's finding at the amount, and the file's other findings (the warnings on its
     indicators), not an internal error."""
     file, _original, line = kunnan
-    intact = api.check([file]).findings
+    intact = api.check([file], Repository.at(file.parent)).findings
     assert {f.code for f in intact} == {"I005", "I006"}
     for amount in AMOUNTS:
         _amount(file, line, amount)

@@ -23,13 +23,13 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from perfdecl.check import read, read_bytes
-from perfdecl.config import Config, load_config
+from perfdecl.config import Config
 from perfdecl.diff import compare_pair
 from perfdecl.diff.redline import redline_docx
 from perfdecl.render import Renderer, TemplateError
 from perfdecl.scalars import YamlDecimal, yaml
 
-from .conftest import DECLARATIONS, REPO
+from .conftest import DECLARATIONS, HERE, REPO
 from .test_diff_identity import at, leaves
 
 MIDTERM = REPO / "tests" / "midterm" / "2025" / "yangxin-ylbx" / "jihe-gongzuo.yaml"
@@ -41,7 +41,7 @@ PROPERTY = settings(deadline=None, derandomize=True,
 
 @cache
 def renderer() -> Renderer:
-    return Renderer(load_config())
+    return Renderer(HERE.config)
 
 
 @cache
@@ -171,7 +171,7 @@ def test_every_change_is_a_tracked_change_in_the_redline(case) -> None:  # type:
         new, shown = edited(file, path, layout)
     except ValueError:
         assume(False)
-    docx = redline_docx(compare_pair(old, new))
+    docx = redline_docx(compare_pair(old, new), HERE)
     assert any(shown in text for text, _ in revised_paragraphs(docx)), path
 
 
@@ -180,7 +180,7 @@ def test_a_changed_tick_box_is_a_tracked_change() -> None:
     tree = copy.deepcopy(tree_of(MIDTERM))
     tree["status"] = "新增"
     new, _ = read_bytes(dumped(tree), MIDTERM)
-    paragraphs = revised_paragraphs(redline_docx(compare_pair(old, new)))
+    paragraphs = revised_paragraphs(redline_docx(compare_pair(old, new), HERE))
     assert ("√新增项目　□延续项目", ["□", "√"]) in paragraphs, paragraphs
 
 
@@ -191,7 +191,7 @@ def test_a_change_no_form_shows_is_listed_after_the_forms() -> None:
     old = read_bytes(dumped(tree), file)[0]
     tree["necessity"] = "全新的必要性说明"
     new = read_bytes(dumped(tree), file)[0]
-    docx = redline_docx(compare_pair(old, new))
+    docx = redline_docx(compare_pair(old, new), HERE)
     text = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml").decode("utf-8")
     assert "未在表中列示的变更" in text and "项目申报的必要性" in text
     assert any("全新的必要性说明" in now and deleted for now, deleted in revised_paragraphs(docx))
@@ -206,7 +206,7 @@ def test_the_redline_pairs_indicators_as_the_diff_does() -> None:
     new = read_bytes(dumped(tree), MIDTERM)[0]
     result = compare_pair(old, new)
     assert {c.kind for c in result.declarations[0].changes} == {"added", "removed"}
-    docx = redline_docx(result)
+    docx = redline_docx(result, HERE)
     paragraphs = revised_paragraphs(docx)
     assert ("系统正常运行天数比例", []) in paragraphs and ("96%", []) in paragraphs
     deleted = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml").decode("utf-8")

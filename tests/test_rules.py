@@ -18,7 +18,10 @@ from ruamel.yaml import YAML
 
 from perfdecl import api
 from perfdecl.errors import Finding, Severity
+from perfdecl.repository import Repository
 from perfdecl.rules import all_rules
+
+from .conftest import HERE
 
 E, W = Severity.ERROR, Severity.WARNING
 UNIT = "test-sbzx"
@@ -121,7 +124,7 @@ def write(root: Path, data: dict[str, Any], *, year: int | str | None = None,
 
 
 def check(*paths: Path) -> list[Finding]:
-    return api.check(list(paths)).findings
+    return api.check(list(paths), HERE).findings
 
 
 def line_of(path: Path, *needles: str) -> int:
@@ -165,7 +168,7 @@ def assert_clean(findings: list[Finding]) -> None:
 def test_base_declaration_has_no_findings(tmp_path: Path, kind: str) -> None:
     path = write(tmp_path, declaration(kind))
     assert path.relative_to(tmp_path) == Path(f"2023/{UNIT}/jiaofei-butie.yaml")
-    result = api.check([path])
+    result = api.check([path], Repository.at(path.parent))
     assert_clean(result.findings)
     assert [d.id for d in result.declarations] == ["jiaofei-butie"]
 
@@ -1071,15 +1074,20 @@ def test_the_readme_s_table_of_rules_names_every_code_and_no_other() -> None:
     assert named == {r.code for r in all_rules()}
 
 
-def test_the_readme_s_limits_are_the_limits_perfdecl_applies() -> None:
-    from perfdecl.check import MAX_DECLARATIONS
-    from perfdecl.files import MAX_FILE_BYTES
-    from perfdecl.load import MAX_DEPTH, MAX_TEXT, MAX_VALUES
-    from perfdecl.scalars import MAX_NUMBER_DIGITS
+def test_the_readme_and_the_rules_state_the_limits_perfdecl_applies() -> None:
+    """The limits live in domain.LIMITS; the README and `perfdecl rules` say them, and the
+    modules that apply them take them from there."""
+    from perfdecl import check, files, load, scalars
+    from perfdecl.domain import LIMITS
 
+    assert (LIMITS["file_mb"], LIMITS["values"], LIMITS["depth"], LIMITS["text"],
+         LIMITS["digits"], LIMITS["declarations"]) == \
+        (files.MAX_FILE_BYTES // 1024 // 1024, load.MAX_VALUES, load.MAX_DEPTH,
+            load.MAX_TEXT, scalars.MAX_NUMBER_DIGITS, check.MAX_DECLARATIONS)
     said = " ".join(_readme_section("Limits").split())
-    for phrase in (f"at most {MAX_FILE_BYTES // 1024 // 1024} MB",
-                   f"at most {MAX_VALUES:,} values", f"at most {MAX_DEPTH} levels",
-                   f"at most {MAX_TEXT:,} characters", f"at most {MAX_NUMBER_DIGITS:,} digits",
-                   f"at most {MAX_DECLARATIONS:,} declarations"):
-        assert phrase in said, phrase
+    summaries = " ".join(r.describe() for r in all_rules())
+    for phrase in ("at most {file_mb} MB", "at most {values:,} values",
+                   "at most {depth} levels", "at most {text:,} characters",
+                   "at most {digits:,} digits", "at most {declarations:,} declarations"):
+        assert phrase.format_map(LIMITS) in said, phrase
+        assert phrase.format_map(LIMITS) in summaries, phrase

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from perfdecl import api
+from perfdecl.repository import Repository
 
 from .conftest import DECLARATIONS, REPO, SEEDS
 
@@ -58,12 +59,12 @@ UNFIXABLE = {("2019/shigu-sbzx/shengcun-renzheng.yaml", "W006"),
 
 @pytest.fixture(scope="module")
 def faithful() -> api.CheckResult:
-    return api.check([SEEDS])
+    return api.check([SEEDS], Repository.at(REPO))
 
 
 @pytest.fixture(scope="module")
 def corrected() -> api.CheckResult:
-    return api.check([DECLARATIONS])
+    return api.check([DECLARATIONS], Repository.at(REPO))
 
 
 def test_corrected_declarations_have_no_errors(corrected: api.CheckResult) -> None:

@@ -28,17 +28,17 @@ from rich.console import Console
 
 from perfdecl import api
 from perfdecl.check import read_bytes
-from perfdecl.config import load_config
 from perfdecl.diff import report
 from perfdecl.domain import KINDS
 from perfdecl.errors import DataPath, Finding
 from perfdecl.load import load, parse
 from perfdecl.render import Renderer
+from perfdecl.repository import Repository
 from perfdecl.scalars import YamlDecimal, yaml
 from perfdecl.schema import _validator, navigator
 from perfdecl.validate import validate
 
-from .conftest import DECLARATIONS, REPO, at_length
+from .conftest import DECLARATIONS, HERE, REPO, at_length
 from .test_partial import (
     PROPERTY,
     SEEDS,
@@ -60,7 +60,7 @@ def repository(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 def findings_at(file: Path, path: DataPath) -> list[Finding]:
-    return [f for f in api.check([file]).findings if f.path == path]
+    return [f for f in api.check([file], Repository.at(file.parent)).findings if f.path == path]
 
 
 def line_of(text: str, written: str) -> int:
@@ -148,7 +148,7 @@ def test_a_huge_number_anywhere_is_refused_at_its_place(repository: Path, seed: 
     intact = file.read_text(encoding="utf-8")
     try:
         file.write_text(text, encoding="utf-8")
-        found = [(f.code, f.line, f.path) for f in api.check([file]).findings]
+        found = [(f.code, f.line, f.path) for f in api.check([file], Repository.at(file.parent)).findings]
     finally:
         file.write_text(intact, encoding="utf-8")
     assert found == [("Y018", line_of(text, huge), path)], found
@@ -171,7 +171,7 @@ def test_amounts_stay_below_where_sums_would_round(unit: tuple[Path, Path]) -> N
     file.write_text(file.read_text(encoding="utf-8").replace(
         "funding:\n  total: 12\n", f"funding:\n  total: {huge}\n  fiscal: {huge}\n  own: 1\n"),
         encoding="utf-8")
-    found = {(f.code, f.path[-1]) for f in api.check([file]).findings}
+    found = {(f.code, f.path[-1]) for f in api.check([file], Repository.at(file.parent)).findings}
     assert {("S004", "total"), ("S004", "fiscal")} <= found
 
 
@@ -413,7 +413,7 @@ MONEY = ("total", "multi_year_total", "multi_year_fiscal", "multi_year_other", "
 
 @cache
 def renderer() -> Renderer:
-    return Renderer(load_config())
+    return Renderer(HERE.config)
 
 
 def zeroed(node: Any) -> Any:
@@ -447,7 +447,7 @@ def test_a_change_too_small_for_its_percentage_is_not_minus_zero(
     file, intact = unit
     file.write_text(file.read_text(encoding="utf-8").replace(": 12\n", ": 11.9999\n"),
                     encoding="utf-8")
-    changes, _old, _new = api.diff([intact, file])
+    changes, _old, _new = api.diff([intact, file], Repository.at(file.parent))
     facts = json.loads(report.to_json(changes, "old", "new"))
     percents = [c["percent"] for d in facts["declarations"] for c in d["changes"]
                 if c.get("percent") is not None]

@@ -17,6 +17,7 @@ from .errors import Finding, PerfdeclError, UsageError
 from .files import missing
 from .fmt import format_file
 from .i18n import _
+from .repository import Repository
 from .resources import data_dir
 from .rules import all_rules
 from .rules.registry import Rule
@@ -25,11 +26,10 @@ from .schema import KIND_TITLES, bundled_schema
 if TYPE_CHECKING:
     from .build import BuildOptions, BuildResult, build, parse_formats, parse_shard
     from .bundle import merge as merge_bundles
-    from .config import load_config
     from .diff import report as diff_report
     from .diff.textconv import facts as textconv
     from .importer import import_files
-    from .render import Renderer
+    from .render import Layout, Renderer
     from .rollforward import roll_forward
     from .scaffold import PERFDECL_GIT, new_declaration
     from .scaffold import init as init_repository
@@ -37,17 +37,17 @@ if TYPE_CHECKING:
     from .watch import watch as watch_and_rebuild
 
 __all__ = ["PERFDECL_GIT", "BuildOptions", "BuildResult", "CheckResult", "FormatOutcome",
-           "PerfdeclError", "Preview", "Renderer", "UsageError", "build", "bundled_schema",
+           "PerfdeclError", "Preview", "Renderer", "Repository", "UsageError", "build", "bundled_schema",
            "check", "diff_report", "format_paths", "import_files", "init_repository",
-           "load_config", "merge_bundles", "new_declaration", "parse_formats", "parse_shard",
-           "roll_forward", "rules", "schema_folder", "schema_kinds", "snapshot", "textconv",
+           "merge_bundles", "new_declaration", "parse_formats", "parse_shard",
+           "roll_forward", "rules", "schema_folder", "schema_kinds", "snapshot", "template_folders", "textconv",
            "watch_and_rebuild"]
 
 _LATER: dict[str, tuple[str, str]] = {
     "BuildOptions": ("build", "BuildOptions"), "BuildResult": ("build", "BuildResult"),
     "build": ("build", "build"), "parse_formats": ("build", "parse_formats"),
     "parse_shard": ("build", "parse_shard"), "merge_bundles": ("bundle", "merge"),
-    "load_config": ("config", "load_config"), "diff_report": ("diff.report", ""),
+    "diff_report": ("diff.report", ""),
     "textconv": ("diff.textconv", "facts"),
     "import_files": ("importer", "import_files"), "Renderer": ("render", "Renderer"),
     "roll_forward": ("rollforward", "roll_forward"),
@@ -67,9 +67,9 @@ def __getattr__(name: str) -> Any:
     return getattr(found, attribute) if attribute else found
 
 
-def check(paths: Sequence[Path]) -> CheckResult:
-    """Checks the declarations under `paths` (files or folders)."""
-    return _check(paths)
+def check(paths: Sequence[Path], repo: Repository) -> CheckResult:
+    """Checks the declarations under `paths` (files or folders) of `repo`."""
+    return _check(paths, repo)
 
 
 @dataclass
@@ -80,9 +80,9 @@ class FormatOutcome:
     findings: list[Finding] = field(default_factory=list)
 
 
-def format_paths(paths: Sequence[Path], *, write: bool) -> FormatOutcome:
+def format_paths(paths: Sequence[Path], repo: Repository, *, write: bool) -> FormatOutcome:
     """Formats (or with write=False, only inspects) the declarations under `paths`."""
-    files, findings = discover(paths)
+    files, findings = discover(paths, repo.root)
     outcome = FormatOutcome(files, findings=findings)
     if findings:
         outcome.failed.extend(f.file for f in findings)
@@ -96,14 +96,15 @@ def format_paths(paths: Sequence[Path], *, write: bool) -> FormatOutcome:
     return outcome
 
 
-def diff(paths: Sequence[Path], rev: str | None = None, *,
+def diff(paths: Sequence[Path], repo: Repository, rev: str | None = None, *,
          order: bool = False) -> tuple[DiffResult, Side, Side]:
     """Compares two files, two folders, or (with `rev`) two git revisions of `paths`."""
     if rev is not None:
         old_rev, new_rev = parse_range(rev)
         scope = list(paths) or [Path("declarations")]
-        old = from_revision(old_rev, scope)
-        new = from_revision(new_rev, scope) if new_rev else from_paths(scope, "working tree")
+        old = from_revision(old_rev, scope, repo)
+        new = (from_revision(new_rev, scope, repo) if new_rev
+               else from_paths(scope, repo, "working tree"))
         return compare(old.declarations, new.declarations, order=order), old, new
     if len(paths) != 2:
         raise UsageError(_("diff takes OLD and NEW (two files or two folders), "
@@ -114,7 +115,7 @@ def diff(paths: Sequence[Path], rev: str | None = None, *,
             raise UsageError(_("path not found: {path}").format(path=p))
     if old_path.is_dir() != new_path.is_dir():
         raise UsageError(_("compare a file with a file, or a folder with a folder"))
-    old, new = from_paths([old_path]), from_paths([new_path])
+    old, new = from_paths([old_path], repo), from_paths([new_path], repo)
     if old_path.is_dir():
         return compare(old.declarations, new.declarations, order=order), old, new
     if not old.declarations or not new.declarations:
@@ -122,25 +123,40 @@ def diff(paths: Sequence[Path], rev: str | None = None, *,
     return compare_pair(old.declarations[0], new.declarations[0], order=order), old, new
 
 
-def write_redline(result: DiffResult, out: Path) -> None:
+def write_redline(result: DiffResult, out: Path, repo: Repository) -> None:
     """The new forms in their layouts, with Word tracked changes against the old ones."""
     from .atomic import write_bytes
     from .diff.redline import redline_docx
 
-    write_bytes(out, redline_docx(result))
+    write_bytes(out, redline_docx(result, repo))
 
 
-def write_diff(result: DiffResult, output_format: str, out: Path, old_label: str = "",
-               new_label: str = "") -> None:
+def write_diff(result: DiffResult, output_format: str, out: Path, repo: Repository,
+               old_label: str = "", new_label: str = "") -> None:
     """Writes the report of `result` in `output_format` (a diff reporter, or docx for the
     redline) to `out`, whole or not at all."""
     from .atomic import write_text
     from .diff.report import REPORTERS
 
     if output_format == "docx":
-        write_redline(result, out)
+        write_redline(result, out, repo)
     else:
         write_text(out, REPORTERS[output_format](result, old_label, new_label))
+
+
+def layouts(repo: Repository) -> list[Layout]:
+    """Every layout of every kind: built in, or from the repository's templates/."""
+    from .render import Renderer
+
+    return Renderer(repo.config).layouts()
+
+
+def template_folders(repo: Repository) -> list[Path]:
+    """Where the layouts are read from, the repository's own first: what a preview
+    watches besides the declarations."""
+    from .render import Renderer
+
+    return list(Renderer(repo.config).folders)
 
 
 def rules() -> list[Rule]:

@@ -32,13 +32,12 @@ from .atomic import write_bytes
 from .buildcache import BuildCache
 from .buildfolder import STATE
 from .check import CheckResult, check, discover
-from .config import Config, load_config
-from .domain import source_date_epoch
 from .errors import Finding, PerfdeclError, UsageError
 from .i18n import _
 from .model import Declaration
 from .plan import Form, Unit, plan, relative
 from .render import Renderer
+from .repository import Repository
 
 FORMATS = buildfolder.FORMATS
 
@@ -119,32 +118,31 @@ def parse_formats(text: str) -> list[str]:
     return [f for f in FORMATS if f in formats]
 
 
-def build(options: BuildOptions) -> BuildResult:
+def build(options: BuildOptions, repo: Repository) -> BuildResult:
     """Checks, renders and exports the declarations under `options.paths`.
 
     What the last successful build was made from is recorded (_Inputs): when nothing has
     changed the build stops at once; when some declarations have changed, only their
     units are checked and rendered again.
     """
-    source_date_epoch()  # the forms' date: a wrong one is said before anything is written
-    config = load_config()
-    renderer = Renderer(config)
+    repo.epoch  # noqa: B018  the forms' date: a wrong one is said before anything is written
+    renderer = Renderer(repo.config)
     out = options.out
     with contextlib.ExitStack() as stack:
         try:
-            buildfolder.claim(out, config.root, options.paths)
+            buildfolder.claim(out, repo.root, options.paths)
             stack.enter_context(buildfolder.lock(out))
         except OSError as exc:
             raise PerfdeclError(buildfolder.write_error(out, exc)) from None
-        return _build(options, config, renderer)
+        return _build(options, repo, renderer)
 
 
-def _build(options: BuildOptions, config: Config, renderer: Renderer) -> BuildResult:
-    out = options.out
-    files, problems = discover(options.paths)
+def _build(options: BuildOptions, repo: Repository, renderer: Renderer) -> BuildResult:
+    out, root = options.out, repo.root
+    files, problems = discover(options.paths, root)
     record = _Inputs(out)
-    settings = _Inputs.settings(config, renderer, options)
-    stats = _Inputs.stats(files, config.root)
+    settings = _Inputs.settings(repo, renderer, options)
+    stats = _Inputs.stats(files, root)
     # a folder that cannot be read hides what changed in it: the whole check says so
     changed = record.changed(settings, stats) if options.shard is None and not problems \
         else None
@@ -154,10 +152,10 @@ def _build(options: BuildOptions, config: Config, renderer: Renderer) -> BuildRe
     if changed is not None and not changed:
         return BuildResult(CheckResult(files), declarations=len(files),
                            warnings=record.warnings(), up_to_date=True, strict=options.strict)
-    scope = _affected(changed, config.root, options.paths) if changed is not None else None
-    checked = check(scope if scope is not None else options.paths)
-    if scope is not None and record.duplicates(checked, config.root):
-        scope, checked = None, check(options.paths)  # an id taken twice: judge it all again
+    scope = _affected(changed, root, options.paths) if changed is not None else None
+    checked = check(scope if scope is not None else options.paths, repo)
+    if scope is not None and record.duplicates(checked, root):
+        scope, checked = None, check(options.paths, repo)  # an id taken twice: judge it all
     result = BuildResult(checked, declarations=len(files), strict=options.strict,
                          ignored=[*record.unread, *cache.ignored])
     if checked.errors and not options.keep_going:
@@ -176,14 +174,14 @@ def _build(options: BuildOptions, config: Config, renderer: Renderer) -> BuildRe
     try:
         buildfolder.remove_parts(out, cache.own())
         forms, units, result.left_out = plan(result.built, checked.context, renderer,
-                                             config, options.layout)
+                                             repo, options.layout)
         checked.findings += result.left_out
         buildfolder.check_folders(out, (f.stem.rpartition("/")[0] for f in forms))
         complete = scope is None and options.shard is None
-        exported = _Export(out, options, families, result, cache).run(forms, units, config.root,
+        exported = _Export(out, options, families, result, cache).run(forms, units, repo,
                                                                        complete)
         if not checked.errors and exported:  # else the next build is not "up to date"
-            record.save(settings, stats, checked, config.root, partial=scope is not None)
+            record.save(settings, stats, checked, root, partial=scope is not None)
     except OSError as exc:
         raise PerfdeclError(buildfolder.write_error(out, exc)) from None
     result.warnings = record.warnings()
@@ -238,10 +236,11 @@ class _Inputs:
             and table("ids", (int, str))
 
     @staticmethod
-    def settings(config: Config, renderer: Renderer, options: BuildOptions) -> str:
+    def settings(repo: Repository, renderer: Renderer, options: BuildOptions) -> str:
+        config = repo.config
         parts = [__version__, repr(sorted(options.formats)), str(options.layout),
                  repr([str(p) for p in options.font_paths]), str(options.system_fonts),
-                 str(config.source and config.text),
+                 str(config.source and config.text), str(repo.epoch),
                  str(export.lua_filter().read_text(encoding="utf-8"))]
         for folder in renderer.folders:
             for path in sorted(folder.rglob("*")):
@@ -346,7 +345,8 @@ class _Export:
         return workers.UnitTask(str(self.out), forms, unit.stem, unit.title, unit.epoch, stale,
                                 keys, unit.sources)
 
-    def run(self, forms: list[Form], units: list[Unit], root: Path, complete: bool) -> bool:
+    def run(self, forms: list[Form], units: list[Unit], repo: Repository,
+            complete: bool) -> bool:
         """Exports what is stale; `complete` says the plan holds every form of the build
         folder, so that Typst bodies no form uses any more can go. Returns whether the
         bundles hold every output (else some were not as written, and are to be written
@@ -376,14 +376,14 @@ class _Export:
         finally:
             self.cache.save()  # what was written so far is kept, whatever stopped the rest
             export.sweep(self.temp)  # the workers' temporary files
-        self.cache.prune(root, complete)
+        self.cache.prune(repo.root, complete)
         if complete:
             keep = {self.body_file(f).name for f in forms}
             for file in self.bodies.iterdir():
                 if file.name not in keep:
                     file.unlink(missing_ok=True)
         self.cache.save()
-        left_out = bundle.write_bundles(self.out, self.cache.outputs())
+        left_out = bundle.write_bundles(self.out, self.cache.outputs(), repo.epoch)
         if left_out:  # not as written: the next build writes them again
             for path in left_out:
                 self.cache.entries[path].update(key="", sha256="", size=0)

@@ -26,10 +26,10 @@ from typing import Any
 from . import __version__, buildfolder
 from .atomic import write_bytes
 from .buildfolder import CACHE, INDEX, MANIFEST, STATE, ZIPS
-from .config import load_config
-from .domain import source_date_epoch, zip_time
+from .domain import zip_time
 from .errors import PerfdeclError
 from .i18n import _
+from .repository import Repository
 
 
 @dataclass(frozen=True)
@@ -47,12 +47,6 @@ def names(years: Iterable[str]) -> list[str]:
     return [INDEX, MANIFEST, *(f"{year}.zip" for year in sorted(years))]
 
 
-def _zip_time() -> tuple[int, int, int, int, int, int]:
-    """The date of the year zips' entries: SOURCE_DATE_EPOCH where it is set, else the
-    earliest a zip can carry."""
-    return zip_time(source_date_epoch() or 0)
-
-
 _STORED = (".pdf", ".docx", ".zip")
 """Formats that are compressed already: stored in the zip as they are."""
 
@@ -62,12 +56,14 @@ def _not_as_written(out: Path, rel: str) -> str:
              "changed since); left out of the index, manifest and zips").format(path=out / rel)
 
 
-def write_zips(out: Path, outputs: dict[str, Output]) -> tuple[list[str], dict[str, str]]:
+def write_zips(out: Path, outputs: dict[str, Output],
+               epoch: int | None) -> tuple[list[str], dict[str, str]]:
     """One zip per fiscal year: build/<year>.zip holding the year's outputs, written
-    again only when they changed; the zips of years without outputs any more go.
+    again only when they changed; the zips of years without outputs any more go. Their
+    entries are dated `epoch` (SOURCE_DATE_EPOCH), else the earliest a zip can carry.
     Returns the zips, and the outputs left out because their bytes are not the ones
     recorded (with the reason)."""
-    stamp = _zip_time()
+    stamp = zip_time(epoch or 0)
     before = buildfolder.recorded_zips(out)
     by_year: dict[str, list[str]] = defaultdict(list)
     for rel in sorted(outputs):
@@ -163,7 +159,7 @@ def write_manifest(out: Path, outputs: dict[str, Output], zips: Sequence[str]) -
                 .encode("utf-8"))
 
 
-def write_bundles(out: Path, outputs: dict[str, Output]) -> dict[str, str]:
+def write_bundles(out: Path, outputs: dict[str, Output], epoch: int | None) -> dict[str, str]:
     """The zips, the index and the manifest of the recorded outputs that are still the
     regular files written; returns those left out, each with a sentence saying so."""
     sound: dict[str, Output] = {}
@@ -175,7 +171,7 @@ def write_bundles(out: Path, outputs: dict[str, Output]) -> dict[str, str]:
             left_out[rel] = _not_as_written(out, rel)
         else:
             sound[rel] = output
-    zips, changed = write_zips(out, sound)
+    zips, changed = write_zips(out, sound, epoch)
     left_out.update(changed)
     sound = {rel: output for rel, output in sound.items() if rel not in changed}
     write_index(out, sound, zips)
@@ -183,23 +179,23 @@ def write_bundles(out: Path, outputs: dict[str, Output]) -> dict[str, str]:
     return dict(sorted(left_out.items()))
 
 
-def merge(shards: list[Path], out: Path) -> tuple[int, list[str]]:
+def merge(shards: list[Path], out: Path, repo: Repository) -> tuple[int, list[str]]:
     """Joins the build folders of shards (`perfdecl build --shard i/n`) into `out`, and
     bundles them as one build would have: the same files, index, manifest and zips.
     Every entry a shard records is checked (an output's path, inside the shard, the
     bytes recorded) before anything is written; outputs of an earlier merge into `out`
     that no shard holds now are removed. Returns the number of files taken from the
     shards and what the bundles left out."""
-    source_date_epoch()  # the zips' date: a wrong one is said before anything is written
+    epoch = repo.epoch  # the zips' date: a wrong one is said before anything is written
     try:
-        buildfolder.claim(out, load_config().root, [])
+        buildfolder.claim(out, repo.root, [])
         with buildfolder.lock(out):
-            return _merge(shards, out)
+            return _merge(shards, out, epoch)
     except OSError as exc:
         raise PerfdeclError(buildfolder.write_error(out, exc)) from None
 
 
-def _merge(shards: list[Path], out: Path) -> tuple[int, list[str]]:
+def _merge(shards: list[Path], out: Path, epoch: int | None) -> tuple[int, list[str]]:
     entries: dict[str, dict[str, Any]] = {}
     sources: dict[str, Path] = {}
     for shard in shards:
@@ -242,7 +238,8 @@ def _merge(shards: list[Path], out: Path) -> tuple[int, list[str]]:
         written[rel] = entries[rel]
     buildfolder.save_outputs(out, written)
     left_out = write_bundles(out, {rel: Output(list(e["sources"]), e["title"], e["sha256"],
-                                               e["size"]) for rel, e in entries.items()})
+                                               e["size"]) for rel, e in entries.items()},
+                             epoch)
     return len(entries), list(left_out.values())
 
 

@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import model, rules
-from .errors import Finding, PerfdeclError, Severity, UsageError
+from .domain import MAX_DECLARATIONS as MAX_DECLARATIONS  # also check.MAX_DECLARATIONS
+from .errors import Finding, Severity, UsageError
 from .files import missing, reason
 from .i18n import _
 from .load import Document, load, parse
 from .model import Declaration, Partial
+from .repository import Repository
 from .validate import validate
 
 SUFFIXES = (".yaml", ".yml")
@@ -50,21 +52,15 @@ class CheckResult:
         return {f.file for f in self.findings if f.severity == Severity.ERROR}
 
 
-MAX_DECLARATIONS = 50_000
-"""Declarations in one run: a county's year is a few thousand; past this, one run would
-hold more in memory than a CI runner has (about 0.2 MB a declaration). Split by year or
-unit, or use `build --shard`."""
-
-
-def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Finding]]:
-    """The declaration files under `paths`, in a stable order.
+def discover(paths: Sequence[Path], root: Path) -> tuple[list[Path], list[Finding]]:
+    """The declaration files under `paths`, in a stable order; a symbolic link out of
+    the repository at `root` is refused.
 
     A missing path is wrong usage (UsageError); a folder with no declarations is a
     finding about that folder.
     """
     files: list[Path] = []
     findings: list[Finding] = []
-    root = _root()
     for given in paths:
         if missing(given):
             raise UsageError(_("path not found: {path}").format(path=given))
@@ -134,15 +130,6 @@ def _walk(folder: Path, repo: Path, findings: list[Finding]) -> Iterable[Path]:
                     yield path
 
 
-def _root() -> Path:
-    from .config import load_config
-
-    try:
-        return load_config().root.resolve()
-    except PerfdeclError:  # a configuration that cannot be read: `build` and `layouts`
-        return Path.cwd().resolve()  # say why; the root is where perfdecl was started
-
-
 def _escapes(path: Path, root: Path) -> Finding | None:
     """A finding when `path` goes through a symbolic link that leads out of the
     repository (a unit's folder or file linked to /etc or another checkout)."""
@@ -166,12 +153,12 @@ def _through_link(path: Path) -> bool:
     return any(p.is_symlink() for p in [path, *path.parents])
 
 
-def check(paths: Sequence[Path], *, context: bool = True) -> CheckResult:
+def check(paths: Sequence[Path], repo: Repository, *, context: bool = True) -> CheckResult:
     """Checks the declarations under `paths` and returns every finding."""
-    files, findings = discover(paths)
+    files, findings = discover(paths, repo.root)
     result = CheckResult(files, findings)
     requested = {os.path.normpath(f) for f in files}
-    siblings = _siblings(files, requested, result.findings) if context else []
+    siblings = _siblings(files, requested, result.findings, repo.root) if context else []
     every: list[Partial] = []
     unread: list[Path] = []
     for file in [*files, *siblings]:
@@ -221,9 +208,8 @@ def _whole(declaration: Partial | None,
     return (declaration if isinstance(declaration, Declaration) else None), findings
 
 
-def _siblings(files: list[Path], requested: set[str],
-              findings: list[Finding]) -> list[Path]:
-    root = _root()
+def _siblings(files: list[Path], requested: set[str], findings: list[Finding],
+              root: Path) -> list[Path]:
     folders = sorted({f.parent for f in files}, key=str)
     out: list[Path] = []
     for folder in folders:

@@ -4,7 +4,7 @@
     [layouts]                      # a default per kind, overriding `layout`
     project = "hengyang-2019"
 
-The repository root is the nearest folder, from the working directory up, holding one of
+The repository root is the nearest folder, from where perfdecl starts up, holding one of
 these files; its `templates/` folder adds or overrides layouts.
 """
 
@@ -40,9 +40,10 @@ class Config:
         return self.layouts.get(kind, self.layout)
 
 
-def load_config(start: Path | None = None) -> Config:
-    """The configuration of the repository around `start` (default: the working folder)."""
-    here = (start or Path.cwd()).resolve()
+def load_config(start: Path) -> Config:
+    """The configuration of the repository around `start` (repository.Repository.at
+    calls it, once, where perfdecl starts)."""
+    here = start.resolve()
     for folder in (here, *here.parents):
         own = folder / "perfdecl.toml"
         if _present(own):

@@ -4,7 +4,6 @@ earliest date a reproducible file may carry. The rest of perfdecl asks here."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
@@ -46,7 +45,7 @@ def zip_time(epoch: int) -> tuple[int, int, int, int, int, int]:
     return (t.year, t.month, t.day, t.hour, t.minute, t.second - t.second % 2)
 
 
-def source_date_epoch(environ: Mapping[str, str] = os.environ) -> int | None:
+def source_date_epoch(environ: Mapping[str, str]) -> int | None:
     """SOURCE_DATE_EPOCH, the date reproducible builds agree on, when it is set: whole
     seconds since 1970; anything else is wrong usage, said before anything is written."""
     value = environ.get("SOURCE_DATE_EPOCH")
@@ -57,3 +56,33 @@ def source_date_epoch(environ: Mapping[str, str] = os.environ) -> int | None:
     except ValueError:
         raise UsageError(_("SOURCE_DATE_EPOCH must be whole seconds, not {value}")
                          .format(value=repr(value))) from None
+
+
+# ------------------------------------------------------------------------------ limits
+# What one file or one run may hold. Past a bound, perfdecl reports the file or the run
+# instead of reading it; the rules' summaries and the README name these numbers.
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+"""The bound of a declaration: a real one is a few kilobytes; the bound leaves room for
+long texts. A template or the configuration is smaller still."""
+MAX_VALUES = 200_000
+"""Values after alias expansion: a few hundred in a real declaration."""
+MAX_DEPTH = 40
+"""Nesting levels: a declaration nests about eight deep."""
+MAX_TEXT = 20_000
+"""Characters in one text value: the longest real 测算依据 is a few hundred; 20,000 is about
+thirteen printed pages (pandoc and Typst slow down sharply on a table cell far longer)."""
+MAX_NUMBER_DIGITS = 1000
+"""Digits of one number written out in full (`1e4000` has 4,001): a real amount has about
+ten, and any float a program writes has at most about 340. Below Python's 4,300-digit
+bound on reading and printing an int, and it keeps an exponent from writing out as a
+million digits."""
+MAX_DECLARATIONS = 50_000
+"""Declarations in one run: a county's year is a few thousand; past this, one run would
+hold more in memory than a CI runner has (about 0.2 MB a declaration). Split by year or
+unit, or use `build --shard`."""
+
+LIMITS = {"file_mb": MAX_FILE_BYTES // 1024 // 1024, "values": MAX_VALUES,
+          "depth": MAX_DEPTH, "text": MAX_TEXT, "digits": MAX_NUMBER_DIGITS,
+          "declarations": MAX_DECLARATIONS}
+"""The limits by name, for the texts that state them (`{text:,} characters`)."""

@@ -17,12 +17,9 @@ import os
 import stat
 from pathlib import Path
 
+from .domain import MAX_FILE_BYTES as MAX_FILE_BYTES  # also files.MAX_FILE_BYTES
 from .i18n import _
 from .locks import BINARY, CLOEXEC, NOFOLLOW, NONBLOCK
-
-MAX_FILE_BYTES = 8 * 1024 * 1024
-"""The bound of a declaration: a real one is a few kilobytes; the bound leaves room for
-long texts. A template or the configuration is smaller still."""
 
 
 class NotAFile(OSError):

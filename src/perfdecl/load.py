@@ -21,6 +21,9 @@ from typing import Any
 
 import yaml as libyaml
 
+from .domain import MAX_DEPTH as MAX_DEPTH
+from .domain import MAX_TEXT as MAX_TEXT
+from .domain import MAX_VALUES as MAX_VALUES
 from .errors import DataPath, Finding, Severity
 from .files import MAX_FILE_BYTES as MAX_FILE_BYTES  # also known as load.MAX_FILE_BYTES
 from .files import NotAFile, TooBig, read_file, reason
@@ -28,13 +31,6 @@ from .i18n import N_, _
 from .scalars import MAX_NUMBER_DIGITS as MAX_NUMBER_DIGITS  # also load.MAX_NUMBER_DIGITS
 from .scalars import MERGE, LongNumber, resolve
 
-MAX_VALUES = 200_000
-"""Values after alias expansion: a few hundred in a real declaration."""
-MAX_DEPTH = 40
-"""Nesting levels: a declaration nests about eight deep."""
-MAX_TEXT = 20_000
-"""Characters in one text value: the longest real 测算依据 is a few hundred; 20,000 is about
-thirteen printed pages (pandoc and Typst slow down sharply on a table cell far longer)."""
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 """Control characters: nothing on a paper form, and DOCX (XML) cannot hold most of them."""
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")

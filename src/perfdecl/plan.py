@@ -15,10 +15,11 @@ from pathlib import Path
 from . import derive
 from .check import read
 from .config import Config
-from .domain import FUND_KINDS, source_date_epoch
+from .domain import FUND_KINDS
 from .errors import Finding
 from .model import Declaration
 from .render import Renderer
+from .repository import Repository
 
 
 @dataclass
@@ -46,10 +47,9 @@ class Unit:
         return sorted({s for f in self.forms for s in f.sources})
 
 
-def epoch_of(declarations: Sequence[Declaration]) -> int:
-    """The creation date written into DOCX and PDF: SOURCE_DATE_EPOCH when set, else the
-    latest filing date of the forms (or 1 January of their fiscal year)."""
-    fixed = source_date_epoch()
+def epoch_of(declarations: Sequence[Declaration], fixed: int | None) -> int:
+    """The creation date written into DOCX and PDF: `fixed` (SOURCE_DATE_EPOCH) when
+    set, else the latest filing date of the forms (or 1 January of their fiscal year)."""
     if fixed is not None:
         return fixed
     stamps = []
@@ -67,10 +67,11 @@ def relative(path: Path, root: Path) -> str:
 
 
 def plan(built: list[Declaration], context: list[Declaration], renderer: Renderer,
-         config: Config, layout: str | None,
+         repo: Repository, layout: str | None,
          ) -> tuple[list[Form], list[Unit], list[Finding]]:
     """Every form to build, rendered to HTML, every unit's combined document, and what
     the forms leave out of their declarations (L001)."""
+    config, fixed = repo.config, repo.epoch
     units: dict[tuple[int, str], list[Declaration]] = defaultdict(list)
     for d in built:
         units[(d.fiscal_year, d.unit_id)].append(d)
@@ -94,17 +95,17 @@ def plan(built: list[Declaration], context: list[Declaration], renderer: Rendere
                 pages.append(Form(f"{folder}/fund-summary",
                                   renderer.render_fund_summary(unit, summary_layout),
                                   f"{d.unit_name} {year}年专项资金绩效目标汇总表",
-                                  epoch_of(funds),
-                                  sorted(relative(x.file, config.root) for x in funds)))
+                                  epoch_of(funds, fixed),
+                                  sorted(relative(x.file, repo.root) for x in funds)))
             rendered = renderer.render_form(d, unit, layout, earlier.finder(d))
             if rendered.left_out:
                 left_out.append(rendered.left_out)
-            pages.append(Form(f"{folder}/{d.id}", rendered.html, d.name.value, epoch_of([d]),
-                              [relative(d.file, config.root)]))
+            pages.append(Form(f"{folder}/{d.id}", rendered.html, d.name.value, epoch_of([d], fixed),
+                              [relative(d.file, repo.root)]))
         forms += pages
         combined.append(Unit(f"{folder}/{unit_id}-{year}",
                              f"{members[0].unit_name} {year}年度绩效目标申报表",
-                             epoch_of(members), pages))
+                             epoch_of(members, fixed), pages))
     return forms, combined, left_out
 
 

@@ -159,7 +159,7 @@ def to_sarif(result: CheckResult) -> str:
     """SARIF 2.1.0, for code-scanning dashboards."""
     known = all_rules()
     used = sorted({f.code for f in result.findings})
-    rules_meta = [{"id": r.code, "name": r.name, "shortDescription": {"text": _(r.summary)},
+    rules_meta = [{"id": r.code, "name": r.name, "shortDescription": {"text": r.describe()},
                    "defaultConfiguration": {"level": str(r.severity)}}
                   for r in known if r.code in used]
     results: list[dict[str, Any]] = []

@@ -25,6 +25,7 @@ from .atomic import write_text
 from .domain import GENERATIONS, KINDS, NEW
 from .errors import PerfdeclError, UsageError
 from .i18n import _
+from .repository import Repository
 from .resources import data_dir
 from .schema import resolve, schema_of
 
@@ -300,13 +301,12 @@ def _quote(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def new_declaration(kind: str, unit: str, year: int, *, id_: str | None = None,
-                    name: str | None = None, out: Path | None = None,
+def new_declaration(kind: str, unit: str, year: int, repo: Repository, *,
+                    id_: str | None = None, name: str | None = None, out: Path | None = None,
                     force: bool = False) -> Path:
     """Writes a blank declaration of `kind` and returns its path: by default
-    declarations/<year>/<unit>/<id>.yaml in the repository (new-<kind>.yaml without an id)."""
-    from .config import load_config
-
+    declarations/<year>/<unit>/<id>.yaml in the repository (new-<kind>.yaml without an id),
+    shown from where perfdecl was started."""
     if kind not in KINDS:
         raise UsageError(_("unknown kind {kind}; kinds: {kinds}").format(
             kind=repr(kind), kinds=", ".join(KINDS)))
@@ -316,18 +316,18 @@ def new_declaration(kind: str, unit: str, year: int, *, id_: str | None = None,
             raise UsageError(_("{option} {value}: an id is lower-case letters, digits and "
                                "single hyphens, e.g. shigu-sbzx").format(option=label,
                                                                          value=repr(value)))
-    config = load_config()
+    config = repo.config
     if out is None:
         file_name = f"{id_ or 'new-' + kind.replace('_', '-')}.yaml"
-        out = config.root / "declarations" / str(year) / unit / file_name
+        out = repo.root / "declarations" / str(year) / unit / file_name
         with contextlib.suppress(ValueError):  # elsewhere: the absolute path
-            out = out.relative_to(Path.cwd().resolve())
+            out = out.relative_to(repo.here)
     if out.exists() and not force:
         raise PerfdeclError(_("{file} exists already; edit it, or pass --force to replace it"
                               ).format(file=out))
     out.parent.mkdir(parents=True, exist_ok=True)
     text = skeleton(kind, unit, year, id_=id_, name=name, layout=config.layout_for(kind),
-                    schema_ref=_schema_ref(out, config.root))
+                    schema_ref=_schema_ref(out, repo.root))
     write_text(out, text)
     return out
 

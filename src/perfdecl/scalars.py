@@ -16,11 +16,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.representer import RoundTripRepresenter
 
-MAX_NUMBER_DIGITS = 1000
-"""Digits of one number written out in full (`1e4000` has 4,001): a real amount has about
-ten, and any float a program writes has at most about 340. Below Python's 4,300-digit
-bound on reading and printing an int, and it keeps an exponent from writing out as a
-million digits."""
+from .domain import MAX_NUMBER_DIGITS as MAX_NUMBER_DIGITS  # also scalars.MAX_NUMBER_DIGITS
 
 
 class YamlDecimal(Decimal):

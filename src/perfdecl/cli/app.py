@@ -67,6 +67,12 @@ def _error_line(message: str) -> str:
     return _("[bold red]perfdecl: error:[/] {message}").format(message=message)
 
 
+def _repository() -> api.Repository:
+    """The repository perfdecl was started in: made here, at the edge, and passed to the
+    calls; nothing below reads the working folder or the environment."""
+    return api.Repository.at(Path.cwd(), os.environ)
+
+
 def _paths(paths: list[Path] | None) -> list[Path]:
     if paths:
         return paths

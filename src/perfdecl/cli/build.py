@@ -23,6 +23,7 @@ from .app import (
     _errors,
     _internal_error,
     _paths,
+    _repository,
     _shown,
     app,
 )
@@ -85,6 +86,7 @@ def build(
     from ..api import build as run_build
 
     console = _console()
+    repo = _repository()
     with _errors():
         formats = parse_formats(to)
         options = BuildOptions(_paths(paths), out, formats, jobs, layout, font_path or [],
@@ -97,11 +99,11 @@ def build(
                 task = bar.add_task(_("exporting forms"), total=None)
                 options.progress = lambda done, total: bar.update(task, completed=done,
                                                                   total=total)
-                return run_build(options)
-        return run_build(options)
+                return run_build(options, repo)
+        return run_build(options, repo)
 
     if watch:
-        _watch(options, run_once, port)
+        _watch(options, repo, run_once, port)
         raise typer.Exit(0)
     with _errors():
         result = run_once()
@@ -137,9 +139,9 @@ def _report_build(result: Any, out: Path, keep_going: bool, console: Console) ->
             unchanged=len(result.unchanged)))
 
 
-def _watch(options: Any, run_once: Any, port: int) -> None:
+def _watch(options: Any, repo: api.Repository, run_once: Any, port: int) -> None:
     """Builds, serves build/ with live reload, and rebuilds on every save until Ctrl-C."""
-    from ..api import Preview, Renderer, load_config, snapshot
+    from ..api import Preview, snapshot
     from ..api import watch_and_rebuild as watch_loop
 
     console = _console()
@@ -163,7 +165,7 @@ def _watch(options: Any, run_once: Any, port: int) -> None:
     preview.start()
     try:
         with _errors():
-            watched = list(options.paths), Renderer(load_config()).folders
+            watched = list(options.paths), api.template_folders(repo)
             before = snapshot(*watched)  # a save during the first build is built next
             rebuild()
             console.print(_("serving {url}  (rebuilding on save; Ctrl-C stops)").format(

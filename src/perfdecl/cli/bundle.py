@@ -14,6 +14,7 @@ from ..usage import Command
 from .app import (
     _console,
     _errors,
+    _repository,
     _shown,
     app,
 )
@@ -34,7 +35,7 @@ def bundle(
         for folder in merge:
             if not folder.is_dir():
                 raise api.UsageError(_("path not found: {path}").format(path=folder))
-        taken, left_out = merge_shards(merge, out)
+        taken, left_out = merge_shards(merge, out, _repository())
     console = _console()
     for problem in left_out:
         console.print(_("[yellow]warning:[/] {problem}").format(problem=_shown(problem)))
@@ -46,10 +47,8 @@ def bundle(
     "List the layouts: for each kind of form, the layouts available and where each\n"
     "comes from (built in, or the repository's templates/ folder)."))
 def layouts() -> None:
-    from ..api import Renderer, load_config
-
     with _errors():
-        found = Renderer(load_config()).layouts()
+        found = api.layouts(_repository())
     width = max((len(x.kind) for x in found), default=4) + 2
     for x in found:
         typer.echo(printable(f"{x.kind:<{width}}{x.name:<18}{x.title}  ({x.source})"))

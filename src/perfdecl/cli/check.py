@@ -16,6 +16,7 @@ from .app import (
     _console,
     _errors,
     _paths,
+    _repository,
     _shown,
     app,
 )
@@ -37,7 +38,7 @@ def check(
         "--strict", help=_("Fail (exit 1) on warnings too, not only on errors."))] = False,
 ) -> None:
     with _errors():
-        result = api.check(_paths(paths))
+        result = api.check(_paths(paths), _repository())
     if output_format == Format.text:
         print_text(result, _console())
     else:
@@ -58,7 +59,7 @@ def fmt_command(
 ) -> None:
     console = _console()
     with _errors():
-        outcome = api.format_paths(_paths(paths), write=not check_only)
+        outcome = api.format_paths(_paths(paths), _repository(), write=not check_only)
     for finding in outcome.findings:
         console.print(_shown(plain_line(finding)))
     for file in outcome.changed:

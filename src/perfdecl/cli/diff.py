@@ -16,6 +16,7 @@ from ..usage import Command
 from .app import (
     _console,
     _errors,
+    _repository,
     _shown,
     app,
 )
@@ -71,12 +72,14 @@ def diff(
 
             sys.stdout.write(facts(textconv))
             raise typer.Exit(0)
-        result, old_side, new_side = api.diff(paths or [], rev, order=order)
+        repo = _repository()
+        result, old_side, new_side = api.diff(paths or [], repo, rev, order=order)
         problems = old_side.problems + new_side.problems + result.problems
         for finding in problems:
             _console(stderr=True).print(_shown(plain_line(finding)))
         if out is not None:
-            api.write_diff(result, output_format.value, out, old_side.label, new_side.label)
+            api.write_diff(result, output_format.value, out, repo, old_side.label,
+                           new_side.label)
         elif output_format == DiffFormat.docx:
             raise api.UsageError(_("--format docx writes a Word file: name it with --out"))
         elif output_format == DiffFormat.text:

@@ -14,6 +14,7 @@ from .app import (
     _console,
     _error_line,
     _errors,
+    _repository,
     _shown,
     app,
 )
@@ -52,7 +53,7 @@ def import_forms(
 
     console = _console()
     with _errors():
-        result = import_files(files, kind, layout, out, force=force)
+        result = import_files(files, _repository(), kind, layout, out, force=force)
     unsure = unplaced = unreadable = written = replaced = 0
     for outcome in result.files:
         name = _shown(outcome.source)

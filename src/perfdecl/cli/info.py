@@ -48,5 +48,5 @@ def rules() -> None:
     for column in (_("code"), _("severity"), _("name"), _("checks that")):
         table.add_column(column, overflow="fold")
     for r in api.rules():
-        table.add_row(r.code, _(SEVERITY_WORDS[r.severity]), r.name, _(r.summary))
+        table.add_row(r.code, _(SEVERITY_WORDS[r.severity]), r.name, r.describe())
     Console(highlight=False, width=max(100, _console().width)).print(table)

@@ -14,6 +14,7 @@ from ..usage import Command
 from .app import (
     _console,
     _errors,
+    _repository,
     _shown,
     app,
 )
@@ -117,7 +118,8 @@ def new(
         assert kind is not None
         if unit is None:
             raise api.UsageError(_("--unit is needed: the unit's id, e.g. --unit shigu-sbzx"))
-        written = new_declaration(kind, unit, year, id_=id_, name=name, out=out, force=force)
+        written = new_declaration(kind, unit, year, _repository(), id_=id_, name=name,
+                                  out=out, force=force)
     _console().print(_("wrote {file}: fill in every empty value, delete the "
                        "fields the form leaves blank, then run `perfdecl check "
                        "{file}`").format(file=_shown(written)))

@@ -21,6 +21,7 @@ from ..files import MAX_FILE_BYTES
 from ..i18n import _
 from ..load import too_big
 from ..model import Declaration
+from ..repository import Repository
 
 GIT_TIMEOUT = 120
 """Seconds one git command may take: listing a large tree or reading a batch of blobs
@@ -45,9 +46,9 @@ class Side:
             self.declarations.append(declaration)
 
 
-def from_paths(paths: Sequence[Path], label: str | None = None) -> Side:
+def from_paths(paths: Sequence[Path], repo: Repository, label: str | None = None) -> Side:
     """The declarations in files and folders of the working tree."""
-    files, findings = discover(paths)
+    files, findings = discover(paths, repo.root)
     side = Side(label or " ".join(str(p) for p in paths), problems=findings)
     for file in files:
         side.add(*read(file))
@@ -118,20 +119,19 @@ def _hidden(name: str, scoped: Sequence[str]) -> bool:
     return any(part.startswith(".") for part in name.split("/"))
 
 
-def from_revision(revision: str, paths: Sequence[Path]) -> Side:
+def from_revision(revision: str, paths: Sequence[Path], repo: Repository) -> Side:
     """The declarations under `paths` as they are in `revision` (a commit, tag, branch)."""
     if revision.startswith("-"):
         raise UsageError(_("--rev takes revisions, not options: {text}").format(
             text=repr(revision)))
-    cwd = Path.cwd()
-    root = repository_root(cwd, revision)
+    root = repository_root(repo.here, revision)
     commit = _git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], root,
                   revision, failure=_("no commit of that name in {root}").format(root=root)
                   ).decode("ascii").strip()
     scoped = []
     for p in paths:
         try:
-            scoped.append((cwd / p).resolve().relative_to(root.resolve()).as_posix())
+            scoped.append(repo.path(p).resolve().relative_to(root.resolve()).as_posix())
         except ValueError:
             raise UsageError(_("{path} is outside the git repository {root}")
                              .format(path=p, root=root)) from None

@@ -19,14 +19,13 @@ from typing import Any
 
 from .. import export, model
 from ..check import check
-from ..config import load_config
-from ..domain import source_date_epoch
 from ..formcontext import box
 from ..i18n import _
 from ..model import Declaration
 from ..plan import epoch_of
 from ..printed import label
 from ..render import Renderer
+from ..repository import Repository
 from ..schema import navigator
 from .changes import ADDED, REMOVED, inline, show
 from .engine import DiffResult, identity, match, pair_indicators
@@ -216,30 +215,30 @@ class Merger:
         return out
 
 
-def _unit_of(base: Declaration, result: DiffResult) -> list[Declaration]:
+def _unit_of(base: Declaration, result: DiffResult, repo: Repository) -> list[Declaration]:
     """The other declarations of the form's unit and year, for its derived tables: those
     of the comparison, else those beside its file."""
     key = (base.fiscal_year, base.unit_id)
     others = [x.new for x in result.declarations if x.new is not None and x.new is not base
               and (x.new.fiscal_year, x.new.unit_id) == key]
     if not others and base.file.is_file():
-        others = [x for x in check([base.file]).context if (x.fiscal_year, x.unit_id) == key]
+        others = [x for x in check([base.file], repo).context if (x.fiscal_year, x.unit_id) == key]
     return others
 
 
-def _stamp(declarations: Sequence[Declaration]) -> str:
+def _stamp(declarations: Sequence[Declaration], fixed: int | None) -> str:
     """The revisions' date: SOURCE_DATE_EPOCH, else the new forms' date (reproducible)."""
-    epoch = epoch_of(declarations) if declarations else (source_date_epoch() or 0)
+    epoch = epoch_of(declarations, fixed) if declarations else (fixed or 0)
     return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def redline_docx(result: DiffResult) -> bytes:
+def redline_docx(result: DiffResult, repo: Repository) -> bytes:
     """One DOCX with the form of every changed, added or removed declaration, then the
     changes to values their layouts do not print (未在表中列示的变更), tracked too."""
     shown = [d for d in result.declarations if d.status != "unchanged"]
     sides = [d.new or d.old for d in shown]
-    stamp = _stamp([x for x in sides if x is not None])
-    renderer = Renderer(load_config(), wrap_filter=lambda f: redline_filter(f, stamp))
+    stamp = _stamp([x for x in sides if x is not None], repo.epoch)
+    renderer = Renderer(repo.config, wrap_filter=lambda f: redline_filter(f, stamp))
     renderer.env.globals["box"] = redline_box
     pages = []
     unprinted: list[tuple[str, str, _Revision]] = []
@@ -250,7 +249,7 @@ def redline_docx(result: DiffResult) -> bytes:
         data = merger.merge(d.old.data if d.old else None, d.new.data if d.new else None)
         merged = model.build(base.document, data)
         assert isinstance(merged, model.Declaration)  # two whole declarations merge whole
-        form = renderer.render_form(merged, [merged, *_unit_of(base, result)])
+        form = renderer.render_form(merged, [merged, *_unit_of(base, result, repo)])
         pages.append(form.html)
         unprinted += [(d.label, label(base.kind, path), value) for path in form.unprinted
                       if isinstance(value := _at(data, path), _Revision)]

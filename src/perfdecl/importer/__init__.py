@@ -20,6 +20,7 @@ from ..domain import KINDS
 from ..errors import PerfdeclError, UsageError
 from ..files import missing
 from ..i18n import _
+from ..repository import Repository
 from . import labels as L
 from .draft import Draft
 from .forms import DERIVED, Form, find_forms
@@ -250,9 +251,9 @@ def _resolve_history(d: Draft) -> None:
     d.history_offsets = []
 
 
-def import_files(files: list[Path], kind: str | None = None, layout: str | None = None,
-                 out: Path = Path("declarations"), *, force: bool = False,
-                 write: bool = True) -> ImportResult:
+def import_files(files: list[Path], repo: Repository, kind: str | None = None,
+                 layout: str | None = None, out: Path = Path("declarations"), *,
+                 force: bool = False, write: bool = True) -> ImportResult:
     """Reads every file and writes one declaration per form under
     out/<fiscal_year>/<unit id>/<id>.yaml. A file that cannot be read is reported and
     the others are still imported. Each form is matched to the declaration of `out` it
@@ -265,7 +266,7 @@ def import_files(files: list[Path], kind: str | None = None, layout: str | None 
         if missing(f):  # anything else there is said for that file alone
             raise UsageError(_("path not found: {path}").format(path=f))
     if layout is not None:
-        _check_layout(layout, kind)
+        _check_layout(layout, kind, repo)
     result = ImportResult()
     for source in files:
         outcome = FileOutcome(source)
@@ -292,7 +293,7 @@ def import_files(files: list[Path], kind: str | None = None, layout: str | None 
         _place(item, placement)
         header = _header(item, item.index)
         assert item.file is not None
-        modeline = schema_modeline(item.file)
+        modeline = schema_modeline(item.file, repo.root)
         if modeline:
             header.insert(0, modeline)
         footer = []
@@ -358,12 +359,11 @@ def _header(item: Imported, index: int | None) -> list[str]:
             _("Check every value marked `unsure:`, then run `perfdecl check`.")]
 
 
-def _check_layout(layout: str, kind: str | None) -> None:
-    from ..config import load_config
+def _check_layout(layout: str, kind: str | None, repo: Repository) -> None:
     from ..render import Renderer
 
     try:
-        known = Renderer(load_config()).layouts()
+        known = Renderer(repo.config).layouts()
     except PerfdeclError:
         return
     names = {x.name for x in known if kind is None or x.kind == kind}

@@ -104,17 +104,10 @@ def render(data: dict[str, Any], unsure: dict[Path_, str], header: Iterable[str]
     return head + text + tail
 
 
-def schema_modeline(file: Path) -> str | None:
-    """The yaml-language-server modeline, when the repository around `file` has the
-    schemas in schema/."""
-    from ..config import load_config
-
+def schema_modeline(file: Path, root: Path) -> str | None:
+    """The yaml-language-server modeline, when `file` is in the repository at `root`
+    and that has the schemas in schema/."""
     folder = file.parent.resolve()
-    existing = next((p for p in (folder, *folder.parents) if p.exists()), Path.cwd())
-    try:
-        root = load_config(existing).root.resolve()
-    except PerfdeclError:
-        return None
     schema = root / "schema" / "declaration.json"
     if not schema.is_file() or root not in (folder, *folder.parents):
         return None

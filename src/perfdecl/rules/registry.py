@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from ..domain import LIMITS
 from ..errors import DataPath, Severity
+from ..i18n import _
 from ..model import Partial
 
 
@@ -47,6 +49,11 @@ class Rule:
     summary: str
     check: DeclarationCheck | None = None
     check_set: SetCheck | None = None
+
+    def describe(self) -> str:
+        """The summary in the reader's language, with the limits it names filled in
+        from domain.LIMITS (a limit is stated in one place)."""
+        return _(self.summary).format_map(LIMITS)
 
 
 RULES: list[Rule] = []

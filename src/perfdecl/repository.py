@@ -1,0 +1,66 @@
+"""The repository perfdecl works in: its root, its configuration and the reproducible
+date of what it writes.
+
+It is made once, at the edge (the command line makes it from the working folder and
+the environment), and passed in: nothing below reads the working folder or the
+environment, so a program can point perfdecl at any repository, and tests need not
+change folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from .config import Config, load_config
+from .domain import source_date_epoch
+from .errors import PerfdeclError
+
+
+@dataclass(frozen=True)
+class Repository:
+    here: Path
+    """Where perfdecl was started: relative paths given to it are read from here."""
+    root: Path
+    """The repository's root: its configuration, templates and schemas are there; a
+    symbolic link out of it is refused."""
+    _config: Config | None = field(default=None, repr=False)
+    _unreadable: PerfdeclError | None = field(default=None, repr=False)
+    _epoch: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def at(cls, here: Path, environ: Mapping[str, str] | None = None) -> Repository:
+        """The repository around `here`: the nearest folder up holding perfdecl.toml,
+        [tool.perfdecl] in pyproject.toml or .git (else `here` itself). `environ` gives
+        SOURCE_DATE_EPOCH; nothing else of it is read.
+
+        A configuration that cannot be read is said when it is needed (`build`,
+        `layouts`), not here: `check` does not need it and still checks."""
+        here = here.resolve()
+        epoch = (environ or {}).get("SOURCE_DATE_EPOCH")
+        try:
+            config = load_config(here)
+        except PerfdeclError as exc:
+            return cls(here, here, None, exc, epoch)
+        return cls(here, config.root.resolve(), config, None, epoch)
+
+    @property
+    def config(self) -> Config:
+        """The configuration; PerfdeclError, with the file, when it cannot be read."""
+        if self._config is None:
+            assert self._unreadable is not None
+            raise self._unreadable
+        return self._config
+
+    @cached_property
+    def epoch(self) -> int | None:
+        """SOURCE_DATE_EPOCH, the date reproducible builds agree on, or None to date each
+        file by its declarations. A wrong value is wrong usage (UsageError), said by the
+        commands that write before they write anything."""
+        return source_date_epoch({"SOURCE_DATE_EPOCH": self._epoch} if self._epoch else {})
+
+    def path(self, given: Path) -> Path:
+        """A path given relative to where perfdecl was started, as a path to open."""
+        return given if given.is_absolute() else self.here / given
