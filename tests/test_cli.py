@@ -61,7 +61,8 @@ def test_json_format(perfdecl) -> None:  # type: ignore[no-untyped-def]
         "file": "tests/seeds/2023/shifeng-sbzx/chengxiang-jumin-yanglao.yaml", "line": 61,
         "column": 10, "severity": "error", "code": "A004",
         "message": "合计 says 53 万元, but the expense lines add up to 54 万元",
-        "hint": "leave `total` out: perfdecl computes the 合计", "path": "expenses.total"}
+        "hint": "leave `total` out: perfdecl computes the 合计", "path": "expenses.total",
+        "label": None}
 
 
 def test_github_annotations(perfdecl) -> None:  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("scalars", "load"),
     ("schema", "validate"),
     ("targets", "model"),
-    ("rules",),
+    ("rules", "unprinted"),
     ("report", "check", "fmt"),
     ("printed", "derive", "formcontext", "render"),
     ("plan",),

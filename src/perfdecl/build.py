@@ -175,7 +175,10 @@ def _build(options: BuildOptions, repo: Repository, renderer: Renderer) -> Build
         buildfolder.remove_parts(out, cache.own())
         forms, units, result.left_out = plan(result.built, checked.context, renderer,
                                              repo, options.layout)
-        checked.findings += result.left_out
+        rendered = {d.file for d in result.built}  # what a template read is the last word
+        checked.findings = sorted([*(f for f in checked.findings
+                                     if f.code != "L001" or f.file not in rendered),
+                                   *result.left_out], key=Finding.sort_key)
         buildfolder.check_folders(out, (f.stem.rpartition("/")[0] for f in forms))
         complete = scope is None and options.shard is None
         exported = _Export(out, options, families, result, cache).run(forms, units, repo,

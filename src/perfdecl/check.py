@@ -8,20 +8,23 @@ that checking one file still compares it with the declarations beside it.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import model, rules
+from . import model, rules, unprinted
 from .domain import MAX_DECLARATIONS as MAX_DECLARATIONS  # also check.MAX_DECLARATIONS
+from .domain import LayoutRecord, layout_records
 from .errors import Finding, Severity, UsageError
 from .files import missing, reason
 from .i18n import _
 from .load import Document, load, parse
 from .model import Declaration, Partial
 from .repository import Repository
+from .unprinted import field_of
 from .validate import validate
 
 SUFFIXES = (".yaml", ".yml")
@@ -174,8 +177,48 @@ def check(paths: Sequence[Path], repo: Repository, *, context: bool = True) -> C
             (result.declarations if mine else result.context).append(declaration)
     result.findings.extend(f for f in rules.run(every, unread)
                            if os.path.normpath(f.file) in requested)
-    result.findings.sort(key=Finding.sort_key)
+    records = _records(result.declarations, repo)
+    result.findings.extend(_left_out(records.values()))
+    result.findings = sorted((_labelled(f, records) for f in result.findings),
+                             key=Finding.sort_key)
     return result
+
+
+def _records(declarations: Sequence[Declaration],
+             repo: Repository) -> dict[str, tuple[Declaration, LayoutRecord]]:
+    """Each declaration with what its layout prints, by file, where that layout is a
+    built-in one; a repository's own layout (even under a built-in name) is known only to
+    `build`, which renders it. Each layout is looked up once."""
+    known: dict[tuple[str, str], LayoutRecord | None] = {}
+    out = {}
+    for d in declarations:
+        name = repo.layout_of(d.kind, d.layout)
+        if name is None:
+            continue
+        if (d.kind, name) not in known:
+            known[(d.kind, name)] = None if repo.has_own_layout(d.kind, name) \
+                else layout_records().get((d.kind, name))
+        record = known[(d.kind, name)]
+        if record is not None:
+            out[os.path.normpath(d.file)] = (d, record)
+    return out
+
+
+def _left_out(laid_out: Iterable[tuple[Declaration, LayoutRecord]]) -> Iterator[Finding]:
+    """L001 for the values each declaration's layout never prints (domain.layout_records),
+    named as `build` names them."""
+    for d, record in laid_out:
+        paths = unprinted.values_of(d.data, record.leaves_out)
+        found = unprinted.finding(d.kind, record.name, paths, d.document)
+        if found is not None:
+            yield found
+
+
+def _labelled(f: Finding, records: dict[str, tuple[Declaration, LayoutRecord]]) -> Finding:
+    """The finding with the label its form prints beside the value, where known."""
+    laid_out = records.get(os.path.normpath(f.file)) if f.path else None
+    label = laid_out[1].prints.get(field_of(f.path), "") if laid_out else ""
+    return dataclasses.replace(f, label=label) if label else f
 
 
 def read(file: Path) -> tuple[Declaration | None, list[Finding]]:

@@ -1,15 +1,20 @@
 """The domain's vocabulary, one place for each word: the kinds of declaration, those a
-special fund is made of, the two generations of the indicator framework, and the
-earliest date a reproducible file may carry. The rest of perfdecl asks here."""
+special fund is made of, the two generations of the indicator framework, what each
+built-in layout prints, the earliest date a reproducible file may carry, and the limits
+of a file and a run. The rest of perfdecl asks here."""
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from .errors import UsageError
 from .framework import FRAMEWORK
 from .i18n import _
+from .resources import data_dir
 
 KINDS = ("project", "special_fund", "department", "expenditure_direction")
 """The kinds of declaration: each has its schema (schema/<kind>.json) and its layouts
@@ -33,6 +38,35 @@ GENERATIONS: dict[str, dict[str, tuple[str, ...]]] = {
 """The indicator framework as forms print it. Older forms (old) keep 成本指标 as a
 level-2 category under 产出指标; newer ones (new, 财预〔2021〕101号) make it a level-1
 category of its own, in first place."""
+
+
+
+@dataclass(frozen=True)
+class LayoutRecord:
+    """What a built-in layout prints of a declaration, recorded from its template's reads
+    over the example declarations and the seeds (scripts/layouts.py writes
+    templates/layouts.json; a test keeps it current). A field is a value's shape, list
+    positions and indicator categories left out: `indicators.annual.*.*.*.target`."""
+
+    kind: str
+    name: str
+    title: str
+    prints: Mapping[str, str]
+    """The fields the layout printed, each with the label the form gives it ("" where
+    the form's cell has no label of its own, as an indicator's row)."""
+    leaves_out: frozenset[str]
+    """The fields the declarations held that the layout never printed: a value there is
+    not on the paper, whatever else the declaration holds."""
+
+
+@functools.cache
+def layout_records() -> dict[tuple[str, str], LayoutRecord]:
+    """The record of every built-in layout, by (kind, name)."""
+    recorded = json.loads((data_dir("templates") / "layouts.json").read_text(encoding="utf-8"))
+    return {(kind, name): LayoutRecord(kind, name, r["title"], r["prints"],
+                                       frozenset(r["leaves_out"]))
+            for kind, layouts in recorded.items() for name, r in layouts.items()}
+
 
 ZIP_EPOCH = 315532800
 """1980-01-01: the earliest date a zip entry (DOCX, bundles) can carry."""

@@ -36,6 +36,9 @@ class Finding:
     path: DataPath = ()
     hint: str | None = None
     related: tuple[str, ...] = field(default=())
+    label: str = ""
+    """The label the declaration's form prints beside the value at `path` (资金总额),
+    where its layout's record knows it: the reader finds the place on the paper."""
 
     @property
     def dotted_path(self) -> str:

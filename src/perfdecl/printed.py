@@ -14,13 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from .domain import KINDS
-from .errors import DataPath, Finding, Severity, dotted
-from .i18n import _, ngettext
-from .schema import navigator
-
-NOT_PRINTED_BY_DESIGN = frozenset({("kind",), ("id",), ("layout",), ("order",), ("unit", "id")})
-"""Fields that say how to file and print a form, not what is on it."""
+from .errors import DataPath
+from .unprinted import printable_values
 
 
 class Reads:
@@ -52,19 +47,7 @@ class Reads:
     def unprinted(self, data: Mapping[str, Any]) -> list[DataPath]:
         """The values of `data` the template did not read, in the data's order."""
         read = {p[:k] for p in self.paths for k in range(1, len(p) + 1)}
-        return [p for p in _values(data, ()) if p not in read
-                and not any(p[:len(x)] == x for x in NOT_PRINTED_BY_DESIGN)]
-
-
-def _values(node: Any, path: DataPath) -> Iterator[DataPath]:
-    if isinstance(node, Mapping):
-        for key, value in node.items():
-            yield from _values(value, (*path, key))
-    elif isinstance(node, list | tuple):
-        for i, value in enumerate(node):
-            yield from _values(value, (*path, i))
-    else:
-        yield path
+        return [p for p in printable_values(data) if p not in read]
 
 
 class WatchedMapping(Mapping[str, Any]):
@@ -139,58 +122,3 @@ class WatchedModel:
 
     def __str__(self) -> str:
         return str(self._part)
-
-
-def _is_category(path: DataPath, i: int) -> bool:
-    """Whether path[i] names an indicator's level-1 or level-2 category."""
-    return path[0] == "indicators" and i in (2, 3)
-
-
-def _shape(path: DataPath) -> tuple[str | int, ...]:
-    """A field whatever the item: list positions and indicator categories left out."""
-    return tuple("*" if isinstance(p, int) or _is_category(path, i) else p
-                 for i, p in enumerate(path))
-
-
-def label(kind: str, path: DataPath) -> str:
-    """The titles of a field and the groups it is in: 年度绩效指标 › 备注."""
-    return _label(navigator(kind) if kind in KINDS else None, path)
-
-
-def _label(nav: Any, path: DataPath) -> str:
-    titles: list[str] = []
-    for i, part in enumerate(path):
-        if isinstance(part, int) or _is_category(path, i):
-            continue
-        title = (nav.title(path[: i + 1]) if nav else None) or str(part)
-        if not titles or titles[-1] != title:
-            titles.append(title)
-    return " › ".join(titles)
-
-
-def finding(kind: str, layout: str, paths: Sequence[DataPath], document: Any) -> Finding | None:
-    """L001 for a declaration whose layout leaves `paths` out; None when it prints all.
-    The fields are named by their titles, each once with how many of its values."""
-    if not paths:
-        return None
-    nav = navigator(kind) if kind in KINDS else None
-    fields: dict[tuple[str | int, ...], list[DataPath]] = {}
-    for path in paths:
-        fields.setdefault(_shape(path), []).append(path)
-    names = []
-    for group in fields.values():
-        first = group[0]
-        title = _label(nav, first)
-        if len(group) > 1:
-            names.append(_("{title} ({path} and {more} more)").format(
-                title=title, path=dotted(first), more=len(group) - 1))
-        else:
-            names.append(_("{title} ({path})").format(title=title, path=dotted(first)))
-    line, column = document.position(paths[0])
-    message = ngettext("layout {layout} does not print {count} declared value: {fields}",
-                       "layout {layout} does not print {count} declared values: {fields}",
-                       len(paths)).format(layout=layout, count=len(paths),
-                                          fields="; ".join(names))
-    return Finding("L001", Severity.WARNING, message, document.file, line, column, paths[0],
-                   _("print them in the layout, choose a layout that does "
-                     "(`perfdecl layouts`), or leave them out of the declaration"))

@@ -25,7 +25,7 @@ import jinja2
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from . import derive, printed
+from . import derive
 from .config import Config
 from .errors import DataPath, Finding, PerfdeclError
 from .files import read_file, reason
@@ -34,9 +34,11 @@ from .i18n import _
 from .load import Document
 from .model import Declaration
 from .printed import Reads
+from .repository import LAYOUT_SUFFIX
 from .resources import data_dir
+from .unprinted import finding as left_out_finding
 
-SUFFIX = ".html.j2"
+SUFFIX = LAYOUT_SUFFIX
 """Forms computed from other declarations, rendered per unit and year."""
 
 
@@ -208,7 +210,7 @@ class Renderer:
                          funding_in=context.funding_in, projects=derive.projects(unit),
                          summary=summary, layout=name)
         unprinted = reads.unprinted(declaration.data)
-        left_out = printed.finding(declaration.kind, name, unprinted, declaration.document)
+        left_out = left_out_finding(declaration.kind, name, unprinted, declaration.document)
         return RenderedForm(html, name, tuple(unprinted), left_out)
 
     def render_fund_summary(self, unit: Sequence[Declaration], layout: str) -> str:

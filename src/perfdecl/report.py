@@ -97,6 +97,9 @@ def print_text(result: CheckResult, console: Console) -> None:
         console.print(f"[bold]{escape(location(f))}[/]: [{colour[f.severity]}]{severity(f)}[/] "
                       f"[dim]{f.code}[/]: {escape(printable(f.message))}", soft_wrap=True,
                       highlight=False)
+        if f.label:
+            console.print("    " + escape(_("on the form: {label}").format(
+                label=printable(f.label))), soft_wrap=True, highlight=False)
         if f.hint:
             console.print(f"    {label}{escape(printable(f.hint))}{escape(rest)}", soft_wrap=True,
                           highlight=False)
@@ -114,7 +117,8 @@ def to_json(result: CheckResult) -> str:
         "findings": [
             {"file": printable(str(f.file)), "line": f.line, "column": f.column,
              "severity": str(f.severity), "code": f.code, "message": printable(f.message),
-             "hint": f.hint and printable(f.hint), "path": printable(f.dotted_path)}
+             "hint": f.hint and printable(f.hint), "path": printable(f.dotted_path),
+             "label": printable(f.label) if f.label else None}
             for f in result.findings
         ],
     }

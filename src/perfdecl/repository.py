@@ -9,6 +9,7 @@ change folder.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,6 +18,10 @@ from pathlib import Path
 from .config import Config, load_config
 from .domain import source_date_epoch
 from .errors import PerfdeclError
+from .files import read_file
+from .resources import data_dir
+
+LAYOUT_SUFFIX = ".html.j2"
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,24 @@ class Repository:
         file by its declarations. A wrong value is wrong usage (UsageError), said by the
         commands that write before they write anything."""
         return source_date_epoch({"SOURCE_DATE_EPOCH": self._epoch} if self._epoch else {})
+
+    def layout_of(self, kind: str, named: str | None) -> str | None:
+        """The layout a declaration of `kind` is printed in: the one it names, else the
+        configured one (None while the configuration cannot be read)."""
+        if named:
+            return named
+        return self._config.layout_for(kind) if self._config is not None else None
+
+    def has_own_layout(self, kind: str, name: str) -> bool:
+        """Whether the repository's templates/ has a layout of that name of its own,
+        not the built-in one (the same file, or a copy of it)."""
+        own = self.root / "templates" / kind / f"{name}{LAYOUT_SUFFIX}"
+        builtin = data_dir("templates") / kind / f"{name}{LAYOUT_SUFFIX}"
+        try:  # read as every template is: a FIFO or a device there is not waited on
+            return not (own.resolve() == builtin.resolve()
+                        or read_file(own) == read_file(builtin))
+        except OSError:  # none there, or one that cannot be read, which `build` says
+            return os.path.lexists(own)
 
     def path(self, given: Path) -> Path:
         """A path given relative to where perfdecl was started, as a path to open."""

@@ -23,10 +23,10 @@ from ..formcontext import box
 from ..i18n import _
 from ..model import Declaration
 from ..plan import epoch_of
-from ..printed import label
 from ..render import Renderer
 from ..repository import Repository
 from ..schema import navigator
+from ..unprinted import label
 from .changes import ADDED, REMOVED, inline, show
 from .engine import DiffResult, identity, match, pair_indicators
 from .text import Segment

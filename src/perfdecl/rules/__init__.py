@@ -74,10 +74,11 @@ FILE_AND_SCHEMA = [
     Rule("I001", Severity.ERROR, "indicator-category",
          N_("level-2 indicator categories sit under their level-1 category")),
     Rule("L001", Severity.WARNING, "printed",
-         N_("the form's layout prints every declared value (given by `build`)")),
+         N_("the form's layout prints every declared value (said by `check` for the built-in "
+            "layouts, by `build` for all)")),
 ]
-"""Codes given while loading and validating, and while rendering (L001): listed with the
-rules, checked elsewhere."""
+"""Codes given while loading and validating, and for what a form leaves out (L001):
+listed with the rules, checked elsewhere."""
 
 
 def all_rules() -> list[Rule]:
