@@ -147,7 +147,7 @@ SPELLINGS = st.one_of(
 )
 
 
-@settings(max_examples=at_length(300), deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=at_length(150), deadline=None, suppress_health_check=list(HealthCheck))
 @given(scalar=SPELLINGS, key=st.sampled_from(["total", "overview", "name", "target", "class", "order"]))
 def test_fmt_never_changes_what_check_reads(tmp_path: Path, scalar: str, key: str) -> None:
     """fmt (ruamel, round trip) and check (libyaml, then perfdecl's reading of scalars) are

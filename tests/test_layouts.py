@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import runpy
 import shutil
 from pathlib import Path
@@ -24,7 +25,7 @@ from perfdecl.render import Renderer
 from perfdecl.repository import Repository
 from perfdecl.schema import bundled_schema
 
-from .conftest import DECLARATIONS, REPO, SEEDS
+from .conftest import DECLARATIONS, REPO, SEEDS, at_length
 
 EXAMPLES = sorted([*DECLARATIONS.rglob("*.yaml"), *SEEDS.rglob("*.yaml")])
 LAYOUTS = {kind: sorted(name for k, name in layout_records() if k == kind) for kind in KINDS}
@@ -76,7 +77,7 @@ def laid_out(draw: st.DrawFn) -> tuple[Path, dict[str, Any], str]:
     return file, tree, tree["layout"]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=at_length(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(laid_out())
 def test_check_says_what_the_build_says_a_form_leaves_out(
         tmp_path_factory: pytest.TempPathFactory, case: tuple[Path, dict[str, Any], str]) -> None:
@@ -162,3 +163,13 @@ def test_a_finding_names_the_label_its_form_prints(tmp_path: Path, perfdecl) -> 
     file.write_text(file.read_text(encoding="utf-8").replace(
         "layout: yangxin-2024", "layout: national"), encoding="utf-8")
     assert not after_w007().startswith("on the form")  # national has no 测算依据 cell
+
+
+def test_the_readme_lists_the_built_in_layouts(tmp_path: Path) -> None:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    table = text.split("| kind | layouts |\n", 1)[1].split("\n\n", 1)[0]
+    listed = {(kind.split()[0], name)
+              for kind, names in (row.strip("|").split("|")[:2] for row in table.splitlines()[1:])
+              for name in re.findall(r"`([a-z0-9-]+)`", names)}
+    built_in = {(x.kind, x.name) for x in Renderer(Config(tmp_path)).layouts() if x.builtin}
+    assert listed == built_in
