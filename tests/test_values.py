@@ -455,3 +455,22 @@ def test_a_change_too_small_for_its_percentage_is_not_minus_zero(
     text = io.StringIO()
     report.print_text(changes, Console(file=text, width=200))
     assert "-0.0001 万元 (0.0%)" in text.getvalue() and "-0.0%" not in text.getvalue()
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=4,
+                   min_value=Decimal("-1e11"), max_value=Decimal("1e11")))
+def test_an_amount_reads_the_same_wherever_it_is_written(value: Decimal) -> None:
+    """One spelling of an amount (domain.amount_text), as declarations bound them (four
+    decimals, 1000 亿万元): in a form, a rule's message, a diff and an imported cell; no
+    exponent, no trailing zeros, no negative zero."""
+    from perfdecl.diff.changes import show
+    from perfdecl.domain import amount_text
+    from perfdecl.formcontext import plain
+    from perfdecl.rules.registry import amount
+
+    text = amount_text(value)
+    assert plain(value) == show(value) == amount(value) == text
+    assert "E" not in text and (value < 0) == text.startswith("-")
+    assert Decimal(text) == value
+    if "." in text:
+        assert not text.endswith("0")

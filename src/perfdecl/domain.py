@@ -10,6 +10,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from .errors import UsageError
 from .framework import FRAMEWORK
@@ -66,6 +67,17 @@ def layout_records() -> dict[tuple[str, str], LayoutRecord]:
     return {(kind, name): LayoutRecord(kind, name, r["title"], r["prints"],
                                        frozenset(r["leaves_out"]))
             for kind, layouts in recorded.items() for name, r in layouts.items()}
+
+
+def amount_text(value: Decimal) -> str:
+    """An amount as a reviewer writes it and a form prints it without fixed decimals:
+    7759.53, 25.5 (not 25.50), 74 (not 74.00 or 7.4E+1), and zero without a sign."""
+    return format(unsigned(value.normalize()), "f")
+
+
+def unsigned(number: Decimal) -> Decimal:
+    """Zero without a sign: -0.001 rounds to -0.00, and a form never prints `-0.00`."""
+    return number.copy_abs() if number.is_zero() else number
 
 
 ZIP_EPOCH = 315532800

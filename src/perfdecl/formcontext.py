@@ -11,7 +11,7 @@ from typing import Any
 
 import jinja2
 
-from .domain import GENERATIONS, NEW, OLD
+from .domain import GENERATIONS, NEW, OLD, amount_text, unsigned
 from .i18n import _
 from .model import Declaration, Indicator
 from .printed import Reads
@@ -26,19 +26,14 @@ def wan(value: Any, places: int = 2) -> str:
     if value is None or value == "":
         return ""
     quantum = Decimal(1).scaleb(-places)
-    return str(_unsigned(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)))
+    return str(unsigned(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)))
 
 
 def plain(value: Any) -> str:
     """An amount without trailing zeros: 25.50 → 25.5, 74.00 → 74."""
     if value is None or value == "":
         return ""
-    return format(_unsigned(Decimal(str(value)).normalize()), "f")
-
-
-def _unsigned(number: Decimal) -> Decimal:
-    """Zero without a sign: -0.001 rounds to -0.00, and a form never prints `-0.00`."""
-    return number.copy_abs() if number.is_zero() else number
+    return amount_text(Decimal(str(value)))
 
 
 def month(value: Any, style: str = "dot") -> str:

@@ -42,7 +42,7 @@ RELOAD = b"""<script>
 
 HOSTS = ("localhost", "127.0.0.1", "[::1]")
 
-KINDS = {".html": "text/html; charset=utf-8", ".json": "application/json",
+CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".json": "application/json",
          ".pdf": "application/pdf", ".zip": "application/zip",
          ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
@@ -132,7 +132,7 @@ class Preview:
             return None
         if data is None:
             return None
-        kind = KINDS.get(Path(rel).suffix, "application/octet-stream")
+        kind = CONTENT_TYPES.get(Path(rel).suffix, "application/octet-stream")
         if rel.endswith(".html"):
             data = data.replace(b"</body>", RELOAD + b"</body>", 1)
         return data, kind

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from ..domain import amount_text
 from ..i18n import _
 from ..targets import Target, TargetKind, parse
 from .text import Segment, segments, similarity, year_shift
@@ -42,7 +43,7 @@ def show(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
+        return amount_text(value)
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, list):

@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
+from ..domain import amount_text
 from ..i18n import N_, _, ngettext
 from ..report import printable
 from .changes import ADDED, CHANGED, MOVED, REMOVED, RENAMED, REORDERED, Change
@@ -246,7 +247,7 @@ def to_json(result: DiffResult, old_label: str, new_label: str) -> str:
                 "key": printable(c.key), "kind": c.kind,
                 "old": c.old and _value(c.old), "new": c.new and _value(c.new),
                 "note": c.note and printable(c.note),
-                "delta": None if c.delta is None else format(c.delta.normalize(), "f"),
+                "delta": None if c.delta is None else amount_text(c.delta),
                 "percent": None if c.percent is None else format(c.percent, "f"),
                 "years": c.years,
                 "segments": [{"op": s.op, "text": _value(s.text)} for s in c.segments]}

@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from ..domain import amount_text
 from ..i18n import _
 from . import labels as L
 from .draft import Path_
@@ -20,7 +21,6 @@ from .specs import (
     SUMMARY_HEADERS,
     TASK_HEADERS,
 )
-from .values import plain
 
 
 def _text(cell: Cell | None) -> str:
@@ -132,7 +132,7 @@ def expenses(reader: Reader) -> None:
                 expenses["total"] = printed.value
                 reader.draft.doubt(("expenses", "total"),
                                    _("the form's 合计; its lines add up to {total}")
-                                   .format(total=plain(total)))
+                                   .format(total=amount_text(total)))
             if printed.approximate and not approximate_lines:
                 expenses["total_approximate"] = True
         return
@@ -256,7 +256,7 @@ def funding_by_year(reader: Reader) -> None:
                     reader.draft.put(("funding", k), v)
                 if "income" in t and "spending" in t and t["income"] != t["spending"]:
                     reader.draft.doubt(("funding", "total"), _("支出构成 合计 says {total}")
-                                       .format(total=plain(t["spending"])))
+                                       .format(total=amount_text(t["spending"])))
             elif values:
                 history.append({"year": year, **values})
         if history:

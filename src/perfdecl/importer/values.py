@@ -18,10 +18,6 @@ if TYPE_CHECKING:
     from .reader import Reader
 
 
-def plain(value: Decimal) -> str:
-    return format(value.normalize(), "f")
-
-
 def target(text: str) -> Any:
     """A target as a declaration writes it: a bare number stays a number (100000)."""
     if re.fullmatch(r"(0|[1-9]\d{0,14})", text):

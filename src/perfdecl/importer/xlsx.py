@@ -13,6 +13,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from ..domain import amount_text
 from ..i18n import _
 from .grid import Cell, Part, Row, column_name
 from .safety import MAX_ROWS, Container, ImportRefused
@@ -145,13 +146,8 @@ def _text(cell: Any) -> str:
     if isinstance(value, int | float):
         number = Decimal(str(value))
         if "%" in (cell.number_format or ""):
-            return _plain(number * 100) + "%"
-        return _plain(number)
+            return amount_text(number * 100) + "%"
+        return amount_text(number)
     return str(value).replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _plain(number: Decimal) -> str:
-    text = format(number, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from ..domain import LIMITS
+from ..domain import LIMITS, amount_text
 from ..errors import DataPath, Severity
 from ..i18n import _
 from ..model import Partial
@@ -83,7 +83,4 @@ def set_rule(code: str, severity: Severity, name: str,
 
 def amount(value: Decimal | None) -> str:
     """An amount as a reviewer writes it: 7759.53, 25.5, 74 (万元)."""
-    if value is None:
-        return "—"
-    text = format(value.normalize(), "f")
-    return text
+    return "—" if value is None else amount_text(value)
