@@ -168,6 +168,37 @@ def test_pdf_text_and_embedded_fonts(built: Path) -> None:
         assert any("CJK" in line for line in fonts)
 
 
+def test_docx_rows_never_break_across_pages(built: Path) -> None:
+    """Every row of every DOCX, forms and combined documents, is kept whole (cantSplit):
+    no cell's words, no vertical label, split over two pages."""
+    for docx_file in sorted(built.rglob("*.docx")):
+        xml = zipfile.ZipFile(docx_file).read("word/document.xml").decode("utf-8")
+        rows = re.findall(r"<w:tr>(?:<w:trPr>(.*?)</w:trPr>)?", xml)
+        assert rows and all("<w:cantSplit" in props for props in rows), docx_file
+
+
+@pytest.mark.slow
+def test_pdf_sets_text_as_the_paper_does(built: Path) -> None:
+    """No space put between Chinese and Latin text (74万元, 2019年度), and the title in
+    黑体 as the DOCX's Heading 1 and the HTML's h1 have it."""
+    pdf = built / "2019/shigu-sbzx/jichu-yanglaojin-peitao.pdf"
+    text = pypdf.PdfReader(pdf).pages[0].extract_text()
+    assert "资金总额：74万元" in text and "（2019年度）" in text
+    assert "74 万元" not in text and "2019 年度" not in text
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
+                           check=True).stdout
+    assert "SansCJK" in fonts and "SerifCJK" in fonts  # the title, and the form
+
+
+def test_a_national_fund_summary_prints_the_national_decimals(perfdecl, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A derived form prints amounts as the forms of its layout do: 7514.50, 54.00."""
+    result = perfdecl("build", "declarations/2023", "--layout", "national", "--to", "html",
+                      "--out", str(tmp_path / "out"), cwd=REPO)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    summary = (tmp_path / "out/2023/shifeng-sbzx/fund-summary.html").read_text(encoding="utf-8")
+    assert ">54.00<" in summary and ">7514.50<" in summary and ">54<" not in summary
+
+
 @pytest.mark.slow
 def test_libreoffice_opens_the_combined_docx(built: Path, tmp_path: Path) -> None:
     combined = built / "2023/shifeng-sbzx/shifeng-sbzx-2023.docx"

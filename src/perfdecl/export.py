@@ -311,10 +311,19 @@ def _centre_cells(document: bytes) -> bytes:
                  b'<w:vAlign w:val="center" />')
 
 
+def _rows_whole(document: bytes) -> bytes:
+    """No table row breaks across a page (w:cantSplit): on paper a row's cells, and the
+    words in them, stay together. A row taller than a page still flows on: Word and
+    LibreOffice break it then."""
+    document = document.replace(b"<w:tr><w:trPr>", b"<w:tr><w:trPr><w:cantSplit />")
+    return re.sub(rb"<w:tr>(?!<w:trPr>)", b"<w:tr><w:trPr><w:cantSplit /></w:trPr>", document)
+
+
 def finish_docx(data: bytes, epoch: int) -> bytes:
-    """A DOCX from pandoc, finished: cells centred vertically, dates set to `epoch`."""
+    """A DOCX from pandoc, finished: cells centred vertically, rows kept whole, dates
+    set to `epoch`."""
     document = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
-    return stamp_docx(data, epoch, _centre_cells(document))
+    return stamp_docx(data, epoch, _rows_whole(_centre_cells(document)))
 
 
 def _rezip(data: bytes, change: Callable[[str, bytes], bytes],
@@ -370,16 +379,26 @@ def _typst_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+TITLE_FONTS = ("SimHei", "Heiti SC", "Noto Sans CJK SC", "Source Han Sans SC",
+               "WenQuanYi Zen Hei", "Microsoft YaHei")
+"""The form's title is set in 黑体 in every format (the HTML's h1, the DOCX's Heading 1);
+the first of these installed, else the body's 宋体."""
+
+
 def preamble(title: str, fonts: Sequence[str]) -> str:
     """A4, the Chinese fonts, a centred form title, bordered tables that may break
-    across pages (pandoc wraps tables in figures, which otherwise never break)."""
+    across pages (pandoc wraps tables in figures, which otherwise never break). No space
+    is added between Chinese and Latin text (74万元, 2019年度), as on the paper and in the
+    DOCX and HTML."""
     families = ", ".join(_typst_string(f) for f in fonts)
+    titles = "".join(f"{_typst_string(f)}, " for f in TITLE_FONTS)
     return f"""#set document(title: {_typst_string(title)})
 #set page(paper: "a4", margin: (x: 2cm, y: 1.8cm))
-#set text(font: ({families},), size: 10.5pt, lang: "zh", region: "cn")
+#set text(font: ({families},), size: 10.5pt, lang: "zh", region: "cn",
+  cjk-latin-spacing: none)
 #set par(justify: false, leading: 0.6em, spacing: 0.8em)
 #show heading.where(level: 1): it => block(width: 100%, above: 0.6em, below: 0.8em,
-  align(center, text(size: 16pt, weight: "bold", it.body)))
+  align(center, text(font: ({titles}{families},), size: 16pt, weight: "bold", it.body)))
 #show figure: set block(breakable: true)
 #show figure: set align(left)
 #set table(inset: (x: 4pt, y: 5pt), stroke: 0.5pt + black)
