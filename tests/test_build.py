@@ -190,6 +190,29 @@ def test_pdf_sets_text_as_the_paper_does(built: Path) -> None:
     assert "SansCJK" in fonts and "SerifCJK" in fonts  # the title, and the form
 
 
+@pytest.mark.slow
+def test_a_form_on_several_pdf_pages_names_itself_and_numbers_them(built: Path) -> None:
+    """A loose page of a bundle can be put back: each page of a form that runs over
+    one page ends with the form's name and 第 n 页 共 m 页, counted within the form; a
+    form on one page, as on paper, has no such line."""
+    def feet(pdf: Path) -> list[tuple[str, int, int] | None]:
+        out: list[tuple[str, int, int] | None] = []
+        for page in pypdf.PdfReader(pdf).pages:
+            foot = re.search(r"([^\n]+)\u3000第 (\d+) 页 共 (\d+) 页$", page.extract_text())
+            out.append((foot[1], int(foot[2]), int(foot[3])) if foot else None)
+        return out
+
+    unit = feet(built / "2019/shigu-sbzx/shigu-sbzx-2019.pdf")
+    assert unit[:2] == [("基础养老金区级配套经费", 1, 2), ("基础养老金区级配套经费", 2, 2)]
+    numbered = [f for f in unit if f]
+    assert len(numbered) >= 6 and all(  # each form's pages counted 1..m, in order
+        numbered[i + 1][1] == (1 if f[1] == f[2] else f[1] + 1)
+        for i, f in enumerate(numbered[:-1]))
+    assert unit[-1] is None  # the department form fits one page
+    assert feet(built / "2019/shigu-sbzx/jichu-yanglaojin-peitao.pdf") == \
+        [("基础养老金区级配套经费", 1, 2), ("基础养老金区级配套经费", 2, 2)]
+
+
 def test_a_national_fund_summary_prints_the_national_decimals(perfdecl, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """A derived form prints amounts as the forms of its layout do: 7514.50, 54.00."""
     result = perfdecl("build", "declarations/2023", "--layout", "national", "--to", "html",

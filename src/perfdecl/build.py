@@ -409,4 +409,5 @@ def _docx_settings() -> str:
 
 def _pdf_settings(families: Sequence[str], options: BuildOptions) -> str:
     return "|".join([*families, *map(str, options.font_paths), str(options.system_fonts),
-                     export.preamble("", families), export.lua_filter().read_text()])
+                     export.preamble("", families), export.form_start("", ""),
+                     export.lua_filter().read_text()])

@@ -375,6 +375,13 @@ def merge_typst(bodies: Sequence[str]) -> str:
     return _PAGEBREAK_TYPST.join(bodies)
 
 
+def form_start(title: str, body: str) -> str:
+    """A form's Typst body, marked where it starts: a form on more than one page prints
+    its name and 第 n 页 共 m 页 at the foot of each (the preamble's footer), so a loose
+    page of a bundle can be told apart and put back."""
+    return f"#metadata({_typst_string(title)}) <form-start>\n{body}"
+
+
 def _typst_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -387,13 +394,27 @@ the first of these installed, else the body's 宋体."""
 
 def preamble(title: str, fonts: Sequence[str]) -> str:
     """A4, the Chinese fonts, a centred form title, bordered tables that may break
-    across pages (pandoc wraps tables in figures, which otherwise never break). No space
+    across pages (pandoc wraps tables in figures, which otherwise never break), the
+    form's name and page at the foot of a form on several pages (form_start). No space
     is added between Chinese and Latin text (74万元, 2019年度), as on the paper and in the
     DOCX and HTML."""
     families = ", ".join(_typst_string(f) for f in fonts)
     titles = "".join(f"{_typst_string(f)}, " for f in TITLE_FONTS)
     return f"""#set document(title: {_typst_string(title)})
-#set page(paper: "a4", margin: (x: 2cm, y: 1.8cm))
+#set page(paper: "a4", margin: (x: 2cm, y: 1.8cm), footer: context {{
+  let starts = query(<form-start>)
+  let mine = starts.filter(s => s.location().page() <= here().page())
+  if mine.len() > 0 {{
+    let first = mine.last().location().page()
+    let next = starts.filter(s => s.location().page() > first)
+    let last = if next.len() > 0 {{ next.first().location().page() - 1 }} else {{
+      counter(page).final().first() }}
+    if last > first {{
+      set text(size: 9pt)
+      align(center)[#mine.last().value　第 #(here().page() - first + 1) 页 共 #(last - first + 1) 页]
+    }}
+  }}
+}})
 #set text(font: ({families},), size: 10.5pt, lang: "zh", region: "cn",
   cjk-latin-spacing: none)
 #set par(justify: false, leading: 0.6em, spacing: 0.8em)

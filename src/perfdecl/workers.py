@@ -149,14 +149,16 @@ def export_unit(task: UnitTask) -> list[Written]:
             write_bytes(Path(form.body), output["typst"])
         if "pdf" in form.stale:
             body = read_regular(Path(form.body)).decode("utf-8")
-            write(f"{form.stem}.pdf", typesetter.pdf(body, form.title, form.epoch, what),
+            write(f"{form.stem}.pdf", typesetter.pdf(export.form_start(form.title, body),
+                                                     form.title, form.epoch, what),
                   form.keys["pdf"], form.sources, form.title)
     if "docx" in task.stale:
         parts = [read_regular(out / f"{f.stem}.docx") for f in task.forms]
         write(f"{task.stem}.docx", export.merge_docx(parts, task.epoch), task.keys["docx"],
               task.sources, task.title)
     if "pdf" in task.stale:
-        body = export.merge_typst([read_regular(Path(f.body)).decode("utf-8")
+        body = export.merge_typst([export.form_start(f.title,
+                                                     read_regular(Path(f.body)).decode("utf-8"))
                                    for f in task.forms])
         write(f"{task.stem}.pdf", typesetter.pdf(body, task.title, task.epoch, task.stem),
               task.keys["pdf"], task.sources, task.title)
