@@ -148,13 +148,15 @@ SPELLINGS = st.one_of(
 
 
 @settings(max_examples=at_length(150), deadline=None, suppress_health_check=list(HealthCheck))
-@given(scalar=SPELLINGS, key=st.sampled_from(["total", "overview", "name", "target", "class", "order"]))
+@given(scalar=SPELLINGS, key=st.sampled_from(["total", "overview", "name", "target", "class", "order",
+                                             "phone"]))
 def test_fmt_never_changes_what_check_reads(tmp_path: Path, scalar: str, key: str) -> None:
     """fmt (ruamel, round trip) and check (libyaml, then perfdecl's reading of scalars) are
     two readers: whatever a value's spelling, the data check reads is the same before and
     after fmt, and a file one of them cannot read stays as it is."""
-    source = (REPO / "declarations/2024/yangxin-ylbx/jihe-gongzuo.yaml").read_text(
-        encoding="utf-8")
+    example = "2019/shigu-sbzx/jichu-yanglaojin-peitao" if key == "phone" else \
+        "2024/yangxin-ylbx/jihe-gongzuo"
+    source = (REPO / f"declarations/{example}.yaml").read_text(encoding="utf-8")
     lines = source.split("\n")
     at = next(i for i, line in enumerate(lines) if line.lstrip().startswith(f"{key}:"))
     lines[at] = lines[at][:lines[at].index(f"{key}:")] + f"{key}: {scalar}"
@@ -169,3 +171,27 @@ def test_fmt_never_changes_what_check_reads(tmp_path: Path, scalar: str, key: st
         return
     assert after is not None, (key, scalar, findings, work.read_text(encoding="utf-8")[:400])
     assert after.data == before.data, (key, scalar)
+
+
+def test_phone_numbers_and_codes_are_quoted_as_the_readme_writes_them(tmp_path: Path, perfdecl) -> None:  # type: ignore[no-untyped-def]
+    """fmt keeps the quotes of `phone: '0731-5551234'` and adds them where they are
+    missing, so that a declaration written as the README says passes `fmt --check` (and
+    the pre-commit hook) as it is; a number written unquoted stays a number, for check
+    to say so."""
+    source = (REPO / "declarations/2019/shigu-sbzx/jichu-yanglaojin-peitao.yaml").read_text(
+        encoding="utf-8")
+    quoted = tmp_path / "quoted.yaml"
+    quoted.write_text(source.replace("phone: '8177159'", "phone: '0731-5551234'"),
+                      encoding="utf-8")
+    assert perfdecl("fmt", "--check", str(quoted)).exit_code == 0
+    bare = tmp_path / "bare.yaml"
+    bare.write_text(source.replace("phone: '8177159'", "phone: 0731-5551234")
+                    .replace("code: '11430404006258088'", "code: 1143A"), encoding="utf-8")
+    assert perfdecl("fmt", str(bare)).exit_code == 0
+    text = bare.read_text(encoding="utf-8")
+    assert "phone: '0731-5551234'" in text and "code: '1143A'" in text
+    number = tmp_path / "number.yaml"
+    number.write_text(source.replace("phone: '8177159'", "phone: 8177159"), encoding="utf-8")
+    perfdecl("fmt", str(number))
+    assert "phone: 8177159\n" in number.read_text(encoding="utf-8")
+

@@ -24,6 +24,11 @@ KINDS = ("project", "special_fund", "department", "expenditure_direction")
 FUND_KINDS = ("special_fund", "expenditure_direction")
 """The kinds a unit's fund summary (专项资金绩效目标汇总表) is derived from."""
 
+QUOTED_FIELDS = ("phone", "code")
+"""Fields written in quotes (`phone: '0731-5551234'`, `code: '11430404006258088'`): text
+that looks like a number, quoted so that no reader takes it for one. `fmt` keeps and
+adds the quotes; the skeleton and the README write them so."""
+
 FUND_SUMMARY = "fund_summary"
 """The form derived from a unit's special funds: it has layouts, not declarations."""
 

@@ -1,9 +1,9 @@
 """Format: a declaration rewritten in its one canonical form.
 
 Keys in the order of the schema's properties (unknown keys last, as written), block
-style, two-space indentation, plain scalars unless YAML needs quotes, no byte-order
-mark, one newline at the end. Comments stay where they were. Formatting twice
-changes nothing.
+style, two-space indentation, plain scalars unless YAML needs quotes (phone numbers and
+codes always quoted, domain.QUOTED_FIELDS), no byte-order mark, one newline at the end.
+Comments stay where they were. Formatting twice changes nothing.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
+from ruamel.yaml.scalarstring import SingleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from .atomic import write_text
-from .domain import KINDS
+from .domain import KINDS, QUOTED_FIELDS
 from .errors import DataPath, Finding
 from .load import parse, read_raw
 from .scalars import yaml
@@ -97,6 +98,10 @@ def _arrange(node: Any, path: DataPath, nav: SchemaNav | None) -> None:
             for k in wanted:
                 node.move_to_end(k)
         for k in node:
+            value = node[k]
+            if k in QUOTED_FIELDS and isinstance(value, str) and \
+                    not isinstance(value, SingleQuotedScalarString):
+                node[k] = SingleQuotedScalarString(value)  # as the README writes them
             _arrange(node[k], (*path, k), nav)
     elif isinstance(node, CommentedSeq):
         node.fa.set_block_style()

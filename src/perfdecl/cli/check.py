@@ -50,7 +50,8 @@ def check(
     "Rewrite declarations in the canonical form.\n"
     "\n"
     "Keys in the schema's order, block style, two-space indentation, quotes only where\n"
-    "YAML needs them; comments are kept. Running it twice changes nothing."))
+    "YAML needs them and on phone numbers and codes; comments are kept. Running it twice\n"
+    "changes nothing."))
 def fmt_command(
     paths: PathsArg = None,
     check_only: Annotated[bool, typer.Option(
