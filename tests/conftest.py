@@ -63,14 +63,14 @@ class Run:
 
 @pytest.fixture
 def perfdecl(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Run]:
-    """Runs the CLI in-process: perfdecl("check", "x.yaml", cwd=folder)."""
+    """Runs the CLI in-process: perfdecl("check", "x.yaml", cwd=folder); from the
+    checkout by default, as `run` does."""
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     monkeypatch.setenv("COLUMNS", "200")
 
-    def run(*args: str, cwd: Path | None = None) -> Run:
+    def run(*args: str, cwd: Path = REPO) -> Run:
         before = Path.cwd()
-        if cwd is not None:
-            os.chdir(cwd)
+        os.chdir(cwd)
         try:
             result = CliRunner().invoke(app, list(args), catch_exceptions=False)
         finally:

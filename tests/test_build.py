@@ -268,45 +268,72 @@ def test_unchanged_declarations_are_not_rebuilt(tmp_path: Path) -> None:
     assert rewritten == {"jihe-gongzuo.pdf", "yangxin-ylbx-2024.pdf"}
 
 
-def test_invalid_declarations_are_not_built(tmp_path: Path) -> None:
+def test_invalid_declarations_are_not_built(tmp_path: Path, perfdecl) -> None:  # type: ignore[no-untyped-def]
     repo = tmp_path / "repo"
     shutil.copytree(REPO / "tests" / "seeds" / "2023", repo / "declarations" / "2023")
-    result = run("build", "declarations", "--to", "html", "--out", "build", cwd=repo)
-    assert result.returncode == 1
+    result = perfdecl("build", "declarations", "--to", "html", "--out", "build", cwd=repo)
+    assert result.exit_code == 1
     assert "junzhuan-ganbu.yaml:15:11: error X003" in result.stdout
     assert "nothing built" in result.stdout
     assert not list((repo / "build").rglob("*.html"))
-    kept = run("build", "declarations", "--to", "html", "--out", "build", "--keep-going",
+    kept = perfdecl("build", "declarations", "--to", "html", "--out", "build", "--keep-going",
                cwd=repo)
-    assert kept.returncode == 1
+    assert kept.exit_code == 1
     built = {p.stem for p in (repo / "build").rglob("*.html")}
     assert "junzhuan-ganbu" not in built and "chengxiang-jumin-yanglao" not in built
     assert "jiguan-yanglao" in built
 
 
-def test_no_chinese_font_is_one_clear_error(tmp_path: Path) -> None:
-    result = run("build", "declarations/2024", "--to", "pdf", "--no-system-fonts",
+def test_a_build_of_what_changed_names_files_as_given(tmp_path: Path, perfdecl) -> None:  # type: ignore[no-untyped-def]
+    """The second build checks only the changed unit (as `--watch` does on each save),
+    and names its files as the first did: from the path given, not from the root."""
+    shutil.copytree(DECLARATIONS / "2024", tmp_path / "declarations" / "2024")
+    (tmp_path / "perfdecl.toml").write_text("", encoding="utf-8")
+    assert perfdecl("build", "--to", "html", cwd=tmp_path).exit_code == 0
+    file = tmp_path / "declarations/2024/yangxin-ylbx/jihe-gongzuo.yaml"
+    file.write_text(file.read_text(encoding="utf-8") + "x: 1\n", encoding="utf-8")
+    again = perfdecl("build", "--to", "html", cwd=tmp_path)
+    assert again.exit_code == 1
+    assert "\ndeclarations/2024/yangxin-ylbx/jihe-gongzuo.yaml:" in "\n" + again.stdout
+    assert str(tmp_path) not in again.stdout
+
+
+def test_no_chinese_font_is_one_clear_error(tmp_path: Path, perfdecl) -> None:  # type: ignore[no-untyped-def]
+    """Without the system's fonts, the error says which installed ones were left out and
+    how to give one, never to install a font the system has."""
+    result = perfdecl("build", "declarations/2024", "--to", "pdf", "--no-system-fonts",
                  "--out", str(tmp_path / "b"))
-    assert result.returncode == 1
-    assert "no Chinese font found" in result.stderr
-    assert "apt-get install fonts-noto-cjk" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert result.exit_code == 1
+    assert "no Chinese font for the PDF in the --font-path folders (none given)" in \
+        result.stderr
+    assert "--no-system-fonts leaves out the system's (Noto Serif CJK SC" in result.stderr
+    assert "apt-get" not in result.stderr and "Traceback" not in result.stderr
+    assert not list((tmp_path / "b").rglob("*.pdf"))
 
 
-def test_font_path_alone_is_enough(tmp_path: Path) -> None:
+def test_a_system_without_chinese_fonts_is_told_what_to_install(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from perfdecl import fonts
+
+    monkeypatch.setattr(fonts, "_families", lambda paths, system: frozenset({"DejaVu Sans"}))
+    with pytest.raises(fonts.FontError, match="apt-get install fonts-noto-cjk"):
+        fonts.cjk_fonts([])
+
+
+def test_font_path_alone_is_enough(tmp_path: Path, perfdecl) -> None:  # type: ignore[no-untyped-def]
     fonts = tmp_path / "fonts"
     fonts.mkdir()
     found = subprocess.run(["fc-match", "-f", "%{file}", "Noto Serif CJK SC"],
                            capture_output=True, text=True, check=True).stdout
     shutil.copy(found, fonts)
-    result = run("build", "declarations/2024/yangxin-ylbx/jihe-gongzuo.yaml", "--to", "pdf",
+    result = perfdecl("build", "declarations/2024/yangxin-ylbx/jihe-gongzuo.yaml", "--to", "pdf",
                  "--no-system-fonts", "--font-path", str(fonts), "--out", str(tmp_path / "b"))
-    assert result.returncode == 0, result.stderr
+    assert result.exit_code == 0, result.stderr
     pdf = tmp_path / "b/2024/yangxin-ylbx/jihe-gongzuo.pdf"
     assert "稽核" in "".join(p.extract_text() for p in pypdf.PdfReader(pdf).pages)
 
 
-def test_repository_layout_overrides_and_is_listed(tmp_path: Path) -> None:
+def test_repository_layout_overrides_and_is_listed(tmp_path: Path, perfdecl) -> None:  # type: ignore[no-untyped-def]
     repo = tmp_path / "repo"
     shutil.copytree(DECLARATIONS / "2024", repo / "declarations" / "2024")
     (repo / "perfdecl.toml").write_text('layout = "national"\n[layouts]\nproject = "plain"\n',
@@ -321,12 +348,12 @@ def test_repository_layout_overrides_and_is_listed(tmp_path: Path) -> None:
     for file in (repo / "declarations").rglob("*.yaml"):  # let the configuration choose
         file.write_text(re.sub(r"^layout: .*\n", "", file.read_text(encoding="utf-8"),
                                flags=re.M), encoding="utf-8")
-    listing = run("layouts", cwd=repo)
+    listing = perfdecl("layouts", cwd=repo)
     assert re.search(r"^project\s+plain\s+简易项目表  \(.*templates/project/plain\.html\.j2\)$",
                      listing.stdout, re.M)
     assert re.search(r"^project\s+national\s+.*\(built-in\)$", listing.stdout, re.M)
-    result = run("build", "--to", "html", cwd=repo)
-    assert result.returncode == 0, result.stdout + result.stderr
+    result = perfdecl("build", "--to", "html", cwd=repo)
+    assert result.exit_code == 0, result.stdout + result.stderr
     html = (repo / "build/2024/yangxin-ylbx/jihe-gongzuo.html").read_text(encoding="utf-8")
     assert "简易：稽核工作费用" in html and "80.00" in html
     department = (repo / "build/2024/yangxin-ylbx/yangxin-ylbx-zhengti.html").read_text(
@@ -334,7 +361,7 @@ def test_repository_layout_overrides_and_is_listed(tmp_path: Path) -> None:
     assert "部门整体支出绩效目标申报表" in department  # the configured default: national
 
 
-def test_template_error_names_file_and_line(tmp_path: Path) -> None:
+def test_template_error_names_file_and_line(tmp_path: Path, perfdecl) -> None:  # type: ignore[no-untyped-def]
     repo = tmp_path / "repo"
     shutil.copytree(DECLARATIONS / "2024", repo / "declarations" / "2024")
     (repo / "perfdecl.toml").write_text("", encoding="utf-8")
@@ -342,33 +369,33 @@ def test_template_error_names_file_and_line(tmp_path: Path) -> None:
     broken.parent.mkdir(parents=True)
     broken.write_text('{# 坏模板 #}\n<p>{{ data.name }}</p>\n<p>{{ data.no_such_field }}</p>\n',
                       encoding="utf-8")
-    result = run("build", "--to", "html", cwd=repo)
-    assert result.returncode == 1
+    result = perfdecl("build", "--to", "html", cwd=repo)
+    assert result.exit_code == 1
     assert f"{broken}:3:" in result.stderr and "no_such_field" in result.stderr
     assert "Traceback" not in result.stderr
     broken.write_text("{% if %}\n", encoding="utf-8")
-    result = run("build", "--to", "html", cwd=repo)
-    assert result.returncode == 1
+    result = perfdecl("build", "--to", "html", cwd=repo)
+    assert result.exit_code == 1
     assert "yangxin-2024.html.j2:1: template error" in result.stderr
 
 
-def test_text_from_a_declaration_is_never_markup(tmp_path: Path) -> None:
+def test_text_from_a_declaration_is_never_markup(tmp_path: Path, perfdecl) -> None:  # type: ignore[no-untyped-def]
     repo = tmp_path / "repo"
     shutil.copytree(DECLARATIONS / "2024", repo / "declarations" / "2024")
     (repo / "perfdecl.toml").write_text("", encoding="utf-8")
     file = repo / "declarations/2024/yangxin-ylbx/jihe-gongzuo.yaml"
     file.write_text(file.read_text(encoding="utf-8").replace(
         "name: 稽核工作费用", "name: <script>alert(1)</script>稽核"), encoding="utf-8")
-    assert run("build", "--to", "html", cwd=repo).returncode == 0
+    assert perfdecl("build", "--to", "html", cwd=repo).exit_code == 0
     html = (repo / "build/2024/yangxin-ylbx/jihe-gongzuo.html").read_text(encoding="utf-8")
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;稽核" in html
 
 
-def test_unknown_format_and_missing_layout_are_usage_errors(tmp_path: Path) -> None:
-    bad = run("build", "declarations/2024", "--to", "html,odt", "--out", str(tmp_path))
-    assert bad.returncode == 2 and "--to takes" in bad.stderr
-    missing = run("build", "declarations/2024", "--layout", "nowhere", "--out", str(tmp_path))
-    assert missing.returncode == 2
+def test_unknown_format_and_missing_layout_are_usage_errors(tmp_path: Path, perfdecl) -> None:  # type: ignore[no-untyped-def]
+    bad = perfdecl("build", "declarations/2024", "--to", "html,odt", "--out", str(tmp_path))
+    assert bad.exit_code == 2 and "--to takes" in bad.stderr
+    missing = perfdecl("build", "declarations/2024", "--layout", "nowhere", "--out", str(tmp_path))
+    assert missing.exit_code == 2
     assert "--layout: no layout 'nowhere' for" in missing.stderr
 
 

@@ -106,10 +106,10 @@ def test_rolled_forward_reads_as_a_reviewer_expects(rolled: Path) -> None:
     assert "资金拨付时限 › 指标值" not in text  # 2023年底前 → 2024年底前: summarised
 
 
-def test_json_report_follows_its_schema(rolled: Path) -> None:
+def test_json_report_follows_its_schema(rolled: Path, perfdecl) -> None:  # type: ignore[no-untyped-def]
     schema = json.loads((REPO / "schema" / "diff-report.json").read_text(encoding="utf-8"))
     for paths, cwd in [*PAIRS.values(), (["declarations/2023", "declarations/2024"], rolled)]:
-        report = json.loads(run("diff", *paths, "-f", "json", cwd=cwd).stdout)
+        report = json.loads(perfdecl("diff", *paths, "-f", "json", cwd=cwd).stdout)
         jsonschema.Draft202012Validator(schema).validate(report)
 
 
@@ -121,12 +121,12 @@ def test_folders_match_by_id(rolled: Path) -> None:
         "kunnan-daijiao"]
 
 
-def test_exit_code(rolled: Path) -> None:
-    same = run("diff", "declarations/2023", "declarations/2023", "--exit-code", cwd=rolled)
-    assert same.returncode == 0 and "0 changed" in same.stdout
-    different = run("diff", "declarations/2023", "declarations/2024", "--exit-code", cwd=rolled)
-    assert different.returncode == 1
-    assert run("diff", "declarations/2023", "declarations/2024", cwd=rolled).returncode == 0
+def test_exit_code(rolled: Path, perfdecl) -> None:  # type: ignore[no-untyped-def]
+    same = perfdecl("diff", "declarations/2023", "declarations/2023", "--exit-code", cwd=rolled)
+    assert same.exit_code == 0 and "0 changed" in same.stdout
+    different = perfdecl("diff", "declarations/2023", "declarations/2024", "--exit-code", cwd=rolled)
+    assert different.exit_code == 1
+    assert perfdecl("diff", "declarations/2023", "declarations/2024", cwd=rolled).exit_code == 0
 
 
 @pytest.mark.slow
@@ -141,7 +141,7 @@ def test_a_report_written_with_out_is_the_report_printed(rolled: Path, tmp_path:
     assert (tmp_path / f"report.{fmt}").read_text(encoding="utf-8") == printed.stdout
 
 
-def test_reordering_is_no_change_unless_asked(tmp_path: Path) -> None:
+def test_reordering_is_no_change_unless_asked(tmp_path: Path, perfdecl) -> None:  # type: ignore[no-untyped-def]
     original = DECLARATIONS / "2024/yangxin-ylbx/yangxin-ylbx-zhengti.yaml"
     text = original.read_text(encoding="utf-8")
     duties = re.search(r"duties:\n((?:  - .*\n)+)", text)
@@ -149,10 +149,10 @@ def test_reordering_is_no_change_unless_asked(tmp_path: Path) -> None:
     lines = duties.group(1).splitlines(keepends=True)
     moved = tmp_path / "yangxin-ylbx-zhengti.yaml"
     moved.write_text(text.replace(duties.group(1), "".join(reversed(lines))), encoding="utf-8")
-    plain = run("diff", str(original), str(moved), "--exit-code")
-    assert plain.returncode == 0, plain.stdout
-    ordered = run("diff", str(original), str(moved), "--order", "--exit-code")
-    assert ordered.returncode == 1
+    plain = perfdecl("diff", str(original), str(moved), "--exit-code")
+    assert plain.exit_code == 0, plain.stdout
+    ordered = perfdecl("diff", str(original), str(moved), "--order", "--exit-code")
+    assert ordered.exit_code == 1
     assert "reordered 部门职责概述" in ordered.stdout
 
 
@@ -324,20 +324,20 @@ def test_docx_needs_an_output_file() -> None:
     assert result.returncode == 2 and "--out" in result.stderr
 
 
-def test_history_comes_from_the_earlier_declaration(rolled: Path) -> None:
+def test_history_comes_from_the_earlier_declaration(rolled: Path, perfdecl) -> None:  # type: ignore[no-untyped-def]
     """附2-2 shows 前年 and 上年: taken from the repository's earlier declarations."""
     repo = rolled.parent / "history"
     shutil.copytree(DECLARATIONS / "2024", repo / "declarations" / "2024")
-    assert run("new", "--from", "declarations/2024/yangxin-ylbx/yangxin-ylbx-zhengti.yaml",
-               "--year", "2025", cwd=repo).returncode == 0
+    assert perfdecl("new", "--from", "declarations/2024/yangxin-ylbx/yangxin-ylbx-zhengti.yaml",
+               "--year", "2025", cwd=repo).exit_code == 0
     rolled_file = repo / "declarations/2025/yangxin-ylbx/yangxin-ylbx-zhengti.yaml"
     text = rolled_file.read_text(encoding="utf-8")
     assert "fiscal_year: 2025" in text and "year: 2022" not in text
     # typed history removed: the build must find 2024's values in the 2024 declaration
     stripped = re.sub(r"\n +history:\n(?: +- year: \d+\n +value: .*\n)+", "\n", text)
     rolled_file.write_text(stripped, encoding="utf-8")
-    result = run("build", "declarations/2025", "--to", "html", cwd=repo)
-    assert result.returncode == 0, result.stdout + result.stderr
+    result = perfdecl("build", "declarations/2025", "--to", "html", cwd=repo)
+    assert result.exit_code == 0, result.stdout + result.stderr
     html = (repo / "build/2025/yangxin-ylbx/yangxin-ylbx-zhengti.html").read_text(
         encoding="utf-8")
     row = re.search(r"<tr>(?:(?!</tr>).)*寄信量(?:(?!</tr>).)*</tr>", html[html.index("年度绩效指标"):],

@@ -269,3 +269,24 @@ def test_the_option_works_in_process_and_for_that_run_only(perfdecl) -> None:  #
     assert "已检查 1 个文件：2 个错误，0 个警告" in zh.stdout
     en = perfdecl("check", bad)
     assert "unknown field `fiscal_yaer`" in en.stdout and "未知" not in en.stdout
+
+
+@pytest.mark.parametrize("lang, heading, columns, word", [
+    ("en", "## Changes to the performance-target declarations", "| Field | Old | New | Note |",
+     "changed)"),
+    ("zh", "## 绩效目标申报表的变化", "| 栏目 | 原 | 新 | 说明 |", "修改)"),
+])
+def test_a_diff_report_speaks_one_language(perfdecl, lang: str, heading: str,  # type: ignore[no-untyped-def]
+                                           columns: str, word: str) -> None:
+    """The markdown and HTML reports' own words are the run's language: no Chinese
+    headings with English notes; one declaration is `1 declaration`."""
+    old = "declarations/2023/shifeng-sbzx/kunnan-daijiao.yaml"
+    new = "declarations/2023/shifeng-sbzx/zhiye-nianjin-jishi.yaml"
+    shown = perfdecl("--lang", lang, "diff", old, new, "-f", "markdown", cwd=REPO).stdout
+    assert shown.startswith(heading + "\n") and columns in shown and word in shown
+    page = perfdecl("--lang", lang, "diff", old, new, "-f", "html", cwd=REPO).stdout
+    assert f"<h1>{heading[3:]}</h1>" in page
+    if lang == "en":
+        assert "**1 declaration: 1 changed" in shown
+        assert not re.search("[\u4e00-\u9fff]", "\n".join(
+            line for line in shown.splitlines() if not line.startswith(("|", "###"))))

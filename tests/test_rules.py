@@ -675,6 +675,7 @@ def test_w002_placeholder_year(tmp_path: Path) -> None:
     path = write(tmp_path, declaration(goals={"annual": ["20XX年缴费补贴按时足额发放到位"]}))
     f = one(check(path), "W002", E, line_of(path, "20XX年"))
     assert f.message == "placeholder 20XX left in the text"
+    assert f.hint == "write what the form asks for in its place"
 
 
 @triggers("W002")
@@ -690,6 +691,15 @@ def test_w002_filled_in(tmp_path: Path) -> None:
     data = declaration(overview="待遇人员缴费补贴100元每人每年",
                        goals={"annual": ["2023年缴费补贴按时足额发放到位"]})
     assert_clean(check(write(tmp_path, data)))
+
+
+@clean("W002")
+def test_w002_reads_the_form_s_text_not_its_identifiers(tmp_path: Path) -> None:
+    """An id `perfdecl new --unit` accepts (xx-sbzx, taxx-jiaofei) is no placeholder: the
+    ids and the layout say where a form is filed, not what it says."""
+    data = declaration(id_="taxx-jiaofei", unit="xx-sbzx")
+    path = write(tmp_path, data)
+    assert_clean(check(path))
 
 
 @triggers("W003")

@@ -330,8 +330,13 @@ def _fill(data: Any, kind: str) -> None:
 
 def test_new_without_an_id_leaves_it_to_fill(tmp_path: Path, perfdecl) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / ".git").mkdir()
-    file = _new(perfdecl, tmp_path, "special_fund")
-    assert file.name == "new-special-fund.yaml"
+    said = perfdecl("new", "special_fund", "--unit", "shigu-sbzx", "--year", str(YEAR),
+                    cwd=tmp_path).stdout
+    file = tmp_path / "declarations" / str(YEAR) / "shigu-sbzx" / "new-special-fund.yaml"
+    assert file.is_file()
+    assert ("note: without --id the declaration's `id` is empty and its file is named "
+            "new-special-fund.yaml: fill in the id, then rename the file <id>.yaml") in \
+        " ".join(said.split())
     data = YAML(typ="rt").load(file.read_text(encoding="utf-8"))
     assert data["id"] is None and data["name"] is None
     check = perfdecl("check", str(file))

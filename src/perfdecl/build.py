@@ -194,8 +194,10 @@ def _build(options: BuildOptions, repo: Repository, renderer: Renderer) -> Build
 def _affected(changed: set[str], root: Path, paths: Sequence[Path]) -> list[Path]:
     """The unit folders to check and render again for these changed files: their own,
     and the same unit's later two years (whose history columns read them); only those
-    under the paths built, whatever the record of the last build names."""
-    given = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
+    under the paths built, whatever the record of the last build names. Each is named
+    from the path given (declarations/2024/u), as a whole build names its files."""
+    given = [(folder, folder.resolve()) for folder in
+             (p if p.is_dir() else p.parent for p in paths)]
     folders: set[Path] = set()
     for rel in changed:
         folder = (root / rel).parent
@@ -204,8 +206,14 @@ def _affected(changed: set[str], root: Path, paths: Sequence[Path]) -> list[Path
         if year.isdigit():
             for later in (1, 2):
                 folders.add(folder.parent.parent / str(int(year) + later) / folder.name)
-    return sorted(f for f in folders if f.is_dir() and any(
-        f.resolve().is_relative_to(g) for g in given) and any(f.glob("*.y*ml")))
+    out: list[Path] = []
+    for folder in sorted(f for f in folders if f.is_dir() and any(f.glob("*.y*ml"))):
+        real = folder.resolve()
+        shown = next((named / real.relative_to(base) for named, base in given
+                      if real.is_relative_to(base)), None)
+        if shown is not None:
+            out.append(shown)
+    return out
 
 
 class _Inputs:

@@ -24,6 +24,10 @@ KINDS = ("project", "special_fund", "department", "expenditure_direction")
 FUND_KINDS = ("special_fund", "expenditure_direction")
 """The kinds a unit's fund summary (专项资金绩效目标汇总表) is derived from."""
 
+FILING_FIELDS = frozenset({("kind",), ("id",), ("layout",), ("order",), ("unit", "id")})
+"""Fields that say how to file and print a form, not what is on it: identifiers, never
+printed, never read as a form's text."""
+
 QUOTED_FIELDS = ("phone", "code")
 """Fields written in quotes (`phone: '0731-5551234'`, `code: '11430404006258088'`): text
 that looks like a number, quoted so that no reader takes it for one. `fmt` keeps and

@@ -49,6 +49,15 @@ def cjk_fonts(font_paths: Sequence[Path] = (), *, system: bool = True) -> list[s
             raise FontError(_("--font-path {folder}: not a folder").format(folder=folder))
     available = _families(tuple(str(p) for p in font_paths), system)
     found = [f for f in CJK_FAMILIES if f in available]
+    if not found and not system:  # the system's fonts were left out on purpose
+        installed = [f for f in CJK_FAMILIES if f in _families((), True)]
+        raise FontError(_(
+            "no Chinese font for the PDF in the --font-path folders ({folders}), and "
+            "--no-system-fonts leaves out the system's ({installed}). Add a folder with a "
+            "Chinese font (.ttf/.otf/.ttc) with --font-path, or build without "
+            "--no-system-fonts.").format(
+            folders=", ".join(map(str, font_paths)) or _("none given"),
+            installed=", ".join(installed) or _("none installed")))
     if not found:
         raise FontError(_(
             "no Chinese font found for the PDF. Install one: on Debian/Ubuntu "

@@ -9,19 +9,16 @@ import functools
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from .domain import KINDS
+from .domain import FILING_FIELDS, KINDS
 from .errors import DataPath, Finding, Severity, dotted
 from .i18n import _, ngettext
 from .schema import navigator
-
-NOT_PRINTED_BY_DESIGN = frozenset({("kind",), ("id",), ("layout",), ("order",), ("unit", "id")})
-"""Fields that say how to file and print a form, not what is on it."""
 
 
 def printable_values(data: Mapping[str, Any]) -> list[DataPath]:
     """The paths of the values of `data` a form could print, in the data's order."""
     return [p for p in _values(data, ())
-            if not any(p[:len(x)] == x for x in NOT_PRINTED_BY_DESIGN)]
+            if not any(p[:len(x)] == x for x in FILING_FIELDS)]
 
 
 def values_of(data: Mapping[str, Any], fields: frozenset[str]) -> list[DataPath]:

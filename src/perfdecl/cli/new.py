@@ -123,3 +123,7 @@ def new(
     _console().print(_("wrote {file}: fill in every empty value, delete the "
                        "fields the form leaves blank, then run `perfdecl check "
                        "{file}`").format(file=_shown(written)))
+    if id_ is None and out is None:  # a name to change: said, not left to be found
+        _console().print(_("[yellow]note:[/] without --id the declaration's `id` is empty and "
+                           "its file is named {name}: fill in the id, then rename the file "
+                           "<id>.yaml").format(name=_shown(written.name)))

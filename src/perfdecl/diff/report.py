@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
+from .. import i18n
 from ..domain import amount_text
 from ..i18n import N_, _, ngettext
 from ..report import printable
@@ -30,14 +31,22 @@ from .text import Segment
 SIGN = {"added": "+", "removed": "-", "changed": "~", "unchanged": "="}
 
 KIND_WORDS = {ADDED: N_("added"), REMOVED: N_("removed"), RENAMED: N_("renamed"),
-              MOVED: N_("moved"), REORDERED: N_("reordered")}
-"""What a change that is not a new value is called, where it needs a word (HTML)."""
+              MOVED: N_("moved"), REORDERED: N_("reordered"), CHANGED: N_("changed")}
+"""What a declaration or a change that is not a new value is called, where it needs a
+word; the reports speak the language of the run, like every other message."""
+
+
+def title() -> str:
+    return _("Changes to the performance-target declarations")
 
 
 def summary(result: DiffResult) -> str:
-    return _("{n} declarations: {changed} changed, {added} added, {removed} removed, "
-             "{unchanged} unchanged").format(
-        n=len(result.declarations), changed=result.count("changed"),
+    n = len(result.declarations)
+    return ngettext("{n} declaration: {changed} changed, {added} added, {removed} removed, "
+                    "{unchanged} unchanged",
+                    "{n} declarations: {changed} changed, {added} added, {removed} removed, "
+                    "{unchanged} unchanged", n).format(
+        n=n, changed=result.count("changed"),
         added=result.count("added"), removed=result.count("removed"),
         unchanged=result.count("unchanged"))
 
@@ -161,17 +170,18 @@ def _code(text: str) -> str:
 
 def to_markdown(result: DiffResult) -> str:
     """Tables for a merge-request comment."""
-    lines = ["## 绩效目标申报表的变化", "", f"**{summary(result)}**", ""]
+    lines = [f"## {_md(title())}", "", f"**{summary(result)}**", ""]
     for d in result.declarations:
         if d.status == "unchanged":
             continue
-        word = {"added": "新增", "removed": "删除", "changed": "修改"}[d.status]
+        word = _(KIND_WORDS[d.status])
         lines.append(f"### {SIGN[d.status]} {_md(d.name)} ({_code(d.label)}, "
                      f"{printable(d.kind)}, {word})")
         lines.append("")
         if d.status != "changed":
             continue
-        lines += ["| 栏目 | 原 | 新 | 说明 |", "| --- | --- | --- | --- |"]
+        heads = (_("Field"), _("Old"), _("New"), _("Note"))
+        lines += ["| " + " | ".join(_md(h) for h in heads) + " |", "| --- | --- | --- | --- |"]
         for c in d.substantive:
             new = c.new
             if c.kind == CHANGED and c.segments and c.delta is None:
@@ -179,9 +189,9 @@ def to_markdown(result: DiffResult) -> str:
                              _md)
             else:
                 new = _md(new)
-            kind = {"added": "新增", "removed": "删除", "renamed": "改名", "moved": "移动",
-                    "reordered": "顺序"}.get(c.kind, "")
-            note = "；".join(x for x in (kind, note_text(c)) if x)
+            kind = _(KIND_WORDS[c.kind]) if c.kind != CHANGED else ""
+            note = _("{first}; {second}").format(first=kind, second=note_text(c)) \
+                if kind and note_text(c) else kind or note_text(c)
             lines.append(f"| {_md(c.label)} | {_md(c.old)} | {new} | {_md(note)} |")
         years = _years(d.changes)
         if years:
@@ -205,9 +215,10 @@ def to_html(result: DiffResult) -> str:
     def e(text: str) -> str:
         return html.escape(printable(text, lines=True))
 
-    out = ['<!DOCTYPE html>', '<html lang="zh-CN">', '<head>', '<meta charset="utf-8">',
-           "<title>绩效目标申报表的变化</title>", f"<style>{_CSS}</style>", "</head>", "<body>",
-           "<h1>绩效目标申报表的变化</h1>", f"<p>{e(summary(result))}</p>"]
+    lang = "zh-CN" if i18n.current() == "zh" else "en"
+    out = ['<!DOCTYPE html>', f'<html lang="{lang}">', '<head>', '<meta charset="utf-8">',
+           f"<title>{e(title())}</title>", f"<style>{_CSS}</style>", "</head>", "<body>",
+           f"<h1>{e(title())}</h1>", f"<p>{e(summary(result))}</p>"]
     for d in result.declarations:
         if d.status == "unchanged":
             continue
@@ -215,7 +226,8 @@ def to_html(result: DiffResult) -> str:
                    f"<small>({e(d.label)}, {e(d.kind)})</small></h2>")
         if d.status != "changed":
             continue
-        out.append("<table><tr><th>栏目</th><th>变化</th><th>说明</th></tr>")
+        heads = (_("Field"), _("Change"), _("Note"))
+        out.append("<table><tr>" + "".join(f"<th>{e(h)}</th>" for h in heads) + "</tr>")
         for c in d.substantive:
             if c.kind == ADDED:
                 body = f"<ins>{e(c.new or '')}</ins>"

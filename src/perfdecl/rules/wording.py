@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from ..domain import FILING_FIELDS
 from ..errors import DataPath, Severity
 from ..i18n import N_, _
 from ..model import Partial
@@ -38,7 +39,10 @@ _NOT_UNIT = {
 
 
 def _strings(node: Any, path: DataPath = ()) -> Iterator[tuple[DataPath, str]]:
-    """Every text in what validated, with its path (items cut out are skipped: not text)."""
+    """Every text in what validated, with its path (items cut out are skipped: not text);
+    identifiers (the id, the unit's id, the layout) are no text of the form."""
+    if path in FILING_FIELDS:
+        return
     if isinstance(node, dict):
         for k, v in node.items():
             yield from _strings(v, (*path, k))
@@ -70,7 +74,8 @@ def leftover(d: Partial) -> Iterator[Hit]:
         match = _LEFTOVER.search(text)
         if match:
             yield Hit(path, _("placeholder {placeholder} left in the text")
-                      .format(placeholder=match.group(0)))
+                      .format(placeholder=match.group(0)),
+                      hint=_("write what the form asks for in its place"))
         elif text.strip() in _PLACEHOLDER_WHOLE:
             yield Hit(path, _("placeholder {placeholder} instead of a value")
                       .format(placeholder=text.strip()),
