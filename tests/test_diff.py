@@ -4,6 +4,7 @@ driver in a real repository, and the tracked-changes DOCX read back."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import re
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from perfdecl.diff.text import segments, year_shift
 from perfdecl.repository import Repository
@@ -104,6 +107,24 @@ def test_rolled_forward_reads_as_a_reviewer_expects(rolled: Path) -> None:
     assert "测算依据及说明: 1[-2-]{+3+}00人*1[-0-]{+1+}0元/人=1[-2-]{+4.3+}万" in text
     assert re.search(r"\(\d+ changes? only move years on \(\+1 year\)\)", text)
     assert "资金拨付时限 › 指标值" not in text  # 2023年底前 → 2024年底前: summarised
+    # last year's targets that `new --from` kept as 近两年指标值: summed up, not edits
+    assert "近两年指标值 › 2023" not in text
+    assert ("(5 of last year's targets kept as 近两年指标值, as `perfdecl new --from` "
+            "writes them)") in text
+
+
+def test_a_history_that_is_not_last_year_s_target_is_an_edit(rolled: Path, tmp_path: Path,
+                                                               perfdecl) -> None:  # type: ignore[no-untyped-def]
+    """Only what roll-forward writes is summed up: a 近两年指标值 for last year that says
+    something else than last year's target is shown as the edit it is."""
+    edited = tmp_path / "kunnan-daijiao.yaml"
+    text = (rolled / ROLLED_NEW).read_text(encoding="utf-8")
+    assert "value: 95%以上" in text
+    edited.write_text(text.replace("value: 95%以上", "value: 97%"), encoding="utf-8")
+    shown = perfdecl("diff", str(rolled / ROLLED_OLD), str(edited)).stdout
+    assert "+ 年度绩效指标 › 满意度指标 › 服务对象满意度指标 › 满意度 › 近两年指标值 › 2023: 97%" \
+        in shown
+    assert "(4 of last year's targets kept as 近两年指标值" in shown
 
 
 def test_json_report_follows_its_schema(rolled: Path, perfdecl) -> None:  # type: ignore[no-untyped-def]
@@ -343,3 +364,39 @@ def test_history_comes_from_the_earlier_declaration(rolled: Path, perfdecl) -> N
     row = re.search(r"<tr>(?:(?!</tr>).)*寄信量(?:(?!</tr>).)*</tr>", html[html.index("年度绩效指标"):],
                     re.S)
     assert row and row.group(0).count("10000封") >= 2, row
+
+
+def test_textconv_names_an_indicator_s_values_in_the_form_s_words() -> None:
+    """git's view of a declaration reads as the form does: an indicator's standard and
+    history by their titles, years as years, in one language (no `history=2025，…`)."""
+    from perfdecl.diff.textconv import facts
+
+    lines = facts(DECLARATIONS / "2024/yangxin-ylbx/yangxin-ylbx-zhengti.yaml").splitlines()
+    assert ("部门整体绩效指标 › 年度绩效指标 › 产出指标 › 数量指标 › 寄信量: 10000封  "
+            "（近两年指标值：2022年 9000封、2023年 10000封）") in lines
+    shown = facts(DECLARATIONS / "2023/shifeng-sbzx/zhiye-nianjin-jishi.yaml")
+    assert "记实人员: 160  （指标值确定依据：计划标准）" in shown
+    assert not re.search(r"\b(history|standard|note)=", shown)
+
+
+@given(st.dates(), st.dates(), st.booleans())
+def test_a_date_is_diffed_as_a_date(old: datetime.date, new: datetime.date,
+                                    months: bool) -> None:
+    """A changed date or month reads old → new, never cut into characters
+    (20[-19-]{+20+}-0…), in every reporter that marks changes inside a value."""
+    from perfdecl.diff.changes import inline
+
+    def spelt(day: datetime.date) -> str:
+        return f"{day.year:04d}-{day.month:02d}" if months else day.isoformat()
+
+    assert inline(spelt(old), spelt(new)) == ()
+
+
+def test_a_changed_filing_date_reads_old_to_new(tmp_path: Path, perfdecl) -> None:  # type: ignore[no-untyped-def]
+    old = DECLARATIONS / "2019/shigu-sbzx/jichu-yanglaojin-peitao.yaml"
+    new = tmp_path / old.name
+    new.write_text(old.read_text(encoding="utf-8").replace("filed_on: 2019-05-21",
+                                                           "filed_on: 2020-06-18"),
+                   encoding="utf-8")
+    shown = perfdecl("diff", str(old), str(new)).stdout
+    assert "填报日期: 2019-05-21 → 2020-06-18" in shown

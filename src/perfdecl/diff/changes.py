@@ -5,6 +5,7 @@ lowers the figure and tightens), and a change that only moves years on as such."
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -32,6 +33,7 @@ class Change:
     delta: Decimal | None = None
     percent: Decimal | None = None
     years: int | None = None  # the change only moves years on, by this many
+    carried: bool = False  # last year's target kept as its history, as roll-forward writes
 
     @property
     def label(self) -> str:
@@ -67,10 +69,16 @@ def amount_change(where: tuple[str, ...], key: str, old: Decimal, new: Decimal) 
     return Change(where, key, CHANGED, show(old), show(new), note, delta=delta, percent=percent)
 
 
+_DATE = re.compile(r"\d{4}-\d{2}(-\d{2})?")
+"""A date or a month as declarations write them (2019-05-21, 2019-01): a value, not text."""
+
+
 def inline(old: str, new: str) -> tuple[Segment, ...]:
     """Character changes, when the texts are long and alike enough for them to help;
-    short or unrelated values read better as old → new."""
-    if max(len(old), len(new)) < 6 or similarity(old, new) < 0.5:
+    short or unrelated values, and dates, read better as old → new (2019-05-21 →
+    2020-06-18, not 20[-19-]{+20+}-0…)."""
+    if max(len(old), len(new)) < 6 or similarity(old, new) < 0.5 or \
+            (_DATE.fullmatch(old) and _DATE.fullmatch(new)):
         return ()
     return tuple(segments(old, new))
 

@@ -11,6 +11,7 @@ character by character; a change that only moves years on is marked as such."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -78,8 +79,9 @@ class DeclarationDiff:
 
     @property
     def substantive(self) -> list[Change]:
-        """The changes that are more than years moving on."""
-        return [c for c in self.changes if c.years is None]
+        """The changes that are more than years moving on or last year's targets kept as
+        history (what `perfdecl new --from` writes)."""
+        return [c for c in self.changes if c.years is None and not c.carried]
 
 
 @dataclass
@@ -218,8 +220,10 @@ class Comparison:
                                          old_kind != kind else [])
         self.nav = self.navs[0]
         self.order = order
+        self.old_year: int | None = None
 
     def declarations(self, old: Declaration, new: Declaration) -> Iterator[Change]:
+        self.old_year = old.fiscal_year
         a = {k: v for k, v in old.data.items() if k != "indicators"}
         b = {k: v for k, v in new.data.items() if k != "indicators"}
         yield from self.value(a, b, (), ())
@@ -330,10 +334,12 @@ class Comparison:
             fields_a = {k: v for k, v in a[2].items() if k != "name"}
             fields_b = {k: v for k, v in b[2].items() if k != "name"}
             for k in ("target", "standard", "note", "history"):
-                yield from self.value(fields_a.get(k), fields_b.get(k),
-                                      ("indicators", term, b[0], b[1], 0, k),
-                                      (*where, self.label(("indicators", term, b[0], b[1], 0, k))),
-                                      f"{key}.{k}")
+                for change in self.value(fields_a.get(k), fields_b.get(k),
+                                         ("indicators", term, b[0], b[1], 0, k),
+                                         (*where, self.label(("indicators", term, b[0], b[1],
+                                                                  0, k))),
+                                         f"{key}.{k}"):
+                    yield self._carried(change, a[2]) if k == "history" else change
         for a in gone:
             yield Change((title, a[0], a[1], a[2]["name"]),
                          f"indicators.{term}.{a[0]}.{a[1]}[{a[2]['name']}]", REMOVED,
@@ -342,6 +348,15 @@ class Comparison:
             yield Change((title, b[0], b[1], b[2]["name"]),
                          f"indicators.{term}.{b[0]}.{b[1]}[{b[2]['name']}]", ADDED,
                          new=self.indicator_text(b, term))
+
+    def _carried(self, change: Change, old: dict[str, Any]) -> Change:
+        """A year of 近两年指标值 added with last year's target as its value, for last
+        year: what rolling the declaration forward writes, marked as such (not an edit a
+        reviewer must weigh)."""
+        if change.kind == ADDED and change.where[-1] == str(self.old_year) and \
+                old.get("target") is not None and change.new == show(old["target"]):
+            return dataclasses.replace(change, carried=True)
+        return change
 
     def indicator_text(self, item: Flat, term: str) -> str:
         """An indicator added or removed, named by its place: its target, then whatever

@@ -69,15 +69,24 @@ def inline(segments: Iterable[Segment], delete: Callable[[str], str],
     return "".join(out)
 
 
-def _years(changes: list[Change]) -> str | None:
+def _asides(changes: list[Change]) -> list[str]:
+    """What the report sums up instead of listing: years moving on, and last year's
+    targets kept as history (what `perfdecl new --from` writes)."""
+    out = []
     shifted = [c for c in changes if c.years]
-    if not shifted:
-        return None
-    moves = sorted({c.years for c in shifted if c.years})
-    by = "/".join(f"{m:+d}" for m in moves)
-    return ngettext("{n} change only move years on ({by} year)",
-                    "{n} changes only move years on ({by} year)",
-                    len(shifted)).format(n=len(shifted), by=by)
+    if shifted:
+        moves = sorted({c.years for c in shifted if c.years})
+        by = "/".join(f"{m:+d}" for m in moves)
+        out.append(ngettext("{n} change only move years on ({by} year)",
+                            "{n} changes only move years on ({by} year)",
+                            len(shifted)).format(n=len(shifted), by=by))
+    carried = sum(c.carried for c in changes)
+    if carried:
+        out.append(ngettext("{n} of last year's targets kept as 近两年指标值, as `perfdecl new "
+                            "--from` writes them",
+                            "{n} of last year's targets kept as 近两年指标值, as `perfdecl new "
+                            "--from` writes them", carried).format(n=carried))
+    return out
 
 
 # ---------------------------------------------------------------------------- terminal
@@ -95,9 +104,8 @@ def print_text(result: DiffResult, console: Console) -> None:
                       soft_wrap=True, highlight=False)
         for change in d.substantive:
             console.print(Text("    ") + _text_line(change, colour), soft_wrap=True)
-        years = _years(d.changes)
-        if years:
-            console.print(f"    [dim]{escape(_('({note})').format(note=years))}[/]",
+        for aside in _asides(d.changes):
+            console.print(f"    [dim]{escape(_('({note})').format(note=aside))}[/]",
                           soft_wrap=True, highlight=False)
     console.print(summary(result), soft_wrap=True, highlight=False)
 
@@ -193,9 +201,8 @@ def to_markdown(result: DiffResult) -> str:
             note = _("{first}; {second}").format(first=kind, second=note_text(c)) \
                 if kind and note_text(c) else kind or note_text(c)
             lines.append(f"| {_md(c.label)} | {_md(c.old)} | {new} | {_md(note)} |")
-        years = _years(d.changes)
-        if years:
-            lines += ["", f"_{_md(years)}_"]
+        for aside in _asides(d.changes):
+            lines += ["", f"_{_md(aside)}_"]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -242,9 +249,8 @@ def to_html(result: DiffResult) -> str:
             out.append(f"<tr><td>{e(c.label)}</td><td>{body}</td>"
                        f'<td class="note">{e(note)}</td></tr>')
         out.append("</table>")
-        years = _years(d.changes)
-        if years:
-            out.append(f'<p class="note">{e(years)}</p>')
+        for aside in _asides(d.changes):
+            out.append(f'<p class="note">{e(aside)}</p>')
     out += ["</body>", "</html>", ""]
     return "\n".join(out)
 
@@ -261,7 +267,7 @@ def to_json(result: DiffResult, old_label: str, new_label: str) -> str:
                 "note": c.note and printable(c.note),
                 "delta": None if c.delta is None else amount_text(c.delta),
                 "percent": None if c.percent is None else format(c.percent, "f"),
-                "years": c.years,
+                "years": c.years, "carried": c.carried,
                 "segments": [{"op": s.op, "text": _value(s.text)} for s in c.segments]}
 
     doc = {

@@ -58,7 +58,7 @@ def _lines(node: Any, path: tuple[str | int, ...], where: tuple[str, ...],
            nav: SchemaNav | None) -> Iterator[str]:
     if isinstance(node, dict):
         if path and path[0] == "indicators" and len(path) == 2:
-            yield from _indicators(node, where)
+            yield from _indicators(node, path, where, nav)
             return
         order = nav.properties(path) if nav else []
         keys = [k for k in order if k in node] + sorted(set(node) - set(order))
@@ -77,12 +77,23 @@ def _lines(node: Any, path: tuple[str | int, ...], where: tuple[str, ...],
         yield f"{' › '.join(where)}: {show(node)}"
 
 
-def _indicators(tree: dict[str, Any], where: tuple[str, ...]) -> Iterator[str]:
+def _indicators(tree: dict[str, Any], path: tuple[str | int, ...], where: tuple[str, ...],
+                nav: SchemaNav | None) -> Iterator[str]:
+    """One line an indicator: its target, then its other values by their titles, in the
+    words of the form (（指标值确定依据：计划标准；近两年指标值：2023年 ≥95%）)."""
     for level1 in sorted(tree):
         for level2 in sorted(tree[level1]):
             for item in sorted(tree[level1][level2], key=lambda i: str(i["name"])):
                 head = " › ".join((*where, level1, level2, str(item["name"])))
-                extras = [f"{k}={show(v)}" for k, v in sorted(item.items())
-                          if k not in ("name", "target")]
+                here = (*path, level1, level2, 0)
+                extras = [f"{_title(nav, (*here, k))}：{_extra(v)}"
+                          for k, v in sorted(item.items()) if k not in ("name", "target")]
                 target = show(item.get("target")) if "target" in item else "—"
-                yield f"{head}: {target}" + (f"  ({'; '.join(extras)})" if extras else "")
+                yield f"{head}: {target}" + (f"  （{'；'.join(extras)}）" if extras else "")
+
+
+def _extra(value: Any) -> str:
+    """An indicator's value other than its target; its history as 2023年 ≥95%、2024年 …"""
+    if isinstance(value, list) and all(isinstance(h, dict) and "year" in h for h in value):
+        return "、".join(f"{h['year']}年 {show(h.get('value'))}" for h in value)
+    return show(value)
