@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
+import http.server
 import json
 import os
 import re
 import subprocess
 import sys
+import threading
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import yaml as pyyaml
@@ -117,7 +119,84 @@ def test_init_ci_examples(tmp_path: Path, perfdecl) -> None:  # type: ignore[no-
     diff = "\n".join(gitlab["perfdecl-diff"]["script"])
     assert ('perfdecl diff --rev "$CI_MERGE_REQUEST_DIFF_BASE_SHA..HEAD" --format markdown'
             in diff)
-    assert "merge_requests/$CI_MERGE_REQUEST_IID/notes" in diff
+    assert "merge_requests/{os.environ['CI_MERGE_REQUEST_IID']}/notes" in diff
+    for ci in (github["env"], gitlab["variables"]):  # the README's advice, followed
+        assert ci["PERFDECL_LANG"] == "zh"
+    comment = next(s for s in steps if "gh pr comment" in s.get("run", ""))
+    assert "head.repo.full_name == github.repository" in comment["if"]  # not from forks
+    summary = next(s for s in steps if "GITHUB_STEP_SUMMARY" in s.get("run", ""))
+    assert "full_name" not in summary["if"]  # a fork's pull request sees its diff there
+
+
+class _FakeGitLab(http.server.BaseHTTPRequestHandler):
+    """A merge request's notes, as GitLab's API serves them."""
+
+    notes: ClassVar[list[dict[str, Any]]] = []
+    calls: ClassVar[list[str]] = []
+
+    def _send(self, answer: Any) -> None:
+        data = json.dumps(answer).encode("utf-8")
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:
+        self.calls.append(f"GET {self.path}")
+        self._send(self.notes)
+
+    def _body(self) -> str:
+        sent = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        assert self.headers["PRIVATE-TOKEN"] == "secret"
+        return str(sent["body"])
+
+    def do_POST(self) -> None:
+        self.calls.append(f"POST {self.path}")
+        self.notes.append({"id": len(self.notes) + 7, "body": self._body()})
+        self._send(self.notes[-1])
+
+    def do_PUT(self) -> None:
+        self.calls.append(f"PUT {self.path}")
+        note = next(n for n in self.notes if self.path.endswith(f"/notes/{n['id']}"))
+        note["body"] = self._body()
+        self._send(note)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_the_gitlab_diff_is_one_note_updated_on_each_push(tmp_path: Path, perfdecl) -> None:  # type: ignore[no-untyped-def]
+    """The merge request's diff note, run as the job runs it against a stand-in for
+    GitLab's API: the first push posts one note, the next updates it (no new note each
+    push), and without the token (a fork's merge request) the diff is in the log."""
+    assert perfdecl("init", "--source", "https://git.example.org/perfdecl.git",
+                    cwd=tmp_path).exit_code == 0
+    script = pyyaml.safe_load((tmp_path / ".gitlab-ci.yml").read_text("utf-8"))[
+        "perfdecl-diff"]["script"]
+    _FakeGitLab.notes, _FakeGitLab.calls = [{"id": 3, "body": "a reviewer's note"}], []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _FakeGitLab)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    environ = {**os.environ, "CI_API_V4_URL": f"http://127.0.0.1:{server.server_port}/api/v4",
+               "CI_PROJECT_ID": "12", "CI_MERGE_REQUEST_IID": "5", "PERFDECL_TOKEN": "secret"}
+    try:
+        for push in ("first", "second"):
+            (tmp_path / "diff.md").write_text(f"## {push}\n\n<!-- perfdecl diff -->\n",
+                                               encoding="utf-8")
+            done = subprocess.run(["bash", "-ec", script[-1]], cwd=tmp_path, env=environ,
+                                  capture_output=True, text=True, timeout=60)
+            assert done.returncode == 0, done.stderr
+        without = subprocess.run(["bash", "-ec", script[-1]], cwd=tmp_path, capture_output=True,
+                                 env={k: v for k, v in environ.items() if k != "PERFDECL_TOKEN"},
+                                 text=True, timeout=60)
+    finally:
+        server.shutdown()
+    assert [n["body"] for n in _FakeGitLab.notes] == [
+        "a reviewer's note", "## second\n\n<!-- perfdecl diff -->\n"]
+    assert [c.split("?")[0] for c in _FakeGitLab.calls] == [
+        "GET /api/v4/projects/12/merge_requests/5/notes", "POST /api/v4/projects/12/merge_requests/5/notes",
+        "GET /api/v4/projects/12/merge_requests/5/notes", "PUT /api/v4/projects/12/merge_requests/5/notes/8"]
+    assert without.returncode == 0 and "the diff is above" in without.stdout
 
 
 def test_init_defaults_to_this_year_and_notes_a_missing_url(  # type: ignore[no-untyped-def]
