@@ -96,6 +96,28 @@ def test_init_takes_the_git_url_and_commit_perfdecl_was_installed_from(
         tmp_path / ".gitlab-ci.yml").read_text("utf-8")
 
 
+def test_init_from_a_checkout_pins_its_url_and_commit(tmp_path: Path, perfdecl) -> None:  # type: ignore[no-untyped-def]
+    """`--source` a folder on this machine: pip refuses `git+/srv/perfdecl@…`, and a
+    version's tag may not exist there, so the hooks and CI get its file:// URL and the
+    commit it is at."""
+    checkout = tmp_path / "perfdecl checkout"
+    checkout.mkdir()
+    for args in (["init", "-q"], ["-c", "user.name=a", "-c", "user.email=a@b", "commit", "-q",
+                                  "--allow-empty", "-m", "start"]):
+        subprocess.run(["git", *args], cwd=checkout, check=True, capture_output=True)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=checkout, check=True,
+                          capture_output=True, text=True).stdout.strip()
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    assert perfdecl("init", "--source", "../perfdecl checkout", cwd=repo).exit_code == 0
+    url = checkout.resolve().as_uri()
+    assert url.startswith("file:///") and "%20" in url
+    hooks = pyyaml.safe_load((repo / ".pre-commit-config.yaml").read_text("utf-8"))
+    assert (hooks["repos"][0]["repo"], hooks["repos"][0]["rev"]) == (url, head)
+    assert f'pip install "perfdecl @ git+{url}@{head}"' in (
+        repo / ".gitlab-ci.yml").read_text("utf-8")
+
+
 def test_init_ci_examples(tmp_path: Path, perfdecl) -> None:  # type: ignore[no-untyped-def]
     assert perfdecl("init", "--source", "https://git.example.org/perfdecl.git",
                     cwd=tmp_path).exit_code == 0

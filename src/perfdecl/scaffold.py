@@ -16,6 +16,8 @@ import datetime
 import json
 import os
 import re
+import subprocess
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,11 +74,36 @@ def perfdecl_source() -> tuple[str, str | None]:
         vcs = origin.get("vcs_info") or {}
         if vcs.get("vcs") == "git" and origin.get("url"):
             return str(origin["url"]), vcs.get("commit_id")
+        if "dir_info" in origin and str(origin.get("url", "")).startswith("file://"):
+            return str(origin["url"]), None  # a checkout: its HEAD, found by init
     for entry in dist.metadata.get_all("Project-URL") or []:
         label, _sep, url = str(entry).partition(",")
         if label.strip().lower() in ("source", "repository", "source code") and url.strip():
             return url.strip(), None
     return PERFDECL_GIT, None
+
+
+def _as_url(source: str) -> str:
+    """A source pip and pre-commit take: a folder on this machine as its file:// URL
+    (`git+/srv/perfdecl@…` is refused by pip), anything else as given."""
+    if "://" in source or source.startswith("git@") or source == PERFDECL_GIT:
+        return source
+    return Path(source).expanduser().resolve().as_uri()
+
+
+def _head(source: str) -> str | None:
+    """The commit a local checkout is at, so that the hooks and CI install exactly it
+    (its version's tag may not exist); None for a remote source or no git."""
+    if not source.startswith("file://"):
+        return None
+    folder = Path(urllib.parse.unquote(urllib.parse.urlparse(source).path))
+    try:
+        done = subprocess.run(["git", "-C", str(folder), "rev-parse", "--verify", "HEAD"],
+                              capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    commit = done.stdout.strip()
+    return commit if done.returncode == 0 and re.fullmatch(r"[0-9a-f]{40,64}", commit) else None
 
 
 @dataclass(frozen=True)
@@ -102,6 +129,8 @@ def init(folder: Path, *, year: int | None = None, source: str | None = None,
     if source is None:
         source, installed_rev = perfdecl_source()
         rev = rev or installed_rev
+    source = _as_url(source)
+    rev = rev or _head(source)
     values = {
         "YEAR": str(year),
         "VERSION": __version__,
