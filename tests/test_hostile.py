@@ -95,8 +95,12 @@ def docx_text(path: Path) -> str:
     return htmllib.unescape("".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml)))
 
 
+FOOT = re.compile(r"\n?[^\n]*\u3000第 \d+ 页 共 \d+ 页$")
+"""The line at the foot of each page of a form on several pages: not the form's text."""
+
+
 def pdf_text(path: Path) -> str:
-    return "".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+    return "".join(FOOT.sub("", page.extract_text()) for page in pypdf.PdfReader(path).pages)
 
 
 # ------------------------------------------------------------------------ injection
