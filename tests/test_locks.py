@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import os
+import threading
 from pathlib import Path
 
 from perfdecl.locks import OPEN_FLAGS, try_lock
@@ -37,3 +38,32 @@ def test_only_locks_py_names_the_platform_s_locking_module() -> None:
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else []
             found += [(file.name, n) for n in names if n in ("fcntl", "msvcrt")]
     assert found == []
+
+
+def test_a_sweep_removes_what_killed_exports_left_and_nothing_at_work(tmp_path: Path) -> None:
+    """A process killed while it made its workspace leaves a folder without its lock: the
+    next sweep removes it at once, as it removes a killed process's workspace; it never
+    removes the workspace of a process at work, and waits while one is being made (the
+    folder's own lock), so it never meets one half made."""
+    from perfdecl.export import Workspace, sweep
+    from perfdecl.locks import hold_folder
+
+    alive = Workspace(tmp_path)
+    left = tmp_path / f"{Workspace.MAKING}left"
+    left.mkdir()
+    dead = tmp_path / f"{Workspace.PREFIX}dead"
+    dead.mkdir()
+    (dead / "lock").write_bytes(b"")  # its owner gone: nobody holds the lock
+    try:
+        making = hold_folder(tmp_path)  # as a process making its workspace now
+        sweeping = threading.Thread(target=sweep, args=(tmp_path,))
+        sweeping.start()
+        sweeping.join(0.5)
+        assert sweeping.is_alive() and left.exists(), "the sweep waits for the maker"
+        os.close(making)
+        sweeping.join(30)
+        assert not sweeping.is_alive()
+        assert sorted(p.name for p in tmp_path.iterdir()) == [alive.path.name]
+    finally:
+        alive.remove()
+    assert list(tmp_path.iterdir()) == []  # nothing of perfdecl's left in the folder

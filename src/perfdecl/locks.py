@@ -55,6 +55,23 @@ else:
         fcntl.flock(fd, fcntl.LOCK_EX)
 
 
+def hold_folder(folder: str | os.PathLike[str]) -> int:
+    """A lock on `folder` itself, taken (waiting for it) and held until the returned file
+    is closed. On POSIX the folder is locked, leaving nothing behind in it; Windows cannot
+    lock a folder, so a lock file in it stands for it."""
+    if sys.platform == "win32":
+        fd = os.open(os.path.join(folder, ".perfdecl.lock"),
+                     os.O_WRONLY | os.O_CREAT | OPEN_FLAGS, 0o600)
+    else:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | CLOEXEC)
+    try:
+        lock(fd)
+    except OSError:
+        os.close(fd)
+        raise
+    return fd
+
+
 def owned_by_me(uid: int) -> bool:
     """Whether a file of owner `uid` is this user's (always, where there are no uids)."""
     getuid = getattr(os, "getuid", None)
