@@ -45,8 +45,8 @@ def test_a_sweep_removes_what_killed_exports_left_and_nothing_at_work(tmp_path: 
     next sweep removes it at once, as it removes a killed process's workspace; it never
     removes the workspace of a process at work, and waits while one is being made (the
     folder's own lock), so it never meets one half made."""
-    from perfdecl.export import Workspace, sweep
     from perfdecl.locks import hold_folder
+    from perfdecl.workspace import Workspace, sweep
 
     alive = Workspace(tmp_path)
     left = tmp_path / f"{Workspace.MAKING}left"
