@@ -565,7 +565,8 @@ def test_i006_cost_without_upper_bound(tmp_path: Path) -> None:
     path = write(tmp_path, declaration(**_quantity("160元/人/天", "成本指标", "补助标准")))
     f = one(check(path), "I006", W, line_of(path, "160元/人/天"))
     assert f.message == "cost target 160元/人/天 has no upper bound"
-    assert f.hint is not None and "≤160元/人/天" in f.hint
+    assert f.hint == ("a cost is a ceiling: write ≤160元/人/天; a standard fixed by policy "
+                      "is written =160元/人/天")
 
 
 @triggers("I006")
@@ -578,7 +579,9 @@ def test_i006_cost_floor_in_the_new_framework(tmp_path: Path) -> None:
     assert "cost target ≥10万元 has no upper bound" in f.message
 
 
-@pytest.mark.parametrize("target", ["≤160元/人/天", "30-320元", "不超过5万元"])
+@pytest.mark.parametrize("target", ["≤160元/人/天", "30-320元", "不超过5万元", "5万元以内",
+                                    "160元以下", "3个工作日内", "=100元/人", "人均不超过100元",
+                                    "人均=1474元/月"])
 @clean("I006")
 def test_i006_cost_with_upper_bound(tmp_path: Path, target: str) -> None:
     data = declaration(**_quantity(target, "成本指标", "补助标准"))

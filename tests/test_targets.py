@@ -69,7 +69,9 @@ CASES = [
     ("保障企业退休军转干部基本生活，维护社会稳定", T, None, None, None, None),
     # figures mixed with words: not measurable as written
     ("预计平均2083元/人/月", U, None, None, None, None),
-    ("人均1474元/月", U, None, None, None, None),
+    # a figure counted per person is still the target
+    ("人均1474元/月", Q, "=", "1474", "元/月", None),
+    ("3个工作日内", Q, "≤", "3", "个工作日", None),
     ("基础养老金补助人数1920人以上", U, None, None, None, None),
     ("各项共约6900人", U, None, None, None, None),
     ("≤30-320元", U, None, None, None, None),
@@ -168,3 +170,31 @@ def test_has_upper_bound(text: str, expected: bool) -> None:
 ])
 def test_is_quantitative(text: str, quantitative: bool) -> None:
     assert parse(text).is_quantitative is quantitative
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_FIGURES = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999"), places=2)
+_UNITS = st.sampled_from(["元", "万元", "元/人", "人", "户", "个工作日", "天", "%", "次"])
+
+
+@given(_FIGURES, _UNITS, st.sampled_from(["{n}{u}以内", "{n}{u}以下", "{n}{u}之内", "{n}{u}内",
+                                          "不超过{n}{u}", "不高于{n}{u}", "≤{n}{u}"]))
+def test_a_ceiling_in_words_is_an_upper_bound(figure: Decimal, unit: str, wording: str) -> None:
+    """…以内, …以下, 不超过…, …内 are ceilings, as ≤ is: a cost written so is bounded."""
+    text = wording.format(n=format(figure.normalize(), "f"), u=unit)
+    target = parse(text)
+    assert (target.kind, target.operator, target.number, target.unit) == (
+        TargetKind.QUANTITY, "≤", figure, unit), text
+    assert target.has_upper_bound
+
+
+@given(_FIGURES, _UNITS, st.sampled_from(["人均", "户均", "平均", "月均", "每人"]))
+def test_a_figure_counted_per_person_is_measurable(figure: Decimal, unit: str,
+                                                   per: str) -> None:
+    """人均1474元/月 is a target of 1474 元/月, not a text."""
+    text = f"{per}{format(figure.normalize(), 'f')}{unit}"
+    target = parse(text)
+    assert (target.kind, target.number, target.unit) == (TargetKind.QUANTITY, figure, unit)
+

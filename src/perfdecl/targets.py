@@ -59,7 +59,10 @@ _PREFIX_OPS = [
     ("小于", "<"), ("低于", "<"), ("<", "<"), ("等于", "="), ("=", "="),
 ]
 _SUFFIX_OPS = [("及以上", "≥"), ("以上", "≥"), ("及以下", "≤"), ("以下", "≤"), ("以内", "≤"),
-               ("之内", "≤")]
+               ("之内", "≤"), ("内", "≤")]
+_QUALIFIERS = ("人均", "户均", "平均", "月均", "年均", "日均", "每人", "每户")
+"""Words before a figure that say what it is counted per (人均1474元/月): the figure is
+still the target."""
 _NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _UNIT = r"[^\d\s≥≤<>=~～\-—–]*"
 _QUANTITY = re.compile(rf"^(?P<number>{_NUMBER})\s*(?P<unit>{_UNIT})$")
@@ -93,10 +96,10 @@ def parse(value: str | int | Decimal) -> Target:
         year = deadline.group("year")
         return Target(raw, TargetKind.DEADLINE, year=int(year) if year else None)
     operator = None
-    body = text
+    body = _unqualified(text)
     for word, op in _PREFIX_OPS:
         if body.startswith(word):
-            operator, body = op, body[len(word):]
+            operator, body = op, _unqualified(body[len(word):])
             break
     for word, op in _SUFFIX_OPS:
         if body.endswith(word) and operator in (None, op):  # ≥95%以上 says ≥ twice
@@ -114,6 +117,18 @@ def parse(value: str | int | Decimal) -> Target:
         year = _YEAR_IN_TEXT.search(text)
         return Target(raw, TargetKind.UNPARSED, year=int(year.group("year")) if year else None)
     return Target(raw, TargetKind.TEXT)
+
+
+def _unqualified(text: str) -> str:
+    return qualified(text)[1]
+
+
+def qualified(text: str) -> tuple[str, str]:
+    """A target's qualifier (人均, 户均 …) and the rest: ("人均", "≤1474元/月")."""
+    for q in _QUALIFIERS:
+        if text.startswith(q):
+            return q, text[len(q):]
+    return "", text
 
 
 def is_time_like(target: Target) -> bool:

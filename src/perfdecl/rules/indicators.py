@@ -9,7 +9,7 @@ from ..errors import Severity
 from ..framework import REQUIRED_LEVEL1, is_cost
 from ..i18n import N_, _
 from ..model import Partial
-from ..targets import TargetKind, is_time_like, normalise
+from ..targets import TargetKind, is_time_like, normalise, qualified
 from .registry import Hit, rule
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -81,11 +81,18 @@ def target_unit(d: Partial) -> Iterator[Hit]:
 def cost_upper_bound(d: Partial) -> Iterator[Hit]:
     for ind in d.all_indicators():
         t = ind.target
-        if t and t.is_quantitative and is_cost(ind.level1, ind.level2) and not t.has_upper_bound:
-            yield Hit((*ind.path, "target"),
-                      _("cost target {target} has no upper bound").format(target=t.text),
-                      hint=_("a cost is a ceiling: write ≤{bound}").format(
-                          bound=normalise(t.text).lstrip("=≥>")))
+        if not (t and t.is_quantitative and is_cost(ind.level1, ind.level2)) or \
+                t.has_upper_bound:
+            continue
+        per, figure = qualified(normalise(t.text))
+        if figure.startswith(("=", "等于")):  # a standard fixed by policy, said so
+            continue
+        figure = figure.lstrip("=≥>")
+        yield Hit((*ind.path, "target"),
+                  _("cost target {target} has no upper bound").format(target=t.text),
+                  hint=_("a cost is a ceiling: write {ceiling}; a standard fixed by policy "
+                         "is written {fixed}").format(ceiling=f"{per}≤{figure}",
+                                                      fixed=f"{per}={figure}"))
 
 
 @rule("I007", W, "time-target-placement",
