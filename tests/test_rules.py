@@ -753,7 +753,7 @@ def test_w006_no_annual_goal(tmp_path: Path) -> None:
 
 @triggers("W006")
 def test_w006_no_goals_at_all(tmp_path: Path) -> None:
-    path = write(tmp_path, declaration(goals=DELETE))
+    path = write(tmp_path, declaration(goals=DELETE, layout="hengyang-2019"))
     hits = only(check(path), "W006")
     # both point where `goals` belongs: after `expenses`
     line = line_of(path, "expenses:")
@@ -761,6 +761,18 @@ def test_w006_no_goals_at_all(tmp_path: Path) -> None:
         (W, line, "no annual goal (年度目标)"),
         (W, line, "no long-term goal (长期/中期/实施期目标)"),
     ]
+
+
+@clean("W006")
+def test_w006_asks_no_long_term_goal_of_a_one_year_form(tmp_path: Path) -> None:
+    """The national project form (财预〔2021〕101号) has a row for this year's goal only:
+    no long-term goal is asked of a declaration printed on it."""
+    path = write(tmp_path, declaration(goals={"long_term": DELETE}, layout="national"))
+    assert_clean(check(path))
+    on_paper = write(tmp_path / "h", declaration(goals={"long_term": DELETE},
+                                                 layout="hengyang-2019"))
+    f = one(check(on_paper), "W006", W, line_of(on_paper, "goals:", "annual:"))
+    assert f.message == "no long-term goal (长期/中期/实施期目标)"
 
 
 @triggers("W006")

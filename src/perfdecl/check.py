@@ -164,6 +164,7 @@ def check(paths: Sequence[Path], repo: Repository, *, context: bool = True) -> C
     siblings = _siblings(files, requested, result.findings, repo.root) if context else []
     every: list[Partial] = []
     unread: list[Path] = []
+    form = _Forms(repo)
     for file in [*files, *siblings]:
         mine = os.path.normpath(file) in requested
         declaration, found = parts_of(*load(file))
@@ -172,36 +173,37 @@ def check(paths: Sequence[Path], repo: Repository, *, context: bool = True) -> C
         if declaration is None:
             unread.append(file)
             continue
+        declaration = dataclasses.replace(declaration, form=form.of(declaration))
         every.append(declaration)
         if isinstance(declaration, Declaration):
             (result.declarations if mine else result.context).append(declaration)
     result.findings.extend(f for f in rules.run(every, unread)
                            if os.path.normpath(f.file) in requested)
-    records = _records(result.declarations, repo)
+    records = {os.path.normpath(d.file): (d, d.form) for d in result.declarations
+               if d.form is not None}
     result.findings.extend(_left_out(records.values()))
     result.findings = sorted((_labelled(f, records) for f in result.findings),
                              key=Finding.sort_key)
     return result
 
 
-def _records(declarations: Sequence[Declaration],
-             repo: Repository) -> dict[str, tuple[Declaration, LayoutRecord]]:
-    """Each declaration with what its layout prints, by file, where that layout is a
-    built-in one; a repository's own layout (even under a built-in name) is known only to
-    `build`, which renders it. Each layout is looked up once."""
-    known: dict[tuple[str, str], LayoutRecord | None] = {}
-    out = {}
-    for d in declarations:
-        name = repo.layout_of(d.kind, d.layout)
+class _Forms:
+    """What each declaration's form prints (domain.layout_records), where its layout is
+    a built-in one; a repository's own layout (even under a built-in name) is known only
+    to `build`, which renders it. Each layout is looked up once."""
+
+    def __init__(self, repo: Repository) -> None:
+        self.repo = repo
+        self.known: dict[tuple[str, str], LayoutRecord | None] = {}
+
+    def of(self, d: Partial) -> LayoutRecord | None:
+        name = self.repo.layout_of(d.kind, d.layout)
         if name is None:
-            continue
-        if (d.kind, name) not in known:
-            known[(d.kind, name)] = None if repo.has_own_layout(d.kind, name) \
+            return None
+        if (d.kind, name) not in self.known:
+            self.known[(d.kind, name)] = None if self.repo.has_own_layout(d.kind, name) \
                 else layout_records().get((d.kind, name))
-        record = known[(d.kind, name)]
-        if record is not None:
-            out[os.path.normpath(d.file)] = (d, record)
-    return out
+        return self.known[(d.kind, name)]
 
 
 def _left_out(laid_out: Iterable[tuple[Declaration, LayoutRecord]]) -> Iterator[Finding]:

@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .domain import LayoutRecord
 from .errors import DataPath
 from .load import Document
 from .targets import Target, parse
@@ -201,6 +202,9 @@ class Partial:
     indicators: dict[str, tuple[Indicator, ...]] = field(default_factory=dict)
     special_fund: SpecialFundRef | None = None
     filed_on: Text | None = None
+    form: LayoutRecord | None = None
+    """What the declaration's form prints, where its layout is a built-in one (set by
+    `check`): the rules ask it for what the paper has a place for."""
 
     @property
     def file(self) -> Path:

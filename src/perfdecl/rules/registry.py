@@ -84,3 +84,10 @@ def set_rule(code: str, severity: Severity, name: str,
 def amount(value: Decimal | None) -> str:
     """An amount as a reviewer writes it: 7759.53, 25.5, 74 (万元)."""
     return "—" if value is None else amount_text(value)
+
+
+def on_form(d: Partial, field: str) -> bool:
+    """Whether the declaration's form has a place for `field` (goals.long_term.*): False
+    only where its layout is known never to print it; an unknown layout is assumed to."""
+    return d.form is None or field not in d.form.leaves_out
+

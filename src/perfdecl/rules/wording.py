@@ -11,7 +11,7 @@ from ..errors import DataPath, Severity
 from ..i18n import N_, _
 from ..model import Partial
 from ..targets import normalise
-from .registry import Hit, rule
+from .registry import Hit, on_form, rule
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -120,7 +120,8 @@ def goals_present(d: Partial) -> Iterator[Hit]:
     if (goals is None or not goals.annual) and not d.lost(("goals", "annual")):
         yield Hit(("goals", "annual") if goals else ("goals",), _("no annual goal (年度目标)"),
                   missing=True, hint=_("say what this year's money achieves"))
-    if (goals is None or not goals.long_term) and not d.lost(("goals", "long_term")):
+    if (goals is None or not goals.long_term) and not d.lost(("goals", "long_term")) \
+            and on_form(d, "goals.long_term.*"):  # a one-year form has no such row
         yield Hit(("goals", "long_term") if goals else ("goals",),
                   _("no long-term goal (长期/中期/实施期目标)"), missing=True)
 
