@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__, buildfolder, bundle, export, fonts, workers
+from . import __version__, buildfolder, bundle, export, fonts, workers, workspace
 from .atomic import write_bytes
 from .buildcache import BuildCache
 from .buildfolder import STATE
@@ -386,7 +386,7 @@ class _Export:
                         self.record(future.result(), done, len(tasks))
         finally:
             self.cache.save()  # what was written so far is kept, whatever stopped the rest
-            export.sweep(self.temp)  # the workers' temporary files
+            workspace.sweep(self.temp)  # the workers' temporary files
         self.cache.prune(repo.root, complete)
         if complete:
             keep = {self.body_file(f).name for f in forms}

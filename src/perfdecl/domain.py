@@ -100,10 +100,10 @@ def zip_time(epoch: int) -> tuple[int, int, int, int, int, int]:
     return (t.year, t.month, t.day, t.hour, t.minute, t.second - t.second % 2)
 
 
-def source_date_epoch(environ: Mapping[str, str]) -> int | None:
-    """SOURCE_DATE_EPOCH, the date reproducible builds agree on, when it is set: whole
-    seconds since 1970; anything else is wrong usage, said before anything is written."""
-    value = environ.get("SOURCE_DATE_EPOCH")
+def source_date_epoch(value: str | None) -> int | None:
+    """SOURCE_DATE_EPOCH's `value`, the date reproducible builds agree on, when it is set:
+    whole seconds since 1970; anything else is wrong usage, said before anything is
+    written."""
     if not value:
         return None
     try:

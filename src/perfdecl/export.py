@@ -32,7 +32,6 @@ from .errors import PerfdeclError
 from .i18n import _
 from .resources import data_dir
 from .workspace import Workspace
-from .workspace import sweep as sweep  # also export.sweep, for the build
 
 
 class ExportError(PerfdeclError):

@@ -64,7 +64,7 @@ class Repository:
         """SOURCE_DATE_EPOCH, the date reproducible builds agree on, or None to date each
         file by its declarations. A wrong value is wrong usage (UsageError), said by the
         commands that write before they write anything."""
-        return source_date_epoch({"SOURCE_DATE_EPOCH": self._epoch} if self._epoch else {})
+        return source_date_epoch(self._epoch)
 
     def layout_of(self, kind: str, named: str | None) -> str | None:
         """The layout a declaration of `kind` is printed in: the one it names, else the
