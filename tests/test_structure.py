@@ -20,7 +20,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("printed", "derive", "formcontext", "render"),
     ("plan",),
     ("buildfolder",),
-    ("fonts", "workspace", "export", "workers"),
+    ("fonts", "workspace", "pages", "export", "workers"),
     ("buildcache", "bundle"),
     ("build",),
     ("diff", "importer", "rollforward", "scaffold", "watch"),

@@ -163,8 +163,8 @@ def _build(options: BuildOptions, repo: Repository, renderer: Renderer) -> Build
     invalid = checked.invalid_files()
     result.built = in_shard([d for d in checked.declarations if d.file not in invalid],
                             options.shard)
-    families = (fonts.cjk_fonts(options.font_paths, system=options.system_fonts)
-                if "pdf" in options.formats else [])
+    # every format is fitted on its pages by the PDF's layout (pages.py): all need the fonts
+    families = fonts.cjk_fonts(options.font_paths, system=options.system_fonts)
     if options.layout:
         for kind in sorted({d.kind for d in result.built}):
             try:
@@ -320,9 +320,10 @@ class _Export:
         self.cache = cache
         self.bodies = out / STATE / "typst"
         self.temp = out / STATE / "tmp"
-        self.settings = {"html": "", "docx": _docx_settings(),
-                         "pdf": _pdf_settings(families, options)}
-        self.filter_text = export.lua_filter().read_text(encoding="utf-8")
+        # every format is set at the level the PDF's layout fits a form at (pages.py),
+        # so the fonts and the Typst settings are part of every format's key
+        pdf = _pdf_settings(families, options)
+        self.settings = {"html": pdf, "docx": _docx_settings() + pdf, "pdf": pdf}
 
     def key(self, fmt: str, form: Form) -> str:
         return _digest(__version__, fmt, self.settings[fmt], str(form.epoch), form.html)
@@ -332,8 +333,8 @@ class _Export:
                        *(self.key(fmt, f) for f in unit.forms))
 
     def body_file(self, form: Form) -> Path:
-        """Where a form's Typst body is kept, by the content it comes from."""
-        return self.bodies / f"{_digest(form.html, self.filter_text)[:40]}.typ"
+        """Where a form's fitted Typst body is kept, by what it is made from."""
+        return self.bodies / f"{_digest(form.html, self.settings['pdf'])[:40]}.typ"
 
     def task(self, unit: Unit) -> workers.UnitTask | None:
         """The work a unit needs, or None when all its outputs are up to date."""
@@ -417,5 +418,4 @@ def _docx_settings() -> str:
 
 def _pdf_settings(families: Sequence[str], options: BuildOptions) -> str:
     return "|".join([*families, *map(str, options.font_paths), str(options.system_fonts),
-                     export.preamble("", families), export.form_start("", ""),
-                     export.lua_filter().read_text()])
+                     export.preamble("", families), export.lua_filter().read_text()])

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+import json
 import os
 import re
 import subprocess
@@ -30,6 +31,7 @@ import typst
 from .domain import ZIP_EPOCH, zip_time
 from .errors import PerfdeclError
 from .i18n import _
+from .pages import LINE, PAGE_MARGIN_CM, docx_fitted, typst_definitions, typst_form, typst_string
 from .resources import data_dir
 from .workspace import Workspace
 
@@ -151,16 +153,16 @@ class Converter:
         """The DOCX of a form, on the reference document's A4 page and styles."""
         return finish_docx(self.pandoc(html, ["docx"], what)["docx"], epoch)
 
-    def forms(self, pages: Sequence[str], formats: Sequence[str], epochs: Sequence[int],
+    def forms(self, pages: Sequence[str], formats: Sequence[str],
               what: str) -> list[dict[str, bytes]]:
         """Several forms converted in one pandoc run, then split apart: pandoc's cost is
         mostly per document, so a unit's forms together cost a fraction of each alone.
-        Returns, per form, its finished DOCX and/or its Typst body."""
+        Returns, per form, its DOCX (to be finished: finish_docx) and/or its Typst body."""
         converted = self.pandoc(combine_pages(pages), formats, what)
         out: list[dict[str, bytes]] = [{} for _page in pages]
         if "docx" in converted:
             for i, data in enumerate(split_docx(converted["docx"], len(pages))):
-                out[i]["docx"] = finish_docx(data, epochs[i])
+                out[i]["docx"] = data
         if "typst" in converted:
             for i, body in enumerate(split_typst(converted["typst"].decode("utf-8"),
                                                  len(pages))):
@@ -170,15 +172,31 @@ class Converter:
 
 class Typesetter:
     """The Typst compiler, shared by the workers: it loads the fonts once and keeps
-    them; a lock lets one compilation run at a time (each takes milliseconds)."""
+    them; a lock lets one compilation run at a time (each takes milliseconds). Queries
+    (where a form's pages fall) go to a second compiler, which reads its document from a
+    file in a workspace under `temp`: Typst queries only a compiler's own input."""
 
     def __init__(self, fonts: Sequence[str], font_paths: Sequence[Path] = (),
-                 system_fonts: bool = True) -> None:
+                 system_fonts: bool = True, temp: Path | None = None) -> None:
         self.fonts = list(fonts)
         self.font_paths = [str(p) for p in font_paths]
         self.system_fonts = system_fonts
+        self.temp = temp
         self._compiler: typst.Compiler | None = None
+        self._querier: typst.Compiler | None = None
+        self._workspace: Workspace | None = None
         self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self._querier = None
+        if self._workspace is not None:
+            self._workspace.remove()
+            self._workspace = None
+
+    def _new_compiler(self, source: Path | None = None) -> typst.Compiler:
+        return typst.Compiler(input=str(source) if source else None,
+                              font_paths=self.font_paths,
+                              ignore_system_fonts=not self.system_fonts)
 
     def pdf(self, body: str, title: str, epoch: int, what: str) -> bytes:
         """The PDF of a form (or of several, their bodies joined by merge_typst), with
@@ -186,8 +204,7 @@ class Typesetter:
         data: bytes = (preamble(title, self.fonts) + body).encode("utf-8")
         with self._lock:
             if self._compiler is None:
-                self._compiler = typst.Compiler(font_paths=self.font_paths,
-                                                ignore_system_fonts=not self.system_fonts)
+                self._compiler = self._new_compiler()
             try:
                 pdf = self._compiler.compile(input=data,
                                              timestamp=datetime.fromtimestamp(epoch, UTC))
@@ -196,6 +213,34 @@ class Typesetter:
                     form=what, error=exc)) from None
         assert isinstance(pdf, bytes)  # one PDF, not pages of images
         return pdf
+
+    def query(self, body: str, selector: str, what: str) -> list[object]:
+        """The values of the metadata labelled `selector` in the laid-out document."""
+        data = (preamble("", self.fonts) + body).encode("utf-8")
+        with self._lock:
+            if self._workspace is None:
+                self._workspace = Workspace(self.temp)
+            source = self._workspace.path / "query.typ"
+            source.write_bytes(data)
+            if self._querier is None:
+                self._querier = self._new_compiler(source)
+            try:
+                found = json.loads(self._querier.query(selector, field="value"))
+            except (typst.TypstError, RuntimeError) as exc:
+                raise ExportError(_("{form}: Typst failed: {error}").format(
+                    form=what, error=exc)) from None
+        assert isinstance(found, list)
+        return found
+
+    def fits(self, forms: Sequence[tuple[str, str]], what: str) -> list[int]:
+        """The level (pages.FITS) each of `forms` (title, Typst body) is set at: the
+        first at which it fits one page, else the normal one. One layout for them all."""
+        body = merge_typst([typst_form(title, text) for title, text in forms])
+        found = self.query(body, "<form-fit>", what)
+        if len(found) != len(forms) or not all(isinstance(f, int) for f in found):
+            raise ExportError(_("{form}: Typst failed: {error}").format(
+                form=what, error=f"{len(found)} fits for {len(forms)} forms"))
+        return [int(str(f)) for f in found]
 
 
 def combine_pages(pages: Sequence[str]) -> str:
@@ -267,11 +312,12 @@ def _rows_whole(document: bytes) -> bytes:
     return re.sub(rb"<w:tr>(?!<w:trPr>)", b"<w:tr><w:trPr><w:cantSplit /></w:trPr>", document)
 
 
-def finish_docx(data: bytes, epoch: int) -> bytes:
-    """A DOCX from pandoc, finished: cells centred vertically, rows kept whole, dates
-    set to `epoch`."""
-    document = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
-    return stamp_docx(data, epoch, _rows_whole(_centre_cells(document)))
+def finish_docx(data: bytes, epoch: int, fit: int | None = None) -> bytes:
+    """A DOCX from pandoc, finished: cells centred vertically, rows kept whole, tables
+    set at the form's level `fit` (pages.FITS), dates set to `epoch`."""
+    document = _rows_whole(_centre_cells(
+        zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")))
+    return stamp_docx(data, epoch, document if fit is None else docx_fitted(document, fit))
 
 
 def _rezip(data: bytes, change: Callable[[str, bytes], bytes],
@@ -313,25 +359,26 @@ def merge_docx(parts: Sequence[bytes], epoch: int) -> bytes:
     converting its forms again."""
     pieces = [_document_parts(data) for data in parts]
     head, _body, section = pieces[0]
-    merged = head + _PAGEBREAK_DOCX.join(body for _head, body, _end in pieces) + section + \
+    merged = head + "".join(body if i == 0 else _from_new_page(body)
+                            for i, (_head, body, _end) in enumerate(pieces)) + section + \
         "</w:body></w:document>"
     return stamp_docx(parts[0], epoch, merged.encode("utf-8"))
+
+
+def _from_new_page(body: str) -> str:
+    """A form's DOCX body starting on a new page: its first paragraph marked to start one
+    (an empty paragraph holding a break would stand at the top of the page, a line lower
+    than in the form's own DOCX and the PDF)."""
+    first = re.match(r"\s*<w:p><w:pPr>(<w:pStyle [^>]*/>)?((?:<w:keep(?:Next|Lines) */>)*)",
+                     body)
+    if first is None:
+        return _PAGEBREAK_DOCX + body
+    return body[:first.end()] + "<w:pageBreakBefore />" + body[first.end():]
 
 
 def merge_typst(bodies: Sequence[str]) -> str:
     """The Typst bodies of several forms, each from a new page."""
     return _PAGEBREAK_TYPST.join(bodies)
-
-
-def form_start(title: str, body: str) -> str:
-    """A form's Typst body, marked where it starts: a form on more than one page prints
-    its name and 第 n 页 共 m 页 at the foot of each (the preamble's footer), so a loose
-    page of a bundle can be told apart and put back."""
-    return f"#metadata({_typst_string(title)}) <form-start>\n{body}"
-
-
-def _typst_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 TITLE_FONTS = ("SimHei", "Heiti SC", "Noto Sans CJK SC", "Source Han Sans SC",
@@ -343,13 +390,15 @@ the first of these installed, else the body's 宋体."""
 def preamble(title: str, fonts: Sequence[str]) -> str:
     """A4, the Chinese fonts, a centred form title, bordered tables that may break
     across pages (pandoc wraps tables in figures, which otherwise never break), the
-    form's name and page at the foot of a form on several pages (form_start). No space
+    form's name and page at the foot of a form on several pages (pages.typst_form), the
+    functions that fit a form on its pages (pages.typst_definitions). No space
     is added between Chinese and Latin text (74万元, 2019年度), as on the paper and in the
     DOCX and HTML."""
-    families = ", ".join(_typst_string(f) for f in fonts)
-    titles = "".join(f"{_typst_string(f)}, " for f in TITLE_FONTS)
-    return f"""#set document(title: {_typst_string(title)})
-#set page(paper: "a4", margin: (x: 2cm, y: 1.8cm), footer: context {{
+    families = ", ".join(typst_string(f) for f in fonts)
+    titles = "".join(f"{typst_string(f)}, " for f in TITLE_FONTS)
+    side, top = PAGE_MARGIN_CM
+    return f"""#set document(title: {typst_string(title)})
+#set page(paper: "a4", margin: (x: {side}cm, y: {top}cm), footer: context {{
   let starts = query(<form-start>)
   let mine = starts.filter(s => s.location().page() <= here().page())
   if mine.len() > 0 {{
@@ -364,17 +413,15 @@ def preamble(title: str, fonts: Sequence[str]) -> str:
   }}
 }})
 #set text(font: ({families},), size: 10.5pt, lang: "zh", region: "cn",
-  cjk-latin-spacing: none)
-#set par(justify: false, leading: 0.6em, spacing: 0.8em)
-#show heading.where(level: 1): it => block(width: 100%, above: 0.6em, below: 0.8em,
+  cjk-latin-spacing: none, top-edge: {LINE.top}em, bottom-edge: -{LINE.bottom}em)
+#set par(justify: false, leading: {LINE.leading}em, spacing: 0.5em)
+#show heading.where(level: 1): it => block(width: 100%, above: 6pt, below: 12pt,
   align(center, text(font: ({titles}{families},), size: 16pt, weight: "bold", it.body)))
 #show figure: set block(breakable: true)
 #show figure: set align(left)
-#set table(inset: (x: 4pt, y: 5pt), stroke: 0.5pt + black)
+#set table(stroke: 0.5pt + black)
 #show table.cell: it => {{ set align(horizon); it }}
-#show table: set text(size: 10pt)
-#show table.cell: set par(leading: 0.45em)
-
+{typst_definitions()}
 """
 
 
@@ -400,7 +447,8 @@ _EXTRA_STYLES = """
 _HEADING1 = """<w:style w:type="paragraph" w:styleId="Heading1">
     <w:name w:val="heading 1" /><w:basedOn w:val="Normal" /><w:next w:val="BodyText" />
     <w:uiPriority w:val="9" /><w:qFormat />
-    <w:pPr><w:keepNext /><w:spacing w:before="120" w:after="240" /><w:jc w:val="center" />
+    <w:pPr><w:keepNext /><w:spacing w:before="120" w:after="{after}" w:line="{line}"
+      w:lineRule="exact" /><w:jc w:val="center" />
       <w:outlineLvl w:val="0" /></w:pPr>
     <w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="SimHei" />
       <w:b /><w:bCs /><w:color w:val="000000" /><w:sz w:val="32" /><w:szCs w:val="32" /></w:rPr>
@@ -412,10 +460,13 @@ def _patch_styles(xml: str) -> str:
                  r"<w:szCs w:val=\"24\" />",
                  f'<w:rPrDefault><w:rPr>{_FONTS}<w:sz w:val="21" /><w:szCs w:val="21" />', xml)
     xml = xml.replace('<w:spacing w:after="200" />', '<w:spacing w:after="0" />', 1)
-    xml = re.sub(r'<w:style w:type="paragraph" w:styleId="Heading1">.*?</w:style>', _HEADING1,
-                 xml, count=1, flags=re.S)
+    body_line = LINE.twips(10.5)
+    xml = re.sub(r'<w:style w:type="paragraph" w:styleId="Heading1">.*?</w:style>',
+                 _HEADING1.replace("{line}", str(LINE.twips(16)))
+                 .replace("{after}", str(LINE.after(16, 12 / 16))), xml, count=1, flags=re.S)
     xml = re.sub(r'(<w:style w:type="paragraph" w:styleId="BodyText">.*?)<w:spacing [^>]*/>',
-                 r'\1<w:spacing w:before="60" w:after="60" />', xml, count=1, flags=re.S)
+                 rf'\1<w:spacing w:before="0" w:after="{LINE.after(10.5, 0.5)}" '
+                 f'w:line="{body_line}" w:lineRule="exact" />', xml, count=1, flags=re.S)
     xml = re.sub(r'(w:styleId="Compact">.*?)<w:spacing [^>]*/>', r'\1<w:spacing w:before="0" '
                  r'w:after="0" />', xml, count=1, flags=re.S)
     xml = re.sub(r'(<w:style w:type="table" w:default="1" w:styleId="Table">.*?<w:tblPr>)',

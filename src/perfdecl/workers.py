@@ -27,6 +27,7 @@ from . import export
 from .atomic import write_bytes
 from .buildfolder import read_regular, regular
 from .i18n import _
+from .pages import fit_of, html_fitted, typst_form
 
 
 @dataclass
@@ -71,14 +72,17 @@ def start(fonts: list[str], font_paths: list[str], system_fonts: bool,
     """Sets a worker up (once per process); its temporary files go under `temp`."""
     converter = export.Converter(Path(temp) if temp else None)
     _tools["converter"] = converter
-    _tools["typesetter"] = export.Typesetter(fonts, [Path(p) for p in font_paths],
-                                             system_fonts)
+    typesetter = export.Typesetter(fonts, [Path(p) for p in font_paths], system_fonts,
+                                   Path(temp) if temp else None)
+    _tools["typesetter"] = typesetter
     parent = multiprocessing.parent_process()
     if parent is None:  # the build itself, exporting alone
         atexit.register(converter.close)
+        atexit.register(typesetter.close)
         return
     # a worker process: it exits without running atexit, but runs these
     multiprocessing.util.Finalize(None, converter.close, exitpriority=10)
+    multiprocessing.util.Finalize(None, typesetter.close, exitpriority=10)
     threading.Thread(target=_watch, args=(parent,), daemon=True).start()
 
 
@@ -100,6 +104,9 @@ def _leave() -> None:
     converter = _tools.get("converter")
     if isinstance(converter, export.Converter):
         converter.kill()
+    typesetter = _tools.get("typesetter")
+    if isinstance(typesetter, export.Typesetter):
+        typesetter.close()
     os._exit(1)
 
 
@@ -107,6 +114,9 @@ def stop() -> None:
     converter = _tools.pop("converter", None)
     if isinstance(converter, export.Converter):
         converter.close()
+    typesetter = _tools.pop("typesetter", None)
+    if isinstance(typesetter, export.Typesetter):
+        typesetter.close()
     _tools.clear()
 
 
@@ -126,39 +136,44 @@ def export_unit(task: UnitTask) -> list[Written]:
         written.append(Written(path, key, sources, title, hashlib.sha256(data).hexdigest(),
                                len(data)))
 
-    need_body = "pdf" in task.stale
-    work = [f for f in task.forms if f.stale or (need_body and not regular(Path(f.body)))]
-    wanted = [fmt for fmt, wants in (
-        ("docx", any("docx" in f.stale for f in work)),
-        ("typst", any(not regular(Path(f.body)) for f in work))) if wants]
+    # every output of a form is set at the level its Typst body was fitted at (pages.py)
+    work = [f for f in task.forms if f.stale or ("pdf" in task.stale
+                                                 and not regular(Path(f.body)))]
+    unfitted = [f for f in work if not regular(Path(f.body))]
+    wanted = [fmt for fmt, wants in (("docx", any("docx" in f.stale for f in work)),
+                                     ("typst", bool(unfitted))) if wants]
     named = sorted({s for f in work for s in f.sources})
     what = _("{names} and {count} more").format(names=", ".join(named[:5]),
                                                  count=len(named) - 5) \
         if len(named) > 5 else ", ".join(named)
-    converted = converter.forms([f.html for f in work], wanted, [f.epoch for f in work],
-                                what or task.stem) if wanted else [{} for _form in work]
+    converted = converter.forms([f.html for f in work], wanted, what or task.stem) \
+        if wanted else [{} for _form in work]
+    if unfitted:
+        bodies = [out["typst"].decode("utf-8") for f, out in zip(work, converted, strict=True)
+                  if f in unfitted]
+        fits = typesetter.fits([(f.title, b) for f, b in zip(unfitted, bodies, strict=True)],
+                               what or task.stem)
+        for form, body, fit in zip(unfitted, bodies, fits, strict=True):
+            write_bytes(Path(form.body), typst_form(form.title, body, fit).encode("utf-8"))
     for form, output in zip(work, converted, strict=True):
         what = form.sources[0] if len(form.sources) == 1 else form.stem
+        fitted = read_regular(Path(form.body)).decode("utf-8")
+        fit = fit_of(fitted)
         if "html" in form.stale:
-            write(f"{form.stem}.html", form.html.encode("utf-8"), form.keys["html"],
-                  form.sources, form.title)
+            write(f"{form.stem}.html", html_fitted(form.html, fit).encode("utf-8"),
+                  form.keys["html"], form.sources, form.title)
         if "docx" in form.stale:
-            write(f"{form.stem}.docx", output["docx"], form.keys["docx"], form.sources,
-                  form.title)
-        if "typst" in output and not regular(Path(form.body)):
-            write_bytes(Path(form.body), output["typst"])
+            write(f"{form.stem}.docx", export.finish_docx(output["docx"], form.epoch, fit),
+                  form.keys["docx"], form.sources, form.title)
         if "pdf" in form.stale:
-            body = read_regular(Path(form.body)).decode("utf-8")
-            write(f"{form.stem}.pdf", typesetter.pdf(export.form_start(form.title, body),
-                                                     form.title, form.epoch, what),
+            write(f"{form.stem}.pdf", typesetter.pdf(fitted, form.title, form.epoch, what),
                   form.keys["pdf"], form.sources, form.title)
     if "docx" in task.stale:
         parts = [read_regular(out / f"{f.stem}.docx") for f in task.forms]
         write(f"{task.stem}.docx", export.merge_docx(parts, task.epoch), task.keys["docx"],
               task.sources, task.title)
     if "pdf" in task.stale:
-        body = export.merge_typst([export.form_start(f.title,
-                                                     read_regular(Path(f.body)).decode("utf-8"))
+        body = export.merge_typst([read_regular(Path(f.body)).decode("utf-8")
                                    for f in task.forms])
         write(f"{task.stem}.pdf", typesetter.pdf(body, task.title, task.epoch, task.stem),
               task.keys["pdf"], task.sources, task.title)

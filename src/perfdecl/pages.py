@@ -1,0 +1,206 @@
+"""Pages: how a form is fitted on A4, decided once and carried into every format.
+
+A form whose tables fit on one page at a legible size prints on one page: its tables are
+set smaller and tighter, level by level (FITS), down to 9 pt, before the form is allowed
+to break. Three engines (Typst, Word or LibreOffice, a browser) guessing separately would
+not agree, so the choice is made where the page geometry is known, in the Typst
+compile (`perfdecl-form` measures the form at each level), read back by a query, and
+carried into the DOCX (table text size and cell margins) and the HTML (a class its print
+style sheet sizes by). The DOCX is set no taller than the PDF, so that what fits one
+page in the PDF fits one page in Word and LibreOffice too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Fit:
+    """One level of fitting: the tables' text size and the cells' top and bottom padding,
+    in points."""
+
+    size: float
+    padding: float
+
+
+FITS = (Fit(10, 3), Fit(9.5, 2.5), Fit(9, 2), Fit(9, 1.5))
+"""From the normal setting (level 0) to the tightest; 9 pt is the floor a form is read at."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """The height of a line of text, in ems, the same in every format. Typst sets a line
+    from `top` above the baseline to `bottom` below it, lines `leading` apart; Word and
+    LibreOffice set lines an exact `pitch` apart (their own single spacing follows each
+    font's metrics, which differ from font to font and from Typst's)."""
+
+    top: float = 0.9
+    bottom: float = 0.25
+    leading: float = 0.1
+
+    @property
+    def pitch(self) -> float:
+        return self.top + self.bottom + self.leading
+
+    def twips(self, size: float) -> int:
+        """The DOCX line spacing (exact, in twentieths of a point) at `size` points."""
+        return round(self.pitch * size * 20)
+
+    def after(self, size: float, spacing: float) -> int:
+        """The DOCX space after a paragraph at `size` points that Typst sets `spacing`
+        ems from the next, in twips: the DOCX's last line holds the leading already."""
+        return round((spacing - self.leading) * size * 20)
+
+
+LINE = Line()
+
+SLACK_PT = 12
+"""What a form must leave free at the foot of its page to count as fitting it: the DOCX
+sets each line a little apart from where Typst does, never by more than this on a page."""
+
+BORDER_PT = 0.5
+"""The width of the tables' rules, in every format."""
+
+CELL_SIDE_PT = 4
+"""A cell's left and right padding, in every format."""
+
+PAGE_MARGIN_CM = (2.0, 1.8)
+"""The A4 page's side and top/bottom margins, the same in every format."""
+
+
+def _pt(value: float) -> str:
+    return f"{value:g}pt"
+
+
+def typst_definitions() -> str:
+    """The Typst functions a form is set with: `perfdecl-form(title, fit: …)[body]`
+    marks where the form starts (for the footer), picks the first level at which its
+    body fits the page when `fit` is auto (recording the choice as `<form-fit>`
+    metadata), and sets the body at that level."""
+    fits = ", ".join(f"({_pt(f.size)}, {_pt(f.padding)})" for f in FITS)
+    side, top = PAGE_MARGIN_CM
+    return f"""#let perfdecl-fits = ({fits},)
+#let perfdecl-styled(fit, body) = {{
+  let (size, padding) = perfdecl-fits.at(fit)
+  show table: set text(size: size)
+  set table(inset: (x: {_pt(CELL_SIDE_PT)}, y: padding))
+  body
+}}
+#let perfdecl-form(title, fit: auto, body) = {{
+  [#metadata(title) <form-start>]
+  if fit == auto {{
+    context {{
+      let width = page.width - {2 * side}cm
+      let room = page.height - {2 * top}cm - {SLACK_PT}pt
+      let chosen = range(perfdecl-fits.len()).find(
+        i => measure(perfdecl-styled(i, body), width: width).height <= room)
+      let level = if chosen == none {{ 0 }} else {{ chosen }}
+      [#metadata(level) <form-fit>]
+      perfdecl-styled(level, body)
+    }}
+  }} else {{
+    perfdecl-styled(fit, body)
+  }}
+}}
+"""
+
+
+def typst_form(title: str, body: str, fit: int | None = None) -> str:
+    """A form's Typst body, set at level `fit` (None: the first level that fits)."""
+    chosen = "auto" if fit is None else str(fit)
+    return f"#perfdecl-form({typst_string(title)}, fit: {chosen})[\n{body}\n]\n"
+
+
+_FITTED = re.compile(r"\A#perfdecl-form\(.*?, fit: (\d+)\)\[", re.S)
+
+
+def fit_of(form: str) -> int:
+    """The level a fitted form's Typst (typst_form with a fit) was set at."""
+    match = _FITTED.match(form)
+    if match is None:
+        raise ValueError(form[:80])
+    return int(match.group(1))
+
+
+def typst_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+# ------------------------------------------------------------------------------ DOCX
+
+def _twips(points: float) -> int:
+    return round(points * 20)
+
+
+def docx_fitted(document: bytes, fit: int) -> bytes:
+    """word/document.xml with its tables set at level `fit`: the text of every table
+    paragraph at the level's size (a run's own size, as pandoc writes none), and the
+    cells' top and bottom margins at the level's padding. Outside tables nothing
+    changes, as in the PDF."""
+    level = FITS[fit]
+    half_points = str(round(level.size * 2)).encode()
+    size = b'<w:sz w:val="' + half_points + b'" /><w:szCs w:val="' + half_points + b'" />'
+    # Typst's first and last lines end at `top` and `bottom`, inside the pitch, and its
+    # borders lie on the cells' edges, where Word's and LibreOffice's add to a row's
+    # height: the DOCX's cells give back both, so that they are never the taller
+    padding = max(0.0, level.padding - (LINE.leading * level.size) / 2 - BORDER_PT / 2)
+    margins = (f'<w:tblCellMar><w:top w:w="{_twips(padding)}" w:type="dxa" />'
+               f'<w:left w:w="{_twips(CELL_SIDE_PT)}" w:type="dxa" />'
+               f'<w:bottom w:w="{_twips(padding)}" w:type="dxa" />'
+               f'<w:right w:w="{_twips(CELL_SIDE_PT)}" w:type="dxa" /></w:tblCellMar>'
+               ).encode()
+    spacing = f'<w:spacing w:before="0" w:after="0" w:line="{LINE.twips(level.size)}" ' \
+        'w:lineRule="exact" />'
+
+    def table(match: re.Match[bytes]) -> bytes:
+        xml = match.group(0)
+        xml = re.sub(rb"(<w:tblPr>.*?)(<w:tblLook\b|</w:tblPr>)",
+                     lambda m: m.group(1) + margins + m.group(2), xml, count=1, flags=re.S)
+        xml = re.sub(rb"<w:pPr>(.*?)</w:pPr>", lambda m: b"<w:pPr>" + _spaced(
+            m.group(1), spacing.encode()) + b"</w:pPr>", xml, flags=re.S)
+        xml = re.sub(rb"<w:r>(?!<w:rPr>)", b"<w:r><w:rPr>" + size + b"</w:rPr>", xml)
+        return re.sub(rb"<w:r><w:rPr>(.*?)</w:rPr>", lambda m: b"<w:r><w:rPr>" + _sized(
+            m.group(1), size) + b"</w:rPr>", xml, flags=re.S)
+
+    return re.sub(rb"<w:tbl>.*?</w:tbl>", table, document, flags=re.S)
+
+
+_AFTER_SPACING = re.compile(rb"<w:(?:ind|contextualSpacing|mirrorIndents|suppressOverlap|jc|"
+                            rb"textDirection|textAlignment|textboxTightWrap|outlineLvl|divId|"
+                            rb"cnfStyle|rPr|sectPr|pPrChange)\b")
+
+
+def _spaced(properties: bytes, spacing: bytes) -> bytes:
+    """A paragraph's properties with `spacing` in the place the schema gives it."""
+    properties = re.sub(rb"<w:spacing [^>]*/>", b"", properties)
+    after = _AFTER_SPACING.search(properties)
+    at = after.start() if after else len(properties)
+    return properties[:at] + spacing + properties[at:]
+
+
+_AFTER_SIZE = re.compile(rb"<w:(?:highlight|u|effect|bdr|shd|fitText|vertAlign|rtl|cs|em|"
+                         rb"lang|eastAsianLayout|specVanish|oMath)\b")
+
+
+def _sized(properties: bytes, size: bytes) -> bytes:
+    """A run's properties with `size` in the place the schema gives it (after the
+    colour and spacing, before underline, vertical alignment and language)."""
+    properties = re.sub(rb"<w:szCs? [^>]*/>", b"", properties)
+    after = _AFTER_SIZE.search(properties)
+    at = after.start() if after else len(properties)
+    return properties[:at] + size + properties[at:]
+
+
+# ------------------------------------------------------------------------------ HTML
+
+def html_fitted(html: str, fit: int) -> str:
+    """The form's HTML set at level `fit` when printed: its tables' text size and the
+    cells' padding, in a print style sheet added to its head. On screen it is as it was."""
+    level = FITS[fit]
+    style = (f"<style>@media print {{ td, th {{ font-size: {_pt(level.size)}; "
+             f"padding-top: {_pt(level.padding)}; padding-bottom: {_pt(level.padding)}; }} }}"
+             "</style>\n")
+    at = html.find("</head>")
+    return html if at < 0 else html[:at] + style + html[at:]
