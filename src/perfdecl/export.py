@@ -232,6 +232,12 @@ class Typesetter:
         assert isinstance(found, list)
         return found
 
+    def rows(self, body: str, what: str) -> list[tuple[int, str]]:
+        """Where the table rows of a document (forms' Typst bodies) stand: the page of
+        each and the start of its text (templates/_export/forms.lua marks them)."""
+        found = self.query(body, "<row>", what)
+        return [(int(r["page"]), str(r["text"])) for r in found if isinstance(r, dict)]
+
     def fits(self, forms: Sequence[tuple[str, str]], what: str) -> list[int]:
         """The level (pages.FITS) each of `forms` (title, Typst body) is set at: the
         first at which it fits one page, else the normal one. One layout for them all."""

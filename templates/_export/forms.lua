@@ -30,6 +30,39 @@ function Div(el)
   end
 end
 
+-- In Typst, each table row says where it stands: `<row>` metadata with its page and
+-- the start of its text, which the page maps (scripts/pagemaps.py) read back. It is
+-- placed in the row's first cell, before its text, and takes no room.
+local function typst_string(text)
+  return '"' .. text:gsub("\\", "\\\\"):gsub('"', '\\"') .. '"'
+end
+
+local function marked(row)
+  local first = row.cells[1]
+  if first == nil then
+    return
+  end
+  local texts = {}
+  for _, cell in ipairs(row.cells) do
+    local text = pandoc.utils.stringify(cell.contents)
+    if text ~= "" then
+      table.insert(texts, text)
+    end
+  end
+  local text = table.concat(texts, " | ")
+  if utf8.len(text) and utf8.len(text) > 24 then
+    text = text:sub(1, utf8.offset(text, 25) - 1) .. "…"
+  end
+  local mark = pandoc.RawInline("typst", "#context [#metadata((page: here().page(), text: "
+    .. typst_string(text) .. ")) <row>];")
+  local blocks = first.contents
+  if #blocks > 0 and (blocks[1].t == "Plain" or blocks[1].t == "Para") then
+    blocks[1].content:insert(1, mark)
+  else
+    blocks:insert(1, pandoc.Plain({ mark }))
+  end
+end
+
 -- Label cells (class `label`) are centred, value cells start at the left, as on paper.
 -- In DOCX a value cell keeps the default, so that a right-aligned paragraph in it (the
 -- （盖章） of a review box) keeps its own style; in Typst the table sits in a centred
@@ -49,6 +82,14 @@ function Table(tbl)
     align(body.body)
   end
   align(tbl.foot.rows)
+  if FORMAT == "typst" then
+    for _, row in ipairs(tbl.head.rows) do marked(row) end
+    for _, body in ipairs(tbl.bodies) do
+      for _, row in ipairs(body.head) do marked(row) end
+      for _, row in ipairs(body.body) do marked(row) end
+    end
+    for _, row in ipairs(tbl.foot.rows) do marked(row) end
+  end
   return tbl
 end
 

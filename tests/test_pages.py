@@ -1,0 +1,132 @@
+"""Pages: a form that fits one A4 page at 9 pt or more prints on one page, and the
+PDF, the DOCX (in LibreOffice) and the page maps under review agree on its pages."""
+
+from __future__ import annotations
+
+import io
+import re
+import runpy
+import subprocess
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pypdf
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from perfdecl import export, fonts
+from perfdecl.pages import FITS, typst_form
+from tests.conftest import REPO
+
+SCRIPT = REPO / "scripts" / "pagemaps.py"
+
+
+def _script() -> dict[str, Any]:
+    return runpy.run_path(str(SCRIPT))
+
+
+def _pages(pdf: bytes) -> int:
+    return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+
+@pytest.fixture(scope="module")
+def typesetter() -> Any:
+    setter = export.Typesetter(fonts.cjk_fonts())
+    yield setter
+    setter.close()
+
+
+@pytest.fixture(scope="module")
+def project_body() -> tuple[str, str]:
+    """A Yangxin project form's Typst body (it fits one page only when set smaller)."""
+    forms, _units, fitted = _script()["laid_out"](
+        ["declarations/2024/yangxin-ylbx/jihe-gongzuo.yaml"], None)
+    form = forms[0]
+    body = re.sub(r"\A#perfdecl-form\(.*?, fit: \d+\)\[\n", "", fitted[form.stem], flags=re.S)
+    return form.title, body.rsplit("\n]", 1)[0]
+
+
+def _with_rows(body: str, extra: int) -> str:
+    """The body with `extra` more rows like its last table row (a longer form)."""
+    rows = re.findall(r"\n(    table\.cell[^\n]*\n)", body)
+    last = rows[-1]
+    at = body.rindex(last) + len(last)
+    return body[:at] + last * extra + body[at:]
+
+
+@pytest.mark.slow
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(extra=st.integers(min_value=0, max_value=30))
+def test_a_form_is_set_smaller_only_as_far_as_it_needs_to_fit_one_page(
+        typesetter: Any, project_body: tuple[str, str], extra: int) -> None:
+    """Shrink to fit: a form that fits one page at the tightest level (9 pt) prints on
+    one page; it is set at the first level at which it fits, no smaller; a form that
+    fits at no level is set at the normal one, and breaks."""
+    title, body = project_body
+    body = _with_rows(body, extra)
+    [chosen] = typesetter.fits([(title, body)], "form")
+    at = [_pages(typesetter.pdf(typst_form(title, body, level), title, 0, "form"))
+          for level in range(len(FITS))]
+    fitted = _pages(typesetter.pdf(typst_form(title, body, chosen), title, 0, "form"))
+    if at[-1] == 1:
+        assert fitted == 1 and at[chosen] == 1
+        assert all(pages > 1 for pages in at[:chosen])
+    else:
+        assert chosen == 0 and fitted > 1
+
+
+def test_the_docx_is_set_at_the_pdf_s_level(built: Path) -> None:
+    """The DOCX's tables are set at the level the PDF's layout chose: the text size and
+    the exact line pitch of that level in every table paragraph."""
+    for stem, level in (("2024/yangxin-ylbx/jihe-gongzuo", None),
+                        ("2023/shifeng-sbzx/fund-summary", None)):
+        document = zipfile.ZipFile(built / f"{stem}.docx").read("word/document.xml").decode()
+        tables = re.findall(r"<w:tbl>.*?</w:tbl>", document, re.S)
+        sizes = {int(s) for t in tables for s in re.findall(r'<w:sz w:val="(\d+)"', t)}
+        chosen = {i for i, f in enumerate(FITS) if round(f.size * 2) in sizes}
+        assert len(sizes) == 1 and chosen, (stem, sizes)
+        assert level is None or level in chosen
+
+
+@pytest.mark.slow
+def test_the_page_maps_are_current() -> None:
+    """tests/pagemaps/ records where the pages of every example form fall; a change
+    that moves a break changes it, in review."""
+    result = subprocess.run([str(REPO / ".venv/bin/python"), str(SCRIPT), "--check"],
+                            capture_output=True, text=True, timeout=600, cwd=REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _page_counts(record: str) -> dict[str, int]:
+    """The page count of each form and combined document in a page map."""
+    return {m[1]: int(m[2]) for m in re.finditer(r"^(\S+) \(.*?\): (\d+) pages?$", record,
+                                                 re.M)}
+
+
+@pytest.mark.slow
+def test_libreoffice_prints_every_docx_on_the_pdf_s_pages(built: Path, tmp_path: Path) -> None:
+    """Each form's and each unit's DOCX, opened in LibreOffice, takes as many pages as
+    its PDF, as the page map records: one LibreOffice run converts them all."""
+    docx = sorted(built.rglob("*.docx"))
+    names = {f"{p.relative_to(built).with_suffix('').as_posix().replace('/', '~')}": p
+             for p in docx}
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name, path in names.items():
+        (inputs / f"{name}.docx").write_bytes(path.read_bytes())
+    profile = tmp_path / "profile"
+    subprocess.run(["libreoffice", f"-env:UserInstallation=file://{profile}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path / "out"),
+                    *sorted(str(p) for p in inputs.iterdir())],
+                   capture_output=True, text=True, timeout=600, check=True)
+    record = _page_counts((REPO / "tests/pagemaps/own.txt").read_text(encoding="utf-8"))
+    differ = {}
+    for name, path in names.items():
+        stem = name.replace("~", "/")
+        office = len(pypdf.PdfReader(tmp_path / "out" / f"{name}.pdf").pages)
+        pdf = len(pypdf.PdfReader(path.with_suffix(".pdf")).pages)
+        if not office == pdf == record[stem]:
+            differ[stem] = (office, pdf, record[stem])
+    assert differ == {}, "LibreOffice, PDF, page map"
