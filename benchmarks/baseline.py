@@ -14,7 +14,7 @@ from pathlib import Path
 import pypandoc
 import typst
 
-from perfdecl import export, fonts
+from perfdecl import export, fonts, typeset
 from perfdecl.check import check
 from perfdecl.config import load_config
 from perfdecl.render import Renderer
@@ -36,7 +36,7 @@ def main(source: Path, out: Path) -> None:
         pypandoc.convert_text(html, "docx", format="html", outputfile=str(folder / f"{d.id}.docx"),
                               extra_args=["--reference-doc", reference])
         body = pypandoc.convert_text(html, "typst", format="html")
-        source_text = export.preamble(d.name.value, families) + body
+        source_text = typeset.preamble(d.name.value, families) + body
         (folder / f"{d.id}.pdf").write_bytes(typst.compile(source_text.encode("utf-8")))
 
 

@@ -20,9 +20,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from perfdecl import export, fonts
+from perfdecl import export, fonts, typeset, workers
 from perfdecl.check import check
-from perfdecl.pages import fit_of, typst_form
+from perfdecl.pages import fit_of
 from perfdecl.plan import Form, Unit, plan
 from perfdecl.render import Renderer
 from perfdecl.repository import Repository
@@ -39,30 +39,25 @@ CASES = (
 
 def laid_out(paths: Sequence[str], layout: str | None) -> tuple[list[Form], list[Unit],
                                                                  dict[str, str]]:
-    """The forms and units of `paths` in `layout`, and each form's fitted Typst body."""
+    """The forms and units of `paths` in `layout`, and each form's Typst body, laid out
+    on its pages as the build lays it out."""
     repo = Repository.at(ROOT, {})
     checked = check([ROOT / p for p in paths], repo)
     invalid = checked.invalid_files()
     built = [d for d in checked.declarations if d.file not in invalid]
-    renderer = Renderer(repo.config)
-    forms, units, _left_out = plan(built, checked.context, renderer, repo, layout)
-    typesetter = export.Typesetter(fonts.cjk_fonts())
+    forms, units, _left_out = plan(built, checked.context, Renderer(repo.config), repo, layout)
+    workers.start(fonts.cjk_fonts(), [], True)
     try:
-        with export.Converter() as converter:
-            bodies = [out["typst"].decode("utf-8")
-                      for out in converter.forms([f.html for f in forms], ["typst"], "pagemaps")]
-        fits = typesetter.fits([(f.title, b) for f, b in zip(forms, bodies, strict=True)],
-                               "pagemaps")
+        laid = workers.lay_out([(f.title, f.html) for f in forms], False, "pagemaps")
     finally:
-        typesetter.close()
-    return forms, units, {f.stem: typst_form(f.title, b, fit)
-                          for f, b, fit in zip(forms, bodies, fits, strict=True)}
+        workers.stop()
+    return forms, units, {f.stem: done.body for f, done in zip(forms, laid, strict=True)}
 
 
 def page_map(name: str, paths: Sequence[str], layout: str | None) -> str:
     """The record of one case: every form, then every unit's combined document."""
     forms, units, fitted = laid_out(paths, layout)
-    typesetter = export.Typesetter(fonts.cjk_fonts())
+    typesetter = typeset.Typesetter(fonts.cjk_fonts())
     lines = [f"# {name}: {', '.join(paths)} in {layout or 'their own layouts'}", ""]
     try:
         for form in forms:

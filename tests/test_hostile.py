@@ -798,7 +798,8 @@ esac
 
 
 def test_a_typst_failure_names_the_declaration() -> None:
-    from perfdecl.export import ExportError, Typesetter
+    from perfdecl.export import ExportError
+    from perfdecl.typeset import Typesetter
 
     with pytest.raises(ExportError, match=r"^declarations/x\.yaml: Typst failed: ."):
         Typesetter([]).pdf("#let x = (", "t", 0, "declarations/x.yaml")

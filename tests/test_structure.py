@@ -20,7 +20,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("printed", "derive", "formcontext", "render"),
     ("plan",),
     ("buildfolder",),
-    ("fonts", "workspace", "pages", "export", "workers"),
+    ("fonts", "workspace", "pages", "continuation", "export", "typeset", "workers"),
     ("buildcache", "bundle"),
     ("build",),
     ("diff", "importer", "rollforward", "scaffold", "watch"),

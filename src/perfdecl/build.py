@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__, buildfolder, bundle, export, fonts, workers, workspace
+from . import __version__, buildfolder, bundle, export, fonts, typeset, workers, workspace
 from .atomic import write_bytes
 from .buildcache import BuildCache
 from .buildfolder import STATE
@@ -390,9 +390,9 @@ class _Export:
             workspace.sweep(self.temp)  # the workers' temporary files
         self.cache.prune(repo.root, complete)
         if complete:
-            keep = {self.body_file(f).name for f in forms}
+            keep = {self.body_file(f).stem for f in forms}  # a body and its cut HTML
             for file in self.bodies.iterdir():
-                if file.name not in keep:
+                if file.name.split(".")[0] not in keep:
                     file.unlink(missing_ok=True)
         self.cache.save()
         left_out = bundle.write_bundles(self.out, self.cache.outputs(), repo.epoch)
@@ -418,4 +418,4 @@ def _docx_settings() -> str:
 
 def _pdf_settings(families: Sequence[str], options: BuildOptions) -> str:
     return "|".join([*families, *map(str, options.font_paths), str(options.system_fonts),
-                     export.preamble("", families), export.lua_filter().read_text()])
+                     typeset.preamble("", families), export.lua_filter().read_text()])

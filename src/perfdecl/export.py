@@ -1,11 +1,12 @@
-"""Export: a form's HTML → DOCX (pandoc) and → PDF (pandoc → Typst → the typst wheel).
+"""Export: a form's HTML → DOCX and → a Typst body (pandoc), which typeset.py makes a
+PDF of.
 
 One HTML template per layout feeds all three formats; what HTML cannot say to pandoc
 (page size, fonts, table borders, centred paragraphs, page breaks) comes from a
-reference DOCX, a Typst preamble and a small Lua filter, all made here.
+reference DOCX, a Typst preamble (typeset.py) and a small Lua filter, made here.
 
-Every output is reproducible: pandoc gets SOURCE_DATE_EPOCH, Typst a fixed creation
-timestamp, so the same inputs give the same bytes on any machine.
+Every output is reproducible: pandoc gets SOURCE_DATE_EPOCH, so the same inputs give
+the same bytes on any machine.
 """
 
 from __future__ import annotations
@@ -13,12 +14,10 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
-import json
 import os
 import re
 import subprocess
 import tempfile
-import threading
 import zipfile
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -26,12 +25,11 @@ from pathlib import Path
 from typing import IO
 
 import pypandoc
-import typst
 
 from .domain import ZIP_EPOCH, zip_time
 from .errors import PerfdeclError
 from .i18n import _
-from .pages import LINE, PAGE_MARGIN_CM, docx_fitted, typst_definitions, typst_form, typst_string
+from .pages import LINE, docx_fitted
 from .resources import data_dir
 from .workspace import Workspace
 
@@ -170,85 +168,6 @@ class Converter:
         return out
 
 
-class Typesetter:
-    """The Typst compiler, shared by the workers: it loads the fonts once and keeps
-    them; a lock lets one compilation run at a time (each takes milliseconds). Queries
-    (where a form's pages fall) go to a second compiler, which reads its document from a
-    file in a workspace under `temp`: Typst queries only a compiler's own input."""
-
-    def __init__(self, fonts: Sequence[str], font_paths: Sequence[Path] = (),
-                 system_fonts: bool = True, temp: Path | None = None) -> None:
-        self.fonts = list(fonts)
-        self.font_paths = [str(p) for p in font_paths]
-        self.system_fonts = system_fonts
-        self.temp = temp
-        self._compiler: typst.Compiler | None = None
-        self._querier: typst.Compiler | None = None
-        self._workspace: Workspace | None = None
-        self._lock = threading.Lock()
-
-    def close(self) -> None:
-        self._querier = None
-        if self._workspace is not None:
-            self._workspace.remove()
-            self._workspace = None
-
-    def _new_compiler(self, source: Path | None = None) -> typst.Compiler:
-        return typst.Compiler(input=str(source) if source else None,
-                              font_paths=self.font_paths,
-                              ignore_system_fonts=not self.system_fonts)
-
-    def pdf(self, body: str, title: str, epoch: int, what: str) -> bytes:
-        """The PDF of a form (or of several, their bodies joined by merge_typst), with
-        the Chinese fonts embedded."""
-        data: bytes = (preamble(title, self.fonts) + body).encode("utf-8")
-        with self._lock:
-            if self._compiler is None:
-                self._compiler = self._new_compiler()
-            try:
-                pdf = self._compiler.compile(input=data,
-                                             timestamp=datetime.fromtimestamp(epoch, UTC))
-            except typst.TypstError as exc:
-                raise ExportError(_("{form}: Typst failed: {error}").format(
-                    form=what, error=exc)) from None
-        assert isinstance(pdf, bytes)  # one PDF, not pages of images
-        return pdf
-
-    def query(self, body: str, selector: str, what: str) -> list[object]:
-        """The values of the metadata labelled `selector` in the laid-out document."""
-        data = (preamble("", self.fonts) + body).encode("utf-8")
-        with self._lock:
-            if self._workspace is None:
-                self._workspace = Workspace(self.temp)
-            source = self._workspace.path / "query.typ"
-            source.write_bytes(data)
-            if self._querier is None:
-                self._querier = self._new_compiler(source)
-            try:
-                found = json.loads(self._querier.query(selector, field="value"))
-            except (typst.TypstError, RuntimeError) as exc:
-                raise ExportError(_("{form}: Typst failed: {error}").format(
-                    form=what, error=exc)) from None
-        assert isinstance(found, list)
-        return found
-
-    def rows(self, body: str, what: str) -> list[tuple[int, str]]:
-        """Where the table rows of a document (forms' Typst bodies) stand: the page of
-        each and the start of its text (templates/_export/forms.lua marks them)."""
-        found = self.query(body, "<row>", what)
-        return [(int(r["page"]), str(r["text"])) for r in found if isinstance(r, dict)]
-
-    def fits(self, forms: Sequence[tuple[str, str]], what: str) -> list[int]:
-        """The level (pages.FITS) each of `forms` (title, Typst body) is set at: the
-        first at which it fits one page, else the normal one. One layout for them all."""
-        body = merge_typst([typst_form(title, text) for title, text in forms])
-        found = self.query(body, "<form-fit>", what)
-        if len(found) != len(forms) or not all(isinstance(f, int) for f in found):
-            raise ExportError(_("{form}: Typst failed: {error}").format(
-                form=what, error=f"{len(found)} fits for {len(forms)} forms"))
-        return [int(str(f)) for f in found]
-
-
 def combine_pages(pages: Sequence[str]) -> str:
     """One HTML document holding every page's form, each starting on a new page."""
     if not pages:
@@ -385,50 +304,6 @@ def _from_new_page(body: str) -> str:
 def merge_typst(bodies: Sequence[str]) -> str:
     """The Typst bodies of several forms, each from a new page."""
     return _PAGEBREAK_TYPST.join(bodies)
-
-
-TITLE_FONTS = ("SimHei", "Heiti SC", "Noto Sans CJK SC", "Source Han Sans SC",
-               "WenQuanYi Zen Hei", "Microsoft YaHei")
-"""The form's title is set in 黑体 in every format (the HTML's h1, the DOCX's Heading 1);
-the first of these installed, else the body's 宋体."""
-
-
-def preamble(title: str, fonts: Sequence[str]) -> str:
-    """A4, the Chinese fonts, a centred form title, bordered tables that may break
-    across pages (pandoc wraps tables in figures, which otherwise never break), the
-    form's name and page at the foot of a form on several pages (pages.typst_form), the
-    functions that fit a form on its pages (pages.typst_definitions). No space
-    is added between Chinese and Latin text (74万元, 2019年度), as on the paper and in the
-    DOCX and HTML."""
-    families = ", ".join(typst_string(f) for f in fonts)
-    titles = "".join(f"{typst_string(f)}, " for f in TITLE_FONTS)
-    side, top = PAGE_MARGIN_CM
-    return f"""#set document(title: {typst_string(title)})
-#set page(paper: "a4", margin: (x: {side}cm, y: {top}cm), footer: context {{
-  let starts = query(<form-start>)
-  let mine = starts.filter(s => s.location().page() <= here().page())
-  if mine.len() > 0 {{
-    let first = mine.last().location().page()
-    let next = starts.filter(s => s.location().page() > first)
-    let last = if next.len() > 0 {{ next.first().location().page() - 1 }} else {{
-      counter(page).final().first() }}
-    if last > first {{
-      set text(size: 9pt)
-      align(center)[#mine.last().value　第 #(here().page() - first + 1) 页 共 #(last - first + 1) 页]
-    }}
-  }}
-}})
-#set text(font: ({families},), size: 10.5pt, lang: "zh", region: "cn",
-  cjk-latin-spacing: none, top-edge: {LINE.top}em, bottom-edge: -{LINE.bottom}em)
-#set par(justify: false, leading: {LINE.leading}em, spacing: 0.5em)
-#show heading.where(level: 1): it => block(width: 100%, above: 6pt, below: 12pt,
-  align(center, text(font: ({titles}{families},), size: 16pt, weight: "bold", it.body)))
-#show figure: set block(breakable: true)
-#show figure: set align(left)
-#set table(stroke: 0.5pt + black)
-#show table.cell: it => {{ set align(horizon); it }}
-{typst_definitions()}
-"""
 
 
 # ------------------------------------------------------------- the reference document

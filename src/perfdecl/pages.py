@@ -77,8 +77,8 @@ def _pt(value: float) -> str:
 def typst_definitions() -> str:
     """The Typst functions a form is set with: `perfdecl-form(title, fit: …)[body]`
     marks where the form starts (for the footer), picks the first level at which its
-    body fits the page when `fit` is auto (recording the choice as `<form-fit>`
-    metadata), and sets the body at that level."""
+    body fits the page when `fit` is auto (recording the choice, and whether it fits at
+    all, as `<form-fit>` metadata), and sets the body at that level."""
     fits = ", ".join(f"({_pt(f.size)}, {_pt(f.padding)})" for f in FITS)
     side, top = PAGE_MARGIN_CM
     return f"""#let perfdecl-fits = ({fits},)
@@ -97,7 +97,7 @@ def typst_definitions() -> str:
       let chosen = range(perfdecl-fits.len()).find(
         i => measure(perfdecl-styled(i, body), width: width).height <= room)
       let level = if chosen == none {{ 0 }} else {{ chosen }}
-      [#metadata(level) <form-fit>]
+      [#metadata((level: level, fits: chosen != none)) <form-fit>]
       perfdecl-styled(level, body)
     }}
   }} else {{

@@ -20,10 +20,11 @@ import multiprocessing.process
 import multiprocessing.util
 import os
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import export
+from . import continuation, export, typeset
 from .atomic import write_bytes
 from .buildfolder import read_regular, regular
 from .i18n import _
@@ -72,7 +73,7 @@ def start(fonts: list[str], font_paths: list[str], system_fonts: bool,
     """Sets a worker up (once per process); its temporary files go under `temp`."""
     converter = export.Converter(Path(temp) if temp else None)
     _tools["converter"] = converter
-    typesetter = export.Typesetter(fonts, [Path(p) for p in font_paths], system_fonts,
+    typesetter = typeset.Typesetter(fonts, [Path(p) for p in font_paths], system_fonts,
                                    Path(temp) if temp else None)
     _tools["typesetter"] = typesetter
     parent = multiprocessing.parent_process()
@@ -105,7 +106,7 @@ def _leave() -> None:
     if isinstance(converter, export.Converter):
         converter.kill()
     typesetter = _tools.get("typesetter")
-    if isinstance(typesetter, export.Typesetter):
+    if isinstance(typesetter, typeset.Typesetter):
         typesetter.close()
     os._exit(1)
 
@@ -115,9 +116,76 @@ def stop() -> None:
     if isinstance(converter, export.Converter):
         converter.close()
     typesetter = _tools.pop("typesetter", None)
-    if isinstance(typesetter, export.Typesetter):
+    if isinstance(typesetter, typeset.Typesetter):
         typesetter.close()
     _tools.clear()
+
+
+def _cut_html(form: FormTask) -> str:
+    """The HTML a fitted form's body was made from: cut at its pages, or as rendered."""
+    kept = Path(form.body).with_suffix(".html")
+    return read_regular(kept).decode("utf-8") if regular(kept) else form.html
+
+
+ROUNDS = 8
+"""How often a form is cut again because a continuation page of it overflowed."""
+
+
+@dataclass
+class Laid:
+    """A form laid out on its pages: its HTML (cut where its pages break), its fitted
+    Typst body, and its DOCX when asked for (to be finished at the body's level)."""
+
+    html: str
+    body: str
+    docx: bytes | None
+
+
+def lay_out(forms: Sequence[tuple[str, str]], docx: bool, what: str) -> list[Laid]:
+    """Forms (title, HTML) converted, fitted on their pages (pages.py) and, those too
+    long for one, cut where their pages break (continuation.py)."""
+    converter = _tools["converter"]
+    typesetter = _tools["typesetter"]
+    assert isinstance(converter, export.Converter)
+    assert isinstance(typesetter, typeset.Typesetter)
+    formats = ["typst", *(["docx"] if docx else [])]
+    converted = converter.forms([html for _title, html in forms], formats, what)
+    bodies = [out["typst"].decode("utf-8") for out in converted]
+    fits = typesetter.fits([(title, body) for (title, _html), body in
+                            zip(forms, bodies, strict=True)], what)
+    laid = []
+    for (title, html), body, output, (fit, fits_one_page) in zip(forms, bodies, converted,
+                                                                 fits, strict=True):
+        made = output.get("docx")
+        if not fits_one_page:
+            html, body, made = _paginate(title, html, body, made, what)
+        laid.append(Laid(html, typst_form(title, body, fit), made))
+    return laid
+
+
+def _paginate(title: str, html: str, body: str, docx: bytes | None,
+              what: str) -> tuple[str, str, bytes | None]:
+    """A form too long for one page, cut where Typst breaks its pages until each page
+    holds one table of it: its HTML, Typst body and DOCX. When its rows cannot be told
+    apart (a row with no cell of its own), it is left to break where each format
+    breaks it."""
+    converter = _tools["converter"]
+    typesetter = _tools["typesetter"]
+    assert isinstance(converter, export.Converter)
+    assert isinstance(typesetter, typeset.Typesetter)
+    for _round in range(ROUNDS):
+        rows = typesetter.rows(typst_form(title, body, 0), what)
+        if len(rows) != continuation.row_count(html):
+            break
+        breaks = [k for k in range(1, len(rows)) if rows[k][0] > rows[k - 1][0]]
+        cut = continuation.cut(html, breaks) if breaks else html
+        if cut == html:
+            break
+        html = cut
+        formats = ["typst", *(["docx"] if docx is not None else [])]
+        output = converter.forms([html], formats, what)[0]
+        body, docx = output["typst"].decode("utf-8"), output.get("docx")
+    return html, body, docx
 
 
 def export_unit(task: UnitTask) -> list[Written]:
@@ -125,7 +193,7 @@ def export_unit(task: UnitTask) -> list[Written]:
     converter = _tools["converter"]
     typesetter = _tools["typesetter"]
     assert isinstance(converter, export.Converter)
-    assert isinstance(typesetter, export.Typesetter)
+    assert isinstance(typesetter, typeset.Typesetter)
     out = Path(task.out)
     written: list[Written] = []
 
@@ -136,31 +204,38 @@ def export_unit(task: UnitTask) -> list[Written]:
         written.append(Written(path, key, sources, title, hashlib.sha256(data).hexdigest(),
                                len(data)))
 
-    # every output of a form is set at the level its Typst body was fitted at (pages.py)
+    # every output of a form is set at the level its Typst body was fitted at, and cut
+    # where its pages break (pages.py, continuation.py); the cut HTML is kept beside it
     work = [f for f in task.forms if f.stale or ("pdf" in task.stale
                                                  and not regular(Path(f.body)))]
     unfitted = [f for f in work if not regular(Path(f.body))]
-    wanted = [fmt for fmt, wants in (("docx", any("docx" in f.stale for f in work)),
-                                     ("typst", bool(unfitted))) if wants]
+    kept = [f for f in work if f not in unfitted]  # fitted and cut by an earlier build
     named = sorted({s for f in work for s in f.sources})
     what = _("{names} and {count} more").format(names=", ".join(named[:5]),
                                                  count=len(named) - 5) \
         if len(named) > 5 else ", ".join(named)
-    converted = converter.forms([f.html for f in work], wanted, what or task.stem) \
-        if wanted else [{} for _form in work]
+    docx = any("docx" in f.stale for f in work)
+    sources = {f.stem: _cut_html(f) for f in kept}
+    outputs: dict[str, dict[str, bytes]] = {f.stem: {} for f in work}
+    if kept and docx:
+        made = converter.forms([sources[f.stem] for f in kept], ["docx"], what or task.stem)
+        outputs.update({f.stem: m for f, m in zip(kept, made, strict=True)})
     if unfitted:
-        bodies = [out["typst"].decode("utf-8") for f, out in zip(work, converted, strict=True)
-                  if f in unfitted]
-        fits = typesetter.fits([(f.title, b) for f, b in zip(unfitted, bodies, strict=True)],
-                               what or task.stem)
-        for form, body, fit in zip(unfitted, bodies, fits, strict=True):
-            write_bytes(Path(form.body), typst_form(form.title, body, fit).encode("utf-8"))
+        laid = lay_out([(f.title, f.html) for f in unfitted], docx, what or task.stem)
+        for form, done in zip(unfitted, laid, strict=True):
+            sources[form.stem] = done.html
+            if done.docx is not None:
+                outputs[form.stem]["docx"] = done.docx
+            if done.html != form.html:
+                write_bytes(Path(form.body).with_suffix(".html"), done.html.encode("utf-8"))
+            write_bytes(Path(form.body), done.body.encode("utf-8"))
+    converted = [outputs[f.stem] for f in work]
     for form, output in zip(work, converted, strict=True):
         what = form.sources[0] if len(form.sources) == 1 else form.stem
         fitted = read_regular(Path(form.body)).decode("utf-8")
         fit = fit_of(fitted)
         if "html" in form.stale:
-            write(f"{form.stem}.html", html_fitted(form.html, fit).encode("utf-8"),
+            write(f"{form.stem}.html", html_fitted(sources[form.stem], fit).encode("utf-8"),
                   form.keys["html"], form.sources, form.title)
         if "docx" in form.stale:
             write(f"{form.stem}.docx", export.finish_docx(output["docx"], form.epoch, fit),

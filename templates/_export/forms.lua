@@ -1,6 +1,7 @@
 -- Pandoc filter for perfdecl's forms: the few things HTML says with classes, said in
 -- the target format. Divs of class `center` or `right` align their paragraphs; a div
--- of class `pagebreak` starts a new page (between the forms of a combined document).
+-- of class `pagebreak` starts a new page (between the forms of a combined document), as
+-- does one of class `continued` (between the pages of a form, continuation.py).
 
 local function aligned(el, how)
   if FORMAT == "docx" then
@@ -17,7 +18,16 @@ local function aligned(el, how)
 end
 
 function Div(el)
-  if el.classes:includes("pagebreak") then
+  if el.classes:includes("continued") then
+    if FORMAT == "docx" then
+      return pandoc.RawBlock("openxml", '<w:p><w:pPr><w:spacing w:before="0" w:after="0" '
+        .. 'w:line="20" w:lineRule="exact" /></w:pPr><w:r><w:br w:type="page"/></w:r></w:p>')
+    elseif FORMAT == "typst" then
+      return pandoc.RawBlock("typst", "#pagebreak(weak: true)")
+    end
+  elseif el.classes:includes("form") and FORMAT == "typst" then
+    return el.content  -- not a block: a page may break inside a form, not inside a block
+  elseif el.classes:includes("pagebreak") then
     if FORMAT == "docx" then
       return pandoc.RawBlock("openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
     elseif FORMAT == "typst" then
@@ -30,32 +40,41 @@ function Div(el)
   end
 end
 
--- In Typst, each table row says where it stands: `<row>` metadata with its page and
--- the start of its text, which the page maps (scripts/pagemaps.py) read back. It is
--- placed in the row's first cell, before its text, and takes no room.
+-- In Typst, each table row says where it stands: `<row>` metadata with its number (in
+-- the document), its page and the start of its text, which the page maps
+-- (scripts/pagemaps.py) and the cuts (continuation.py) read back. It is placed in the
+-- row's first cell of one row, before its text, and takes no room: a cell spanning rows
+-- is laid out when its last row is, and centred over them, so it would say another page.
+local rows_seen = 0
+
 local function typst_string(text)
   return '"' .. text:gsub("\\", "\\\\"):gsub('"', '\\"') .. '"'
 end
 
 local function marked(row)
-  local first = row.cells[1]
-  if first == nil then
-    return
-  end
+  local chosen = nil
   local texts = {}
   for _, cell in ipairs(row.cells) do
+    if chosen == nil and cell.row_span == 1 then
+      chosen = cell
+    end
     local text = pandoc.utils.stringify(cell.contents)
     if text ~= "" then
       table.insert(texts, text)
     end
   end
+  chosen = chosen or row.cells[1]
+  rows_seen = rows_seen + 1
+  if chosen == nil then
+    return
+  end
   local text = table.concat(texts, " | ")
   if utf8.len(text) and utf8.len(text) > 24 then
     text = text:sub(1, utf8.offset(text, 25) - 1) .. "…"
   end
-  local mark = pandoc.RawInline("typst", "#context [#metadata((page: here().page(), text: "
-    .. typst_string(text) .. ")) <row>];")
-  local blocks = first.contents
+  local mark = pandoc.RawInline("typst", "#context [#metadata((row: " .. rows_seen
+    .. ", page: here().page(), text: " .. typst_string(text) .. ")) <row>];")
+  local blocks = chosen.contents
   if #blocks > 0 and (blocks[1].t == "Plain" or blocks[1].t == "Para") then
     blocks[1].content:insert(1, mark)
   else
