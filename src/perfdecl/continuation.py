@@ -183,7 +183,7 @@ def cut(html: str, breaks: Sequence[int]) -> str:
         out.append(html[last:match.start()])
         if t in ahead:
             out.append(f"{CONTINUED}\n")
-        out.append(_cut_all(tables[t], wanted.get(t, [])))
+        out.append(_cut_all(tables[t], wanted[t]) if t in wanted else match.group(0))
         last = match.end()
     out.append(html[last:])
     return "".join(out)

@@ -206,12 +206,22 @@ def split_docx(data: bytes, count: int) -> list[bytes]:
 
 
 def split_typst(body: str, count: int) -> list[str]:
-    """The Typst of `count` forms separated by page breaks, one body per form."""
-    parts = [p.strip("\n") + "\n" for p in re.split(r"\n#pagebreak\(\)\n", body)]
+    """The Typst of `count` forms separated by page breaks, one body per form, its rows
+    numbered."""
+    parts = [_number_rows(p.strip("\n") + "\n")
+             for p in re.split(r"\n#pagebreak\(\)\n", body)]
     if len(parts) != count:
         raise ExportError(_("expected {count} forms in the converted document, found {found}")
                           .format(count=count, found=len(parts)))
     return parts
+
+
+def _number_rows(body: str) -> str:
+    """A form's row marks (forms.lua) numbered 1, 2, … in the order of its rows: a form
+    gets the same Typst body whatever was converted with it."""
+    numbers = iter(range(1, 1_000_000))
+    return re.sub(r"#metadata\(\(row: \d+, ", lambda _m: f"#metadata((row: {next(numbers)}, ",
+                  body)
 
 
 def to_docx(html: str, epoch: int, what: str) -> bytes:

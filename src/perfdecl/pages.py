@@ -94,8 +94,12 @@ def typst_definitions() -> str:
     context {{
       let width = page.width - {2 * side}cm
       let room = page.height - {2 * top}cm - {SLACK_PT}pt
-      let chosen = range(perfdecl-fits.len()).find(
-        i => measure(perfdecl-styled(i, body), width: width).height <= room)
+      let fits(i) = measure(perfdecl-styled(i, body), width: width).height <= room
+      let last = perfdecl-fits.len() - 1
+      // most forms fit as they are, and a long one fits at no level: each takes at most
+      // two measures, a form between them one per level
+      let chosen = if fits(0) {{ 0 }} else if not fits(last) {{ none }} else {{
+        range(1, last + 1).find(fits) }}
       let level = if chosen == none {{ 0 }} else {{ chosen }}
       [#metadata((level: level, fits: chosen != none)) <form-fit>]
       perfdecl-styled(level, body)
