@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from perfdecl import fonts, typeset
+from perfdecl import export, fonts, typeset
 from perfdecl.pages import FITS, typst_form
 from tests.conftest import REPO
 
@@ -139,3 +139,55 @@ def test_libreoffice_prints_every_docx_on_the_pdf_s_pages(built: Path, tmp_path:
         if not office == pdf == record[stem]:
             differ[stem] = (office, pdf, record[stem])
     assert differ == {}, "LibreOffice, PDF, page map"
+
+
+def _chromium_pages(html: Path, pdf: Path) -> int:
+    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                    "--no-pdf-header-footer", f"--print-to-pdf={pdf}", html.as_uri()],
+                   capture_output=True, timeout=120, check=True)
+    return len(pypdf.PdfReader(pdf).pages)
+
+
+@pytest.mark.slow
+def test_chromium_prints_every_unit_s_html_on_the_pdf_s_pages(built: Path,
+                                                              tmp_path: Path) -> None:
+    """A unit's forms as HTML, printed together from headless Chromium (Debian's, as
+    root: no sandbox), take as many pages as the unit's PDF, as the page map records;
+    so does each form that takes more than one page, printed alone."""
+    record = (REPO / "tests/pagemaps/own.txt").read_text(encoding="utf-8")
+    counts = _page_counts(record)
+    forms = [s for s in re.findall(r"^(\S+) \(level", record, re.M)]
+    units: dict[str, list[str]] = {}
+    for stem in forms:
+        units.setdefault(stem.rsplit("/", 1)[0], []).append(stem)
+    differ = {}
+    for folder, stems in units.items():
+        combined = next(s for s in counts if s.startswith(folder + "/")
+                        and s not in stems)
+        html = tmp_path / f"{combined.replace('/', '~')}.html"
+        html.write_text(export.combine_pages(
+            [(built / f"{s}.html").read_text(encoding="utf-8") for s in stems]),
+            encoding="utf-8")
+        printed = _chromium_pages(html, html.with_suffix(".pdf"))
+        if printed != counts[combined]:
+            differ[combined] = (printed, counts[combined])
+    for stem in (s for s in forms if counts[s] > 1):
+        printed = _chromium_pages(built / f"{stem}.html", tmp_path / "alone.pdf")
+        if printed != counts[stem]:
+            differ[stem] = (printed, counts[stem])
+    assert differ == {}, "Chromium, page map"
+
+
+@pytest.mark.slow
+def test_a_form_converts_alike_alone_and_with_its_unit() -> None:
+    """A form's DOCX and Typst body are the same bytes whether it was converted alone
+    (a build that redoes one form, or cuts it at its pages) or with the rest of its unit:
+    an incremental build and a clean one agree."""
+    forms, _units, _fitted = _script()["laid_out"](["declarations"], None)
+    with export.Converter() as converter:
+        joint = converter.forms([f.html for f in forms], ["docx", "typst"], "unit")
+        for form, together in zip(forms, joint, strict=True):
+            alone = converter.forms([form.html], ["docx", "typst"], "form")[0]
+            assert alone["typst"] == together["typst"], form.stem
+            assert export.finish_docx(alone["docx"], 0, 0) == \
+                export.finish_docx(together["docx"], 0, 0), form.stem

@@ -194,8 +194,12 @@ def _document_parts(data: bytes) -> tuple[str, str, str]:
 
 
 def split_docx(data: bytes, count: int) -> list[bytes]:
-    """The DOCX of `count` forms separated by page breaks, as one DOCX per form."""
+    """The DOCX of `count` forms separated by page breaks, as one DOCX per form. Pandoc
+    gives the document's first paragraph a style of its own (FirstParagraph, which looks
+    as BodyText does): every form's is BodyText, so that a form is the same bytes
+    whichever forms were converted with it."""
     head, body, section = _document_parts(data)
+    body = body.replace('<w:pStyle w:val="FirstParagraph" />', '<w:pStyle w:val="BodyText" />')
     parts = body.split(_PAGEBREAK_DOCX)
     if len(parts) != count:
         raise ExportError(_("expected {count} forms in the converted document, found {found}")

@@ -134,6 +134,14 @@ def typst_string(text: str) -> str:
 
 # ------------------------------------------------------------------------------ DOCX
 
+def _cell_padding(level: Fit) -> float:
+    """A cell's top and bottom padding in the DOCX and the HTML, in points. Typst's
+    first and last lines end at LINE's `top` and `bottom`, inside the pitch, and its
+    borders lie on the cells' edges, where Word's, LibreOffice's and a browser's add to
+    a row's height: their cells give back both, so that they are never the taller."""
+    return max(0.0, level.padding - (LINE.leading * level.size) / 2 - BORDER_PT / 2)
+
+
 def _twips(points: float) -> int:
     return round(points * 20)
 
@@ -146,10 +154,7 @@ def docx_fitted(document: bytes, fit: int) -> bytes:
     level = FITS[fit]
     half_points = str(round(level.size * 2)).encode()
     size = b'<w:sz w:val="' + half_points + b'" /><w:szCs w:val="' + half_points + b'" />'
-    # Typst's first and last lines end at `top` and `bottom`, inside the pitch, and its
-    # borders lie on the cells' edges, where Word's and LibreOffice's add to a row's
-    # height: the DOCX's cells give back both, so that they are never the taller
-    padding = max(0.0, level.padding - (LINE.leading * level.size) / 2 - BORDER_PT / 2)
+    padding = _cell_padding(level)
     margins = (f'<w:tblCellMar><w:top w:w="{_twips(padding)}" w:type="dxa" />'
                f'<w:left w:w="{_twips(CELL_SIDE_PT)}" w:type="dxa" />'
                f'<w:bottom w:w="{_twips(padding)}" w:type="dxa" />'
@@ -200,11 +205,32 @@ def _sized(properties: bytes, size: bytes) -> bytes:
 # ------------------------------------------------------------------------------ HTML
 
 def html_fitted(html: str, fit: int) -> str:
-    """The form's HTML set at level `fit` when printed: its tables' text size and the
-    cells' padding, in a print style sheet added to its head. On screen it is as it was."""
-    level = FITS[fit]
-    style = (f"<style>@media print {{ td, th {{ font-size: {_pt(level.size)}; "
-             f"padding-top: {_pt(level.padding)}; padding-bottom: {_pt(level.padding)}; }} }}"
-             "</style>\n")
+    """The form's HTML set as the PDF sets it when printed: its body marked with its
+    level (`fit-N`), which a print style sheet added to its head (print_css) sets the
+    tables' text, cells and lines by. On screen it is as it was."""
     at = html.find("</head>")
-    return html if at < 0 else html[:at] + style + html[at:]
+    if at >= 0:
+        html = html[:at] + f"<style>\n{print_css()}</style>\n" + html[at:]
+    start = html.find("<body>")
+    end = html.rfind("</body>")
+    if start < 0 or end < start:
+        return html
+    start += len("<body>")
+    return f'{html[:start]}\n<div class="fit-{fit}">{html[start:end]}</div>\n{html[end:]}'
+
+
+def print_css() -> str:
+    """The print style of every level, scoped by class, so that forms of several levels
+    printed together (a unit's forms in one document) each keep their own. Lines are set
+    LINE.pitch apart and cells padded as in the DOCX, never taller than in the PDF."""
+    rules = [f"body {{ line-height: {LINE.pitch:g}; }}",
+             f"p {{ margin: 0 0 {0.5 - LINE.leading:g}em; }}",
+             f"h1 {{ line-height: {LINE.pitch:g}; margin: 6pt 0 {12 - LINE.leading * 16:g}pt; }}",
+             "table { margin: 0; }"]
+    for i, level in enumerate(FITS):
+        padding = _cell_padding(level)
+        rules.append(f".fit-{i} td, .fit-{i} th {{ font-size: {_pt(level.size)}; "
+                     f"line-height: {LINE.pitch:g}; padding: {_pt(padding)} "
+                     f"{_pt(CELL_SIDE_PT)}; }}")
+        rules.append(f".fit-{i} td p, .fit-{i} th p {{ margin: 0; }}")
+    return "@media print {\n" + "\n".join(f"  {r}" for r in rules) + "\n}\n"
