@@ -13,7 +13,7 @@ its text on the first page only, so that an import reads every value once.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 CONTINUED = '<div class="continued"></div>'
@@ -93,6 +93,31 @@ def parse(inner: str, head: str, tail: str) -> Table:
             col += width
         rows.append(cells)
     return Table(head, rows, tail)
+
+
+def cells_with_widths(html: str, change: Callable[[str, float], str]) -> str:
+    """The form's HTML with each label cell's content passed through `change`, with the
+    share of the text width its columns take (from the table's `<colgroup>`; tables
+    without one are left as they are)."""
+
+    def table(match: re.Match[str]) -> str:
+        widths = [float(w) for w in re.findall(r"<col\b[^>]*width:\s*([\d.]+)%",
+                                                match.group(2))]
+        if not widths:
+            return match.group(0)
+        parsed = parse(match.group(2), match.group(1), match.group(3))
+        cells = iter([c for row in parsed.rows for c in row])
+
+        def cell(found: re.Match[str]) -> str:
+            c = next(cells)
+            if not c.label:
+                return found.group(0)
+            width = sum(widths[c.col:c.col + _colspan(c.attrs)]) / 100
+            return f"<{found.group(1)}{found.group(2)}>{change(c.content, width)}</{found.group(1)}>"
+
+        return _CELL.sub(cell, match.group(0))
+
+    return _TABLE.sub(table, html)
 
 
 def row_count(html: str) -> int:

@@ -69,6 +69,9 @@ CELL_SIDE_PT = 4
 PAGE_MARGIN_CM = (2.0, 1.8)
 """The A4 page's side and top/bottom margins, the same in every format."""
 
+TEXT_WIDTH_PT = (21.0 - 2 * PAGE_MARGIN_CM[0]) / 2.54 * 72
+"""The width of the page's text (and tables), in points."""
+
 
 def _pt(value: float) -> str:
     return f"{value:g}pt"

@@ -29,6 +29,7 @@ from .atomic import write_bytes
 from .buildfolder import read_regular, regular
 from .i18n import _
 from .pages import fit_of, html_fitted, typst_form
+from .wrapping import balance_labels
 
 
 @dataclass
@@ -149,6 +150,7 @@ def lay_out(forms: Sequence[tuple[str, str]], docx: bool, what: str) -> list[Lai
     assert isinstance(converter, export.Converter)
     assert isinstance(typesetter, typeset.Typesetter)
     formats = ["typst", *(["docx"] if docx else [])]
+    forms = [(title, balance_labels(html)) for title, html in forms]
     converted = converter.forms([html for _title, html in forms], formats, what)
     bodies = [out["typst"].decode("utf-8") for out in converted]
     fits = typesetter.fits([(title, body) for (title, _html), body in
