@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pypdf
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -38,6 +39,7 @@ def test_only_plain_chinese_labels_too_long_for_their_column_are_broken() -> Non
     assert "可持续影响<br>指标" in out and '<td class="label">名称</td>' in out
 
 
+@pytest.mark.slow
 def test_the_national_forms_labels_never_leave_one_character(tmp_path: Path,
                                                              perfdecl) -> None:  # type: ignore[no-untyped-def]
     result = perfdecl("build", "declarations/2023", "--layout", "national", "--to", "pdf",
