@@ -44,7 +44,8 @@ def project_body() -> tuple[str, str]:
     forms, _units, fitted = _script()["laid_out"](
         ["declarations/2024/yangxin-ylbx/jihe-gongzuo.yaml"], None)
     form = forms[0]
-    body = re.sub(r"\A#perfdecl-form\(.*?, fit: \d+\)\[\n", "", fitted[form.stem], flags=re.S)
+    body = re.sub(r"\A#perfdecl-form\(.*?, fit: \d+, pages: \w+\)\[\n", "", fitted[form.stem],
+                  flags=re.S)
     return form.title, body.rsplit("\n]", 1)[0]
 
 
@@ -191,3 +192,29 @@ def test_a_form_converts_alike_alone_and_with_its_unit() -> None:
             assert alone["typst"] == together["typst"], form.stem
             assert export.finish_docx(alone["docx"], 0, 0) == \
                 export.finish_docx(together["docx"], 0, 0), form.stem
+
+
+def test_a_docx_form_on_several_pages_names_itself_in_its_footers(built: Path) -> None:
+    """In the DOCX, as in the PDF, a form on more than one page prints its name and
+    第 n 页 共 m 页 in the footer of each page (not in the body, which an import reads);
+    a unit's DOCX is one section per form, each with its own footer and page count."""
+    record = _page_counts((REPO / "tests/pagemaps/own.txt").read_text(encoding="utf-8"))
+    for path in sorted(built.rglob("*.docx")):
+        stem = path.relative_to(built).with_suffix("").as_posix()
+        package = zipfile.ZipFile(path)
+        document = package.read("word/document.xml").decode("utf-8")
+        footers = [package.read(n).decode("utf-8") for n in sorted(package.namelist())
+                   if re.fullmatch(r"word/footer\d+\.xml", n)]
+        sections = re.findall(r"<w:sectPr\b.*?</w:sectPr>", document, re.S)
+        assert len(footers) == len(sections), stem
+        assert all('w:start="1"' in s and "footerReference" in s for s in sections), stem
+        assert "第" not in "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", document)[-3:])
+        if stem.endswith(f"-{stem.split('/')[0]}"):  # a unit's combined document
+            assert len(sections) > 1
+            continue
+        words = "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", footers[0]))
+        if record[stem] > 1:
+            assert re.fullmatch(rf".+\u3000第 1 页 共 {record[stem]} 页", words), (stem, words)
+            assert "PAGE" in footers[0]
+        else:
+            assert words == "", stem

@@ -20,7 +20,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("printed", "derive", "formcontext", "render"),
     ("plan",),
     ("buildfolder",),
-    ("fonts", "workspace", "pages", "continuation", "wrapping", "export", "typeset",
+    ("fonts", "workspace", "pages", "continuation", "wrapping", "footers", "export", "typeset",
      "workers"),
     ("buildcache", "bundle"),
     ("build",),

@@ -26,6 +26,7 @@ from typing import IO
 
 import pypandoc
 
+from . import footers
 from .domain import ZIP_EPOCH, zip_time
 from .errors import PerfdeclError
 from .i18n import _
@@ -204,9 +205,8 @@ def split_docx(data: bytes, count: int) -> list[bytes]:
     if len(parts) != count:
         raise ExportError(_("expected {count} forms in the converted document, found {found}")
                           .format(count=count, found=len(parts)))
-    return [stamp_docx(data, int(_FIXED_EPOCH),
-                       (head + part + section + "</w:body></w:document>").encode("utf-8"))
-            for part in parts]
+    return [stamp_docx(data, int(_FIXED_EPOCH), {"word/document.xml": (
+        head + part + section + "</w:body></w:document>").encode("utf-8")}) for part in parts]
 
 
 def split_typst(body: str, count: int) -> list[str]:
@@ -251,68 +251,78 @@ def _rows_whole(document: bytes) -> bytes:
     return re.sub(rb"<w:tr>(?!<w:trPr>)", b"<w:tr><w:trPr><w:cantSplit /></w:trPr>", document)
 
 
-def finish_docx(data: bytes, epoch: int, fit: int | None = None) -> bytes:
+def finish_docx(data: bytes, epoch: int, fit: int | None = None,
+                footer: tuple[str, int] | None = None) -> bytes:
     """A DOCX from pandoc, finished: cells centred vertically, rows kept whole, tables
-    set at the form's level `fit` (pages.FITS), dates set to `epoch`."""
-    document = _rows_whole(_centre_cells(
-        zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")))
-    return stamp_docx(data, epoch, document if fit is None else docx_fitted(document, fit))
+    set at the form's level `fit` (pages.FITS), its footer (the form's name and number
+    of pages, footers.py), dates set to `epoch`."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        document = _rows_whole(_centre_cells(package.read("word/document.xml")))
+        if fit is not None:
+            document = docx_fitted(document, fit)
+        changed = {"word/document.xml": document}
+        if footer is not None:
+            parts = {name: package.read(name) for name in _PACKAGE_PARTS}
+            changed = footers.single(parts, document.decode("utf-8"), *footer)
+    return stamp_docx(data, epoch, changed)
+
+
+_PACKAGE_PARTS = ("word/_rels/document.xml.rels", "[Content_Types].xml")
 
 
 def _rezip(data: bytes, change: Callable[[str, bytes], bytes],
-           when: tuple[int, int, int, int, int, int] | None = None) -> bytes:
+           when: tuple[int, int, int, int, int, int] | None = None,
+           added: dict[str, bytes] | None = None) -> bytes:
     """A copy of a zip (a DOCX) with each part passed through `change`, entries in the
-    same order, dated `when` (or as they were)."""
+    same order, then the `added` ones, dated `when` (or as they were)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
+        names = set(src.namelist())
+        entries = [(item, src.read(item.filename)) for item in src.infolist()]
+        entries += [(zipfile.ZipInfo(name), content) for name, content in (added or {}).items()
+                    if name not in names]
+        for item, content in entries:
             info = item
             if when is not None:
                 info = zipfile.ZipInfo(item.filename, date_time=when)
-                info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = item.external_attr
-            dst.writestr(info, change(item.filename, src.read(item.filename)))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, change(item.filename, content))
     return out.getvalue()
 
 
-def stamp_docx(data: bytes, epoch: int, document: bytes | None = None) -> bytes:
+def stamp_docx(data: bytes, epoch: int, changed: dict[str, bytes] | None = None) -> bytes:
     """The DOCX with every date in it (zip entries, created and modified) set to
-    `epoch`, and optionally another word/document.xml."""
+    `epoch`, and the parts in `changed` replaced (or added)."""
     stamp = datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    changed = changed or {}
 
     def change(name: str, content: bytes) -> bytes:
         if name == "docProps/core.xml":
             return re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*",
                           lambda m: m.group(1) + stamp, content)
-        if name == "word/document.xml" and document is not None:
-            return document
-        return content
+        return changed.get(name, content)
 
-    return _rezip(data, change, zip_time(epoch))
+    return _rezip(data, change, zip_time(epoch), changed)
 
 
 def merge_docx(parts: Sequence[bytes], epoch: int) -> bytes:
     """One DOCX holding the bodies of `parts` (made by pandoc from the same reference
-    document), each from a new page: the combined document of a unit, without
-    converting its forms again."""
-    pieces = [_document_parts(data) for data in parts]
-    head, _body, section = pieces[0]
-    merged = head + "".join(body if i == 0 else _from_new_page(body)
-                            for i, (_head, body, _end) in enumerate(pieces)) + section + \
-        "</w:body></w:document>"
-    return stamp_docx(parts[0], epoch, merged.encode("utf-8"))
-
-
-def _from_new_page(body: str) -> str:
-    """A form's DOCX body starting on a new page: its first paragraph marked to start one
-    (an empty paragraph holding a break would stand at the top of the page, a line lower
-    than in the form's own DOCX and the PDF)."""
-    first = re.match(r"\s*<w:p><w:pPr>(<w:pStyle [^>]*/>)?((?:<w:keep(?:Next|Lines) */>)*)",
-                     body)
-    if first is None:
-        return _PAGEBREAK_DOCX + body
-    return body[:first.end()] + "<w:pageBreakBefore />" + body[first.end():]
+    document), each a section of its own from a new page, with its own footer: the
+    combined document of a unit, without converting its forms again."""
+    forms = []
+    for data in parts:
+        _head, body, section = _document_parts(data)
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            names = set(package.namelist())
+            footer = package.read("word/footer1.xml") if "word/footer1.xml" in names \
+                else footers.footer("", 1)
+        forms.append((body, section, footer))
+    head = _document_parts(parts[0])[0]
+    with zipfile.ZipFile(io.BytesIO(parts[0])) as package:
+        first = {name: package.read(name) for name in _PACKAGE_PARTS}
+    return stamp_docx(parts[0], epoch, footers.combined(first, head, forms))
 
 
 def merge_typst(bodies: Sequence[str]) -> str:

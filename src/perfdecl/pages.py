@@ -91,7 +91,7 @@ def typst_definitions() -> str:
   set table(inset: (x: {_pt(CELL_SIDE_PT)}, y: padding))
   body
 }}
-#let perfdecl-form(title, fit: auto, body) = {{
+#let perfdecl-form(title, fit: auto, pages: auto, body) = {{
   [#metadata(title) <form-start>]
   if fit == auto {{
     context {{
@@ -110,17 +110,28 @@ def typst_definitions() -> str:
   }} else {{
     perfdecl-styled(fit, body)
   }}
+  [#context [#metadata(here().page()) <form-end>]]
 }}
 """
 
 
-def typst_form(title: str, body: str, fit: int | None = None) -> str:
-    """A form's Typst body, set at level `fit` (None: the first level that fits)."""
+def typst_form(title: str, body: str, fit: int | None = None, pages: int | None = None) -> str:
+    """A form's Typst body, set at level `fit` (None: the first level that fits), and
+    the number of pages it takes (when known: the DOCX's footer prints it)."""
     chosen = "auto" if fit is None else str(fit)
-    return f"#perfdecl-form({typst_string(title)}, fit: {chosen})[\n{body}\n]\n"
+    count = "auto" if pages is None else str(pages)
+    return f"#perfdecl-form({typst_string(title)}, fit: {chosen}, pages: {count})[\n{body}\n]\n"
 
 
-_FITTED = re.compile(r"\A#perfdecl-form\(.*?, fit: (\d+)\)\[", re.S)
+_FITTED = re.compile(r"\A#perfdecl-form\(.*?, fit: (\d+), pages: (\d+|auto)\)\[", re.S)
+
+
+def pages_of(form: str) -> int | None:
+    """The pages a fitted form's Typst (typst_form with its pages) takes."""
+    match = _FITTED.match(form)
+    if match is None:
+        raise ValueError(form[:80])
+    return None if match.group(2) == "auto" else int(match.group(2))
 
 
 def fit_of(form: str) -> int:

@@ -143,8 +143,15 @@ class Typesetter:
         """Where the table rows of a document (forms' Typst bodies) stand: the page of
         each and the start of its text, in the order of the rows (forms.lua marks
         them), which is not the order Typst lays their cells out in."""
-        found = [r for r in self.query(body, "<row>", what) if isinstance(r, dict)]
-        return [(int(r["page"]), str(r["text"])) for r in sorted(found, key=lambda r: r["row"])]
+        return self.pages(body, what)[0]
+
+    def pages(self, body: str, what: str) -> tuple[list[tuple[int, str]], int]:
+        """The rows of a document (rows) and the page its last form ends on."""
+        found = self.query(body, "selector(<row>).or(<form-end>)", what)
+        rows = [r for r in found if isinstance(r, dict)]
+        ends = [int(str(e)) for e in found if not isinstance(e, dict)]
+        return ([(int(r["page"]), str(r["text"])) for r in sorted(rows, key=lambda r: r["row"])],
+                max(ends, default=1))
 
     def fits(self, forms: Sequence[tuple[str, str]], what: str) -> list[tuple[int, bool]]:
         """The level (pages.FITS) each of `forms` (title, Typst body) is set at, and

@@ -28,7 +28,7 @@ from . import continuation, export, typeset
 from .atomic import write_bytes
 from .buildfolder import read_regular, regular
 from .i18n import _
-from .pages import fit_of, html_fitted, typst_form
+from .pages import fit_of, html_fitted, pages_of, typst_form
 from .wrapping import balance_labels
 
 
@@ -158,25 +158,25 @@ def lay_out(forms: Sequence[tuple[str, str]], docx: bool, what: str) -> list[Lai
     laid = []
     for (title, html), body, output, (fit, fits_one_page) in zip(forms, bodies, converted,
                                                                  fits, strict=True):
-        made = output.get("docx")
+        made, pages = output.get("docx"), 1
         if not fits_one_page:
-            html, body, made = _paginate(title, html, body, made, what)
-        laid.append(Laid(html, typst_form(title, body, fit), made))
+            html, body, made, pages = _paginate(title, html, body, made, what)
+        laid.append(Laid(html, typst_form(title, body, fit, pages), made))
     return laid
 
 
 def _paginate(title: str, html: str, body: str, docx: bytes | None,
-              what: str) -> tuple[str, str, bytes | None]:
+              what: str) -> tuple[str, str, bytes | None, int]:
     """A form too long for one page, cut where Typst breaks its pages until each page
-    holds one table of it: its HTML, Typst body and DOCX. When its rows cannot be told
-    apart (a row with no cell of its own), it is left to break where each format
-    breaks it."""
+    holds one table of it: its HTML, Typst body, DOCX and number of pages. When its rows
+    cannot be told apart (a row with no cell of its own), it is left to break where each
+    format breaks it."""
     converter = _tools["converter"]
     typesetter = _tools["typesetter"]
     assert isinstance(converter, export.Converter)
     assert isinstance(typesetter, typeset.Typesetter)
     for _round in range(ROUNDS):
-        rows = typesetter.rows(typst_form(title, body, 0), what)
+        rows, pages = typesetter.pages(typst_form(title, body, 0), what)
         if len(rows) != continuation.row_count(html):
             break
         breaks = [k for k in range(1, len(rows)) if rows[k][0] > rows[k - 1][0]]
@@ -187,7 +187,9 @@ def _paginate(title: str, html: str, body: str, docx: bytes | None,
         formats = ["typst", *(["docx"] if docx is not None else [])]
         output = converter.forms([html], formats, what)[0]
         body, docx = output["typst"].decode("utf-8"), output.get("docx")
-    return html, body, docx
+    else:  # cut again and again: how many pages the last cut takes
+        pages = typesetter.pages(typst_form(title, body, 0), what)[1]
+    return html, body, docx, pages
 
 
 def export_unit(task: UnitTask) -> list[Written]:
@@ -240,7 +242,9 @@ def export_unit(task: UnitTask) -> list[Written]:
             write(f"{form.stem}.html", html_fitted(sources[form.stem], fit).encode("utf-8"),
                   form.keys["html"], form.sources, form.title)
         if "docx" in form.stale:
-            write(f"{form.stem}.docx", export.finish_docx(output["docx"], form.epoch, fit),
+            footer = (form.title, pages_of(fitted) or 1)
+            write(f"{form.stem}.docx", export.finish_docx(output["docx"], form.epoch, fit,
+                                                          footer),
                   form.keys["docx"], form.sources, form.title)
         if "pdf" in form.stale:
             write(f"{form.stem}.pdf", typesetter.pdf(fitted, form.title, form.epoch, what),
