@@ -154,7 +154,8 @@ def test_chromium_prints_every_unit_s_html_on_the_pdf_s_pages(built: Path,
                                                               tmp_path: Path) -> None:
     """A unit's forms as HTML, printed together from headless Chromium (Debian's, as
     root: no sandbox), take as many pages as the unit's PDF, as the page map records;
-    so does each form that takes more than one page, printed alone."""
+    so does each form that takes more than one page, printed alone, with its name and
+    第 n 页 共 m 页 at the foot of each page."""
     record = (REPO / "tests/pagemaps/own.txt").read_text(encoding="utf-8")
     counts = _page_counts(record)
     forms = [s for s in re.findall(r"^(\S+) \(level", record, re.M)]
@@ -176,6 +177,11 @@ def test_chromium_prints_every_unit_s_html_on_the_pdf_s_pages(built: Path,
         printed = _chromium_pages(built / f"{stem}.html", tmp_path / "alone.pdf")
         if printed != counts[stem]:
             differ[stem] = (printed, counts[stem])
+        feet = [page.extract_text() for page in pypdf.PdfReader(tmp_path / "alone.pdf").pages]
+        for n, text in enumerate(feet, start=1):  # the form's name and page at each foot
+            # (pypdf reads Chromium's 页 as the radical ⻚, and the ideographic space as
+            # an em space)
+            assert re.search(rf"\s第 {n} [页⻚] 共 {len(feet)} [页⻚]", text), (stem, n)
     assert differ == {}, "Chromium, page map"
 
 

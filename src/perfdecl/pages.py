@@ -218,19 +218,32 @@ def _sized(properties: bytes, size: bytes) -> bytes:
 
 # ------------------------------------------------------------------------------ HTML
 
-def html_fitted(html: str, fit: int) -> str:
+def html_fitted(html: str, fit: int, footer: tuple[str, int] | None = None) -> str:
     """The form's HTML set as the PDF sets it when printed: its body marked with its
     level (`fit-N`), which a print style sheet added to its head (print_css) sets the
-    tables' text, cells and lines by. On screen it is as it was."""
+    tables' text, cells and lines by; a form on more than one page (`footer`: its name
+    and pages) prints its name and 第 n 页 共 m 页 at the foot of each, as in the PDF. On
+    screen it is as it was."""
     at = html.find("</head>")
     if at >= 0:
-        html = html[:at] + f"<style>\n{print_css()}</style>\n" + html[at:]
+        html = html[:at] + f"<style>\n{print_css()}{_page_footer(footer)}</style>\n" + html[at:]
     start = html.find("<body>")
     end = html.rfind("</body>")
     if start < 0 or end < start:
         return html
     start += len("<body>")
     return f'{html[:start]}\n<div class="fit-{fit}">{html[start:end]}</div>\n{html[end:]}'
+
+
+def _page_footer(footer: tuple[str, int] | None) -> str:
+    if footer is None or footer[1] < 2:
+        return ""
+    # the name is the declaration's text: every ASCII sign in it escaped, so that it is
+    # text in the CSS string whatever it holds (quotes, backslashes, </style>)
+    name = "".join(f"\\{ord(c):x} " if ord(c) < 128 and not c.isalnum() else c
+                   for c in footer[0])
+    return ("@page { @bottom-center { font-size: 9pt; font-family: inherit; "
+            f'content: "{name}\u3000第 " counter(page) " 页 共 " counter(pages) " 页"; }} }}\n')
 
 
 def print_css() -> str:

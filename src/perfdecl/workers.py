@@ -239,7 +239,8 @@ def export_unit(task: UnitTask) -> list[Written]:
         fitted = read_regular(Path(form.body)).decode("utf-8")
         fit = fit_of(fitted)
         if "html" in form.stale:
-            write(f"{form.stem}.html", html_fitted(sources[form.stem], fit).encode("utf-8"),
+            page = html_fitted(sources[form.stem], fit, (form.title, pages_of(fitted) or 1))
+            write(f"{form.stem}.html", page.encode("utf-8"),
                   form.keys["html"], form.sources, form.title)
         if "docx" in form.stale:
             footer = (form.title, pages_of(fitted) or 1)
