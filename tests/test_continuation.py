@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from perfdecl.continuation import CONTINUED, Table, cut, parse, row_count
+from perfdecl.wrapping import balance_labels
 
 COLUMNS = 5
 
@@ -101,3 +102,13 @@ def test_a_section_cut_inside_a_group_starts_its_page_with_that_group() -> None:
                                                   "指标内容", "指标值"]
     assert second.rows[0][0].rowspan == 4
     assert [c.content for c in second.rows[1]] == ["效益指标", "社会", "安全", "96%"]
+
+
+def test_a_table_whose_end_tags_are_left_out_is_neither_cut_nor_changed() -> None:
+    """HTML allows a layout to leave out </td> and </tr>: such a table cannot be read
+    whole here, and is left as written rather than lose a cell."""
+    html = ('<table><colgroup><col style="width:13%"><col style="width:87%"></colgroup>'
+            '<tr><td class="label">年度主要任务<td>甲<tr><td class="label">名称</td>'
+            '<td>乙</td></tr></table>')
+    assert cut(html, [1]) == html
+    assert balance_labels(html) == html

@@ -95,6 +95,14 @@ def parse(inner: str, head: str, tail: str) -> Table:
     return Table(head, rows, tail)
 
 
+def _readable(inner: str, table: Table) -> bool:
+    """Whether the table's markup is read whole: every row and cell opened is one
+    parsed, closed (a layout of the repository's own may leave end tags out, as HTML
+    allows; such a table is neither cut nor changed, rather than lose a cell)."""
+    return len(re.findall(r"<tr\b", inner)) == len(table.rows) and \
+        len(re.findall(r"<t[dh]\b", inner)) == sum(map(len, table.rows))
+
+
 def cells_with_widths(html: str, change: Callable[[str, float], str]) -> str:
     """The form's HTML with each label cell's content passed through `change`, with the
     share of the text width its columns take (from the table's `<colgroup>`; tables
@@ -106,6 +114,8 @@ def cells_with_widths(html: str, change: Callable[[str, float], str]) -> str:
         if not widths:
             return match.group(0)
         parsed = parse(match.group(2), match.group(1), match.group(3))
+        if not _readable(match.group(2), parsed):
+            return match.group(0)
         cells = iter([c for row in parsed.rows for c in row])
 
         def cell(found: re.Match[str]) -> str:
@@ -195,7 +205,8 @@ def cut(html: str, breaks: Sequence[int]) -> str:
             previous_end = found[t - 1].end()
             if CONTINUED not in html[previous_end:found[t].start()]:
                 ahead.add(t)
-        elif tables and 0 < local < len(tables[t].rows):
+        elif tables and 0 < local < len(tables[t].rows) and _readable(found[t].group(2),
+                                                                        tables[t]):
             previous = wanted.get(t, [0])[-1]
             at = clean(tables[t], local, previous)
             if not _clean_at(tables[t], at):  # the table's own heading: the table moves
