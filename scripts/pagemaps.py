@@ -22,7 +22,7 @@ from pathlib import Path
 
 from perfdecl import export, fonts, typeset, workers
 from perfdecl.check import check
-from perfdecl.pages import fit_of
+from perfdecl.pages import contents_entry, fit_of
 from perfdecl.plan import Form, Unit, plan
 from perfdecl.render import Renderer
 from perfdecl.repository import Repository
@@ -64,7 +64,8 @@ def page_map(name: str, paths: Sequence[str], layout: str | None) -> str:
             rows = typesetter.rows(fitted[form.stem], form.stem)
             lines += _pages(f"{form.stem} (level {fit_of(fitted[form.stem])})", rows)
         for unit in units:
-            body = export.merge_typst([fitted[f.stem] for f in unit.forms])
+            body = export.unit_typst(unit.title, [(contents_entry(f.title, f.html), fitted[f.stem])
+                                                    for f in unit.forms])
             lines += _pages(f"{unit.stem} (combined)", typesetter.rows(body, unit.stem))
     finally:
         typesetter.close()
@@ -76,7 +77,9 @@ def _pages(heading: str, rows: list[tuple[int, str]]) -> list[str]:
     out = [f"{heading}: {last} page{'s' if last > 1 else ''}"]
     for page in range(1, last + 1):
         on = [text for p, text in rows if p == page]
-        out.append(f"  page {page}: {len(on)} rows" + (f", {on[0]} … {on[-1]}" if on else ""))
+        before = all(p > page for p, _text in rows)  # a unit's contents
+        out.append(f"  page {page}: " + ("contents" if before else f"{len(on)} rows")
+                   + (f", {on[0]} … {on[-1]}" if on else ""))
     return [*out, ""]
 
 

@@ -139,7 +139,9 @@ def test_every_built_form_imports_back(built: Path, form: Path) -> None:
 @pytest.mark.parametrize("unit", sorted({f.parent for f in FORMS}), ids=lambda u: u.name)
 def test_a_unit_bundle_imports_to_one_declaration_per_form(built: Path, unit: Path) -> None:
     bundle = built / unit.parent.name / unit.name / f"{unit.name}-{unit.parent.name}.docx"
-    imported, _ = read_file(bundle)
+    imported, notes = read_file(bundle)
+    # its contents page and its footers are no form's text
+    assert notes == [] and [i.draft.unplaced for i in imported if i.draft.unplaced] == []
     originals = [d for d in (read(f)[0] for f in sorted(unit.glob("*.yaml"))) if d]
     assert len(imported) == len(originals)
     by_name = {(i.data["kind"], i.data["name"]): i for i in imported}

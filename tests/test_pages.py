@@ -132,14 +132,73 @@ def test_libreoffice_prints_every_docx_on_the_pdf_s_pages(built: Path, tmp_path:
                     *sorted(str(p) for p in inputs.iterdir())],
                    capture_output=True, text=True, timeout=600, check=True)
     record = _page_counts((REPO / "tests/pagemaps/own.txt").read_text(encoding="utf-8"))
-    differ = {}
+    differ, feet = {}, {}
     for name, path in names.items():
         stem = name.replace("~", "/")
-        office = len(pypdf.PdfReader(tmp_path / "out" / f"{name}.pdf").pages)
-        pdf = len(pypdf.PdfReader(path.with_suffix(".pdf")).pages)
-        if not office == pdf == record[stem]:
-            differ[stem] = (office, pdf, record[stem])
+        office = pypdf.PdfReader(tmp_path / "out" / f"{name}.pdf")
+        pdf = pypdf.PdfReader(path.with_suffix(".pdf"))
+        if not len(office.pages) == len(pdf.pages) == record[stem]:
+            differ[stem] = (len(office.pages), len(pdf.pages), record[stem])
+        elif _feet(office) != _feet(pdf):  # the same name, page of the form and number
+            feet[stem] = (_feet(office), _feet(pdf))
     assert differ == {}, "LibreOffice, PDF, page map"
+    assert feet == {}, "LibreOffice, PDF"
+
+
+def _feet(pdf: pypdf.PdfReader) -> list[tuple[str, ...]]:
+    """What each page prints at its foot: the form's name and 第 n 页 共 m 页, the page's
+    number in a unit's document (— n —)."""
+    out = []
+    for page in pdf.pages:
+        text = page.extract_text().replace("\xa0", " ")
+        out.append(tuple(re.sub(r"\s+", " ", m) for m in re.findall(
+            r"\S+\u3000第 ?\d+ ?页 共 ?\d+ ?页|— ?\d+ ?—", text)))
+    return out
+
+
+def _contents(text: str) -> list[tuple[str, int]]:
+    """The entries of a contents page, as read from a PDF: each form's and its first
+    page."""
+    return [(re.sub(r"\s*\n", "", m[1]), int(m[2]))
+            for m in re.finditer(r"^\d+ (.+?)\s*·+\s*(\d+)$", text, re.M | re.S)]
+
+
+def _units(built: Path) -> list[Path]:
+    return sorted(p for p in built.glob("*/*/*.pdf") if p.stem == f"{p.parent.name}-"
+                  f"{p.parent.parent.name}")
+
+
+def test_a_unit_s_pdf_opens_with_its_contents_and_numbers_its_pages(built: Path) -> None:
+    """A unit's PDF opens with a contents page naming each form (and the title it
+    prints) with the page it starts on; the pages after it are numbered from 1 at their
+    foot, so that number finds the form; each form keeps its bookmark."""
+    record = (REPO / "tests/pagemaps/own.txt").read_text(encoding="utf-8")
+    units = _units(built)
+    assert len(units) == 3
+    for path in units:
+        pdf = pypdf.PdfReader(path)
+        contents = _contents(pdf.pages[0].extract_text())
+        starts = [pdf.get_destination_page_number(b) for b in pdf.outline]
+        assert [first for _entry, first in contents] == starts, path.name
+        stems = re.findall(rf"^({path.parent.parent.name}/{path.parent.name}/\S+) \(level",
+                           record, re.M)
+        assert len(contents) == len(stems) > 1
+        feet = _feet(pdf)
+        assert feet[0] == ()  # the contents page has no number
+        assert [f[-1] for f in feet[1:]] == [f"— {n} —" for n in range(1, len(feet))]
+        for (entry, first), after in zip(contents, [*starts[1:], len(feet)], strict=True):
+            name = entry.split("（")[0]
+            pages = after - first
+            for n in range(1, pages + 1):  # a form on several pages names itself on each
+                expected = (f"{name} 第 {n} 页 共 {pages} 页",) if pages > 1 else ()
+                assert feet[first + n - 1][:-1] == expected, (path.name, entry, n)
+    yangxin = pypdf.PdfReader(built / "2024/yangxin-ylbx/yangxin-ylbx-2024.pdf")
+    assert _contents(yangxin.pages[0].extract_text()) == [
+        ("养老保险转移接续经费（项目支出绩效目标申报表）", 1),
+        ("退休人员生存认证工作经费（项目支出绩效目标申报表）", 2),
+        ("稽核工作费用（项目支出绩效目标申报表）", 3),
+        ("新老机保结算及欠费征收工作费用（项目支出绩效目标申报表）", 4),
+        ("阳新县养老保险事业服务中心（部门整体绩效目标申报表）", 5)]
 
 
 def _chromium_pages(html: Path, pdf: Path) -> int:
@@ -171,8 +230,10 @@ def test_chromium_prints_every_unit_s_html_on_the_pdf_s_pages(built: Path,
             [(built / f"{s}.html").read_text(encoding="utf-8") for s in stems]),
             encoding="utf-8")
         printed = _chromium_pages(html, html.with_suffix(".pdf"))
-        if printed != counts[combined]:
-            differ[combined] = (printed, counts[combined])
+        contents = len(re.findall(rf"^{re.escape(combined)} \(combined\): \d+ pages(?:\n  page \d+: "
+                                  r"contents)+", record, re.M)[0].splitlines()) - 1
+        if printed != counts[combined] - contents:  # a unit's contents is its PDF's only
+            differ[combined] = (printed, counts[combined] - contents)
     for stem in (s for s in forms if counts[s] > 1):
         printed = _chromium_pages(built / f"{stem}.html", tmp_path / "alone.pdf")
         if printed != counts[stem]:
@@ -200,27 +261,49 @@ def test_a_form_converts_alike_alone_and_with_its_unit() -> None:
                 export.finish_docx(together["docx"], 0, 0), form.stem
 
 
+def _words(xml: str) -> str:
+    return "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", xml))
+
+
 def test_a_docx_form_on_several_pages_names_itself_in_its_footers(built: Path) -> None:
     """In the DOCX, as in the PDF, a form on more than one page prints its name and
-    第 n 页 共 m 页 in the footer of each page (not in the body, which an import reads);
-    a unit's DOCX is one section per form, each with its own footer and page count."""
+    第 n 页 共 m 页 in the footer of each page (not in the body, which an import reads).
+    A unit's DOCX opens with the PDF's contents page; then each page of a form cut at
+    its pages is a section whose footer says its page in letters, over the page's number
+    in the unit's document (a PAGE field counted from the first form)."""
     record = _page_counts((REPO / "tests/pagemaps/own.txt").read_text(encoding="utf-8"))
+    units = {p.with_suffix(".docx") for p in _units(built)}
     for path in sorted(built.rglob("*.docx")):
         stem = path.relative_to(built).with_suffix("").as_posix()
         package = zipfile.ZipFile(path)
         document = package.read("word/document.xml").decode("utf-8")
-        footers = [package.read(n).decode("utf-8") for n in sorted(package.namelist())
-                   if re.fullmatch(r"word/footer\d+\.xml", n)]
+        footers = [package.read(n).decode("utf-8") for n in sorted(
+            (n for n in package.namelist() if re.fullmatch(r"word/footer\d+\.xml", n)),
+            key=lambda n: int(re.sub(r"\D", "", n)))]
         sections = re.findall(r"<w:sectPr\b.*?</w:sectPr>", document, re.S)
-        assert len(footers) == len(sections), stem
-        assert all('w:start="1"' in s and "footerReference" in s for s in sections), stem
-        assert "第" not in "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", document)[-3:])
-        if stem.endswith(f"-{stem.split('/')[0]}"):  # a unit's combined document
-            assert len(sections) > 1
+        assert "第" not in _words(document[-3000:])
+        if path not in units:
+            assert len(footers) == len(sections) == 1, stem
+            assert 'w:start="1"' in sections[0] and "footerReference" in sections[0], stem
+            words = _words(footers[0])
+            if record[stem] > 1:
+                assert re.fullmatch(rf".+\u3000第 1 页 共 {record[stem]} 页", words), (stem, words)
+                assert "PAGE" in footers[0]
+            else:
+                assert words == "", stem
             continue
-        words = "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", footers[0]))
-        if record[stem] > 1:
-            assert re.fullmatch(rf".+\u3000第 1 页 共 {record[stem]} 页", words), (stem, words)
-            assert "PAGE" in footers[0]
-        else:
-            assert words == "", stem
+        # the contents page: no footer of its own, the forms' pages counted from 1
+        assert "footerReference" not in sections[0] and "pgNumType" not in sections[0]
+        assert 'w:start="1"' in sections[1]
+        assert not any("pgNumType" in s for s in sections[2:]), stem
+        assert len(footers) == len(sections) - 1 == record[stem] - 1, stem
+        pdf = pypdf.PdfReader(path.with_suffix(".pdf"))
+        expected = [" ".join(f[:-1]) for f in _feet(pdf)[1:]]
+        said = [re.sub(r"\s+", " ", _words(f).removesuffix("— 1 —")).strip() for f in footers]
+        assert said == expected, stem
+        assert all("PAGE" in f for f in footers)
+        head = document[:document.index("<w:tbl>")]  # number ⇥ entry ⇥ first page
+        listed = [re.findall(r"<w:t[^>]*>([^<]*)</w:t>", e)
+                  for e in re.findall(r"<w:p>.*?</w:p>", head) if "<w:tab />" in e]
+        assert [(entry, int(first)) for _n, entry, first in listed] == \
+            _contents(pdf.pages[0].extract_text()), stem

@@ -309,7 +309,7 @@ class _Export:
 
     A form's output is up to date when its key — perfdecl's version, the format's
     settings, the form's date and HTML — is the one recorded when it was written; a
-    combined document's key is made of its forms' keys. The work goes to worker
+    combined document's key is made of its title and its forms' keys. The work goes to worker
     processes (workers.py), one unit at a time.
     """
 
@@ -329,7 +329,7 @@ class _Export:
         return _digest(__version__, fmt, self.settings[fmt], str(form.epoch), form.html)
 
     def unit_key(self, fmt: str, unit: Unit) -> str:
-        return _digest(__version__, fmt, self.settings[fmt], str(unit.epoch),
+        return _digest(__version__, fmt, self.settings[fmt], str(unit.epoch), unit.title,
                        *(self.key(fmt, f) for f in unit.forms))
 
     def body_file(self, form: Form) -> Path:

@@ -30,7 +30,7 @@ from . import footers
 from .domain import ZIP_EPOCH, zip_time
 from .errors import PerfdeclError
 from .i18n import _
-from .pages import LINE, docx_fitted
+from .pages import LINE, docx_fitted, typst_contents
 from .resources import data_dir
 from .workspace import Workspace
 
@@ -307,27 +307,32 @@ def stamp_docx(data: bytes, epoch: int, changed: dict[str, bytes] | None = None)
     return _rezip(data, change, zip_time(epoch), changed)
 
 
-def merge_docx(parts: Sequence[bytes], epoch: int) -> bytes:
+def merge_docx(parts: Sequence[bytes], epoch: int, title: str,
+               forms: Sequence[tuple[str, str, int]]) -> bytes:
     """One DOCX holding the bodies of `parts` (made by pandoc from the same reference
-    document), each a section of its own from a new page, with its own footer: the
-    combined document of a unit, without converting its forms again."""
-    forms = []
-    for data in parts:
+    document), after a contents page: the combined document of a unit, without
+    converting its forms again. `forms` gives each part's name, contents entry and
+    number of pages; footers.combined says how its pages are footed and numbered."""
+    held = []
+    for data, (name, entry, pages) in zip(parts, forms, strict=True):
         _head, body, section = _document_parts(data)
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            names = set(package.namelist())
-            footer = package.read("word/footer1.xml") if "word/footer1.xml" in names \
-                else footers.footer("", 1)
-        forms.append((body, section, footer))
+        held.append(footers.Part(name, entry, body, section, pages))
     head = _document_parts(parts[0])[0]
     with zipfile.ZipFile(io.BytesIO(parts[0])) as package:
         first = {name: package.read(name) for name in _PACKAGE_PARTS}
-    return stamp_docx(parts[0], epoch, footers.combined(first, head, forms))
+    return stamp_docx(parts[0], epoch, footers.combined(first, head, title, held))
 
 
 def merge_typst(bodies: Sequence[str]) -> str:
     """The Typst bodies of several forms, each from a new page."""
     return _PAGEBREAK_TYPST.join(bodies)
+
+
+def unit_typst(title: str, forms: Sequence[tuple[str, str]]) -> str:
+    """A unit's document: its contents page, then its forms (each its contents entry
+    and fitted Typst body)."""
+    return typst_contents(title, [entry for entry, _body in forms]) + \
+        merge_typst([body for _entry, body in forms])
 
 
 # ------------------------------------------------------------- the reference document

@@ -13,7 +13,9 @@ page in the PDF fits one page in Word and LibreOffice too.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from html import unescape
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,10 @@ TEXT_WIDTH_PT = (21.0 - 2 * PAGE_MARGIN_CM[0]) / 2.54 * 72
 """The width of the page's text (and tables), in points."""
 
 
+CONTENTS = "目\u3000录"
+"""The heading of a unit's contents page."""
+
+
 def _pt(value: float) -> str:
     return f"{value:g}pt"
 
@@ -112,7 +118,42 @@ def typst_definitions() -> str:
   }}
   [#context [#metadata(here().page()) <form-end>]]
 }}
+#let perfdecl-contents(title, entries) = {{
+  heading(level: 1, outlined: false, bookmarked: false, title)
+  align(center, text(size: 14pt, {typst_string(CONTENTS)}))
+  v(6pt)
+  context for (i, start) in query(<form-start>).enumerate() {{
+    let first = counter(page).at(start.location()).first()
+    block(above: 0.9em, link(start.location(), grid(columns: (2em, 1fr, auto),
+      column-gutter: 0.4em, [#(i + 1)], [#entries.at(i, default: start.value) #box(
+        width: 1fr, repeat[·])],
+      [#first])))
+  }}
+  [#metadata(none) <contents-end>]
+  pagebreak()
+  counter(page).update(1)
+}}
 """
+
+
+def contents_entry(name: str, html: str) -> str:
+    """A form's line in its unit's contents: its name, and the title it prints (its
+    h1: 项目支出绩效目标申报表 …) unless the name is a title already (…汇总表)."""
+    if name.endswith("表"):
+        return name
+    match = re.search(r"<h1\b[^>]*>(.*?)</h1>", html, re.S)
+    title = "".join(unescape(re.sub(r"<[^>]*>", "", match.group(1))).split()) if match else ""
+    return f"{name}（{title}）" if title else name
+
+
+def typst_contents(title: str, entries: Sequence[str]) -> str:
+    """What comes before a unit's forms in its document: a contents page with each
+    form's entry and first page, the pages counted from the first form, as the footer
+    numbers them; nothing for a unit of one form."""
+    if len(entries) < 2:
+        return ""
+    listed = "".join(f"{typst_string(e)}, " for e in entries)
+    return f"#perfdecl-contents({typst_string(title)}, ({listed}))\n"
 
 
 def typst_form(title: str, body: str, fit: int | None = None, pages: int | None = None) -> str:

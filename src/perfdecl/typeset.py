@@ -30,27 +30,30 @@ the first of these installed, else the body's 宋体."""
 def preamble(title: str, fonts: Sequence[str]) -> str:
     """A4, the Chinese fonts, a centred form title, bordered tables that may break
     across pages (pandoc wraps tables in figures, which otherwise never break), the
-    form's name and page at the foot of a form on several pages (pages.typst_form), the
-    functions that fit a form on its pages (pages.typst_definitions). No space
-    is added between Chinese and Latin text (74万元, 2019年度), as on the paper and in the
-    DOCX and HTML."""
+    functions that fit a form on its pages (pages.typst_definitions). At the foot of a
+    page: the form's name and 第 n 页 共 m 页 when the form takes several pages
+    (pages.typst_form), and in a unit's document the page's number, counted from its
+    first form (pages.typst_contents). No space is added between Chinese and Latin text
+    (74万元, 2019年度), as on the paper and in the DOCX and HTML."""
     families = ", ".join(typst_string(f) for f in fonts)
     titles = "".join(f"{typst_string(f)}, " for f in TITLE_FONTS)
     side, top = PAGE_MARGIN_CM
     return f"""#set document(title: {typst_string(title)})
 #set page(paper: "a4", margin: (x: {side}cm, y: {top}cm), footer: context {{
+  let now = here().page()
   let starts = query(<form-start>)
-  let mine = starts.filter(s => s.location().page() <= here().page())
-  if mine.len() > 0 {{
-    let first = mine.last().location().page()
-    let next = starts.filter(s => s.location().page() > first)
-    let last = if next.len() > 0 {{ next.first().location().page() - 1 }} else {{
-      counter(page).final().first() }}
-    if last > first {{
-      set text(size: 9pt)
-      align(center)[#mine.last().value　第 #(here().page() - first + 1) 页 共 #(last - first + 1) 页]
-    }}
+  let ends = query(<form-end>)
+  let k = starts.filter(s => s.location().page() <= now).len() - 1
+  let form = if k >= 0 and k < ends.len() {{
+    let (first, last) = (starts.at(k).location().page(), ends.at(k).location().page())
+    if last > first and now <= last [
+      #starts.at(k).value　第 #(now - first + 1) 页 共 #(last - first + 1) 页]
   }}
+  let contents = query(<contents-end>)
+  let numbered = contents.len() > 0 and now > contents.first().location().page()
+  let number = if numbered [— #counter(page).display() —]
+  set text(size: 9pt)
+  grid(columns: (1fr, auto, 1fr), [], form, align(right, number))
 }})
 #set text(font: ({families},), size: 10.5pt, lang: "zh", region: "cn",
   cjk-latin-spacing: none, top-edge: {LINE.top}em, bottom-edge: -{LINE.bottom}em)

@@ -28,7 +28,7 @@ from . import continuation, export, typeset
 from .atomic import write_bytes
 from .buildfolder import read_regular, regular
 from .i18n import _
-from .pages import fit_of, html_fitted, pages_of, typst_form
+from .pages import contents_entry, fit_of, html_fitted, pages_of, typst_form
 from .wrapping import balance_labels
 
 
@@ -250,13 +250,16 @@ def export_unit(task: UnitTask) -> list[Written]:
         if "pdf" in form.stale:
             write(f"{form.stem}.pdf", typesetter.pdf(fitted, form.title, form.epoch, what),
                   form.keys["pdf"], form.sources, form.title)
+    bodies = [read_regular(Path(f.body)).decode("utf-8") for f in task.forms]
+    entries = [contents_entry(f.title, f.html) for f in task.forms]
     if "docx" in task.stale:
         parts = [read_regular(out / f"{f.stem}.docx") for f in task.forms]
-        write(f"{task.stem}.docx", export.merge_docx(parts, task.epoch), task.keys["docx"],
-              task.sources, task.title)
+        forms = [(f.title, entry, pages_of(body) or 1)
+                 for f, entry, body in zip(task.forms, entries, bodies, strict=True)]
+        write(f"{task.stem}.docx", export.merge_docx(parts, task.epoch, task.title, forms),
+              task.keys["docx"], task.sources, task.title)
     if "pdf" in task.stale:
-        body = export.merge_typst([read_regular(Path(f.body)).decode("utf-8")
-                                   for f in task.forms])
+        body = export.unit_typst(task.title, list(zip(entries, bodies, strict=True)))
         write(f"{task.stem}.pdf", typesetter.pdf(body, task.title, task.epoch, task.stem),
               task.keys["pdf"], task.sources, task.title)
     return written

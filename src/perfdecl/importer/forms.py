@@ -110,11 +110,24 @@ def find_forms(parts: Iterable[Part], kind: str | None = None,
             number = next((L.norm(r.text) for r in part.rows[begin:i]
                            if _NUMBER.match(L.norm(r.text))), None)
             form_kind = found if kind is None or found == DERIVED else kind
-            form = Form(form_kind, None, text, rows, number,
-                        where=rows[0].where, preamble=part.rows[:begin] if n == 0 else [])
+            form = Form(form_kind, None, text, rows, number, where=rows[0].where,
+                        preamble=_past_contents(part.rows[:begin]) if n == 0 else [])
             form.layout = layout or detect_layout(form)
             forms.append(form)
     return forms, notes
+
+
+def _past_contents(rows: list[Row]) -> list[Row]:
+    """The rows above a file's first form, less the contents page a bundle opens with
+    (perfdecl's or a bureau's): a 目录 line, what is above it, and the entries under it,
+    each ending with its page number."""
+    for i, row in enumerate(rows):
+        if L.norm(row.text) == "目录":
+            rest = rows[i + 1:]
+            while rest and (not rest[0].text.strip() or re.search(r"\d\s*$", rest[0].text)):
+                rest = rest[1:]
+            return rest
+    return rows
 
 
 @dataclass(frozen=True)
