@@ -72,4 +72,4 @@ def fuzz(session: nox.Session) -> None:
     session.run("pytest", "tests/test_hostile.py", "tests/test_values.py",
                 "tests/test_import.py::test_a_part_is_read_only_in_the_utf8_or_utf16_it_declares",
                 "tests/test_fmt.py::test_fmt_never_changes_what_check_reads",
-                "-s", "--hypothesis-show-statistics", *session.posargs)
+                "-n", "0", "-s", "--hypothesis-show-statistics", *session.posargs)

@@ -897,7 +897,12 @@ def declarations(draw: st.DrawFn) -> str:
                   lambda m: m.group(1) + amount, source)
 
 
-@FUZZ
+FUZZ_BUILD = settings(FUZZ, max_examples=max(10, EXAMPLES // 4))
+"""A build converts and lays out its forms (pandoc, Typst): a tenth of the cases a
+check takes in the time, a quarter of the cases."""
+
+
+@FUZZ_BUILD
 @given(text=declarations())
 def test_fuzz_build_and_diff_never_crash(tmp_path_factory: pytest.TempPathFactory,
                                          text: str) -> None:

@@ -110,6 +110,25 @@ def _unchanged(path: Path) -> Callable[[], bool]:
     return lambda: _mtime(path) == mtime
 
 
+class _Compiled(jinja2.BytecodeCache):
+    """Templates compiled once per process, for every Renderer (the watch and the
+    tests build many times; compiling the layouts takes a tenth of a second). Jinja
+    compiles a template again when its source is not the one this was compiled from."""
+
+    def __init__(self) -> None:
+        self.buckets: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.buckets:
+            bucket.bytecode_from_string(self.buckets[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.buckets[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _Compiled()
+
+
 @dataclass(frozen=True)
 class RenderedForm:
     html: str
@@ -152,6 +171,7 @@ class Renderer:
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
+            bytecode_cache=_COMPILED,
         )
         wrap = wrap_filter or (lambda f: f)
         self.env.filters.update({name: wrap(f) for name, f in FILTERS.items()})

@@ -73,11 +73,18 @@ _LOCK = threading.Lock()
 
 
 @functools.cache
+def _fonts(font_paths: tuple[str, ...], system_fonts: bool) -> typst.Fonts:
+    """The fonts Typst sets with, loaded once per process: loading them takes a tenth of
+    a second, and a process (the watch, the tests) may build many times; a compiler
+    given them is made in a millisecond."""
+    return typst.Fonts(include_system_fonts=system_fonts, font_paths=list(font_paths))
+
+
+@functools.cache
 def _compiler(font_paths: tuple[str, ...], system_fonts: bool) -> typst.Compiler:
-    """A Typst compiler with these fonts, made once per process: it takes a tenth of a
-    second to load them, and a process (the watch, the tests) may build many times.
-    Compilations are serialised by the Typesetter's lock."""
-    return typst.Compiler(font_paths=list(font_paths), ignore_system_fonts=not system_fonts)
+    """A Typst compiler with these fonts, made once per process. Compilations are
+    serialised by the Typesetter's lock."""
+    return typst.Compiler(font_paths=_fonts(font_paths, system_fonts))
 
 
 class Typesetter:
@@ -105,8 +112,7 @@ class Typesetter:
 
     def _new_compiler(self, source: Path | None = None) -> typst.Compiler:
         return typst.Compiler(input=str(source) if source else None,
-                              font_paths=self.font_paths,
-                              ignore_system_fonts=not self.system_fonts)
+                              font_paths=_fonts(tuple(self.font_paths), self.system_fonts))
 
     def pdf(self, body: str, title: str, epoch: int, what: str) -> bytes:
         """The PDF of a form (or of several, their bodies joined by merge_typst), with
