@@ -102,8 +102,13 @@ def run(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None, timeout
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """declarations/ built once for the whole suite, in every format, each declaration in
-    its own layout. Shared: a test that adds files works on a copy."""
-    out = tmp_path_factory.mktemp("build") / "build"
+    its own layout. Shared: a test that adds files works on a copy. The suite's workers
+    (pytest-xdist) share it too: the first to build it holds the build folder's lock,
+    and the others' builds then find it up to date."""
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        out = tmp_path_factory.getbasetemp().parent / "examples" / "build"
+    else:
+        out = tmp_path_factory.mktemp("build") / "build"
     result = run("build", "declarations", "--out", str(out))
     assert result.returncode == 0, result.stdout + result.stderr
     return out
