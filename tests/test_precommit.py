@@ -81,6 +81,10 @@ def test_a_failing_check_blocks_the_commit(tmp_path: Path) -> None:
     good = git("commit", "-m", "good declarations", cwd=user, env=env)
     assert good.returncode == 0, good.stdout
     assert "perfdecl check" in good.stdout and "Passed" in good.stdout
+    # the hooks check and format: their environment has perfdecl without its converters
+    installed = {p.name.partition("-")[0].lower()
+                 for p in (tmp_path / "cache").rglob("*.dist-info")}
+    assert "perfdecl" in installed and not installed & {"pypandoc_binary", "typst"}
 
     bad = unit / "kunnan-daijiao.yaml"
     text = bad.read_text(encoding="utf-8")

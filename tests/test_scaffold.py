@@ -114,14 +114,15 @@ def test_init_from_a_checkout_pins_its_url_and_commit(tmp_path: Path, perfdecl) 
     assert url.startswith("file:///") and "%20" in url
     hooks = pyyaml.safe_load((repo / ".pre-commit-config.yaml").read_text("utf-8"))
     assert (hooks["repos"][0]["repo"], hooks["repos"][0]["rev"]) == (url, head)
-    assert f'pip install "perfdecl @ git+{url}@{head}"' in (
+    assert f'pip install "perfdecl[build] @ git+{url}@{head}"' in (
         repo / ".gitlab-ci.yml").read_text("utf-8")
 
 
 def test_init_ci_examples(tmp_path: Path, perfdecl) -> None:  # type: ignore[no-untyped-def]
     assert perfdecl("init", "--source", "https://git.example.org/perfdecl.git",
                     cwd=tmp_path).exit_code == 0
-    install = f'pip install "perfdecl @ git+https://git.example.org/perfdecl.git@v{__version__}"'
+    install = ("pip install \"perfdecl[build] @ git+https://git.example.org/perfdecl.git"
+               f"@v{__version__}\"")
 
     github = pyyaml.safe_load((tmp_path / ".github/workflows/perfdecl.yml").read_text("utf-8"))
     steps = github["jobs"]["declarations"]["steps"]

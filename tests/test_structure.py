@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "perfdecl"
 
 STAGES: tuple[tuple[str, ...], ...] = (
     ("errors", "i18n", "usage", "domain", "framework", "resources", "files", "locks", "atomic",
-     "config", "repository"),
+     "config", "repository", "converters"),
     ("scalars", "load"),
     ("schema", "validate"),
     ("targets", "model"),

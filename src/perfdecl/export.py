@@ -24,15 +24,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
-import pypandoc
-
 from . import footers
+from .converters import missing
 from .domain import ZIP_EPOCH, zip_time
 from .errors import PerfdeclError
 from .i18n import _
 from .pages import LINE, docx_fitted, typst_contents
 from .resources import data_dir
 from .workspace import Workspace
+
+try:
+    import pypandoc
+except ModuleNotFoundError as error:  # perfdecl's `build` extra
+    raise missing(error) from None
 
 
 class ExportError(PerfdeclError):

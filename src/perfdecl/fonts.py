@@ -10,10 +10,14 @@ import functools
 from collections.abc import Sequence
 from pathlib import Path
 
-import typst
-
+from .converters import missing
 from .errors import PerfdeclError
 from .i18n import _
+
+try:
+    import typst
+except ModuleNotFoundError as error:  # perfdecl's `build` extra
+    raise missing(error) from None
 
 CJK_FAMILIES = (
     "Noto Serif CJK SC",  # Debian/Ubuntu: fonts-noto-cjk
@@ -35,9 +39,15 @@ class FontError(PerfdeclError):
 
 
 @functools.cache
+def loaded(font_paths: tuple[str, ...], system: bool) -> typst.Fonts:
+    """The fonts Typst finds in `font_paths` (and on the system), loaded once per
+    process: loading them takes a tenth of a second, and a process (the watch, the
+    tests) may build many times; a Typst compiler given them is made in a millisecond."""
+    return typst.Fonts(font_paths=list(font_paths), include_system_fonts=system)
+
+
 def _families(font_paths: tuple[str, ...], system: bool) -> frozenset[str]:
-    return frozenset(typst.Fonts(font_paths=list(font_paths),
-                                 include_system_fonts=system).families())
+    return frozenset(loaded(font_paths, system).families())
 
 
 def cjk_fonts(font_paths: Sequence[Path] = (), *, system: bool = True) -> list[str]:

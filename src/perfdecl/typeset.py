@@ -14,12 +14,17 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-import typst
-
+from .converters import missing
 from .export import ExportError, merge_typst
+from .fonts import loaded
 from .i18n import _
 from .pages import LINE, PAGE_MARGIN_CM, typst_definitions, typst_form, typst_string
 from .workspace import Workspace
+
+try:
+    import typst
+except ModuleNotFoundError as error:  # perfdecl's `build` extra
+    raise missing(error) from None
 
 TITLE_FONTS = ("SimHei", "Heiti SC", "Noto Sans CJK SC", "Source Han Sans SC",
                "WenQuanYi Zen Hei", "Microsoft YaHei")
@@ -73,18 +78,10 @@ _LOCK = threading.Lock()
 
 
 @functools.cache
-def _fonts(font_paths: tuple[str, ...], system_fonts: bool) -> typst.Fonts:
-    """The fonts Typst sets with, loaded once per process: loading them takes a tenth of
-    a second, and a process (the watch, the tests) may build many times; a compiler
-    given them is made in a millisecond."""
-    return typst.Fonts(include_system_fonts=system_fonts, font_paths=list(font_paths))
-
-
-@functools.cache
 def _compiler(font_paths: tuple[str, ...], system_fonts: bool) -> typst.Compiler:
     """A Typst compiler with these fonts, made once per process. Compilations are
     serialised by the Typesetter's lock."""
-    return typst.Compiler(font_paths=_fonts(font_paths, system_fonts))
+    return typst.Compiler(font_paths=loaded(font_paths, system_fonts))
 
 
 class Typesetter:
@@ -112,7 +109,7 @@ class Typesetter:
 
     def _new_compiler(self, source: Path | None = None) -> typst.Compiler:
         return typst.Compiler(input=str(source) if source else None,
-                              font_paths=_fonts(tuple(self.font_paths), self.system_fonts))
+                              font_paths=loaded(tuple(self.font_paths), self.system_fonts))
 
     def pdf(self, body: str, title: str, epoch: int, what: str) -> bytes:
         """The PDF of a form (or of several, their bodies joined by merge_typst), with

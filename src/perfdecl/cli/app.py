@@ -133,6 +133,9 @@ def main() -> None:
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
+    except PerfdeclError as exc:  # raised before a command's own handling: on an import
+        _console(stderr=True).print(_error_line(_shown(exc)))
+        sys.exit(exc.exit_code)
     except Exception as exc:  # the last line of defence against tracebacks
         _internal_error(exc)
         sys.exit(3)
