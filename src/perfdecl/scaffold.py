@@ -84,11 +84,15 @@ def perfdecl_source() -> tuple[str, str | None]:
 
 
 def _as_url(source: str) -> str:
-    """A source pip and pre-commit take: a folder on this machine as its file:// URL
-    (`git+/srv/perfdecl@…` is refused by pip), anything else as given."""
+    """A source pip and pre-commit take: a folder on this machine as its file URL, with
+    `localhost` for its host (pip refuses `git+/srv/perfdecl@…`, and before 24.1 a git
+    URL with no host, `git+file:///srv/perfdecl@…`; git takes both), anything else as
+    given."""
+    if source.startswith("file:///"):
+        return "file://localhost/" + source[len("file:///"):]
     if "://" in source or source.startswith("git@") or source == PERFDECL_GIT:
         return source
-    return Path(source).expanduser().resolve().as_uri()
+    return _as_url(Path(source).expanduser().resolve().as_uri())
 
 
 def _head(source: str) -> str | None:
