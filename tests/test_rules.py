@@ -10,10 +10,13 @@ from __future__ import annotations
 import copy
 import io
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from perfdecl import api
@@ -586,6 +589,59 @@ def test_i006_cost_floor_in_the_new_framework(tmp_path: Path) -> None:
 def test_i006_cost_with_upper_bound(tmp_path: Path, target: str) -> None:
     data = declaration(**_quantity(target, "成本指标", "补助标准"))
     assert_clean(check(write(tmp_path, data)))
+
+
+@triggers("I010")
+def test_i010_a_budget_figure_with_no_unit_that_is_in_yuan(tmp_path: Path) -> None:
+    """The Yangxin forms: 项目预算数 100000 on a form of 10万元 (here 12万元)."""
+    path = write(tmp_path, declaration(**_quantity("120000", "成本指标", "项目预算数")))
+    found = check(path)
+    assert {f.code for f in found} == {"I010", "I006"}  # no I005: one finding says the unit
+    f = next(f for f in found if f.code == "I010")
+    assert f.line == line_of(path, "120000")
+    assert f.message == ("项目预算数 120000 has no unit: in the form's 万元 that is 120000万元, "
+                         "more than the 12万元 the declaration asks for; in 元 it is 12万元")
+    assert f.hint == "write the unit it is in: 120000元, or in the form's unit 12万元"
+    assert next(f for f in found if f.code == "I006").hint == (
+        "a cost is a ceiling: write ≤120000元; a standard fixed by policy is written =120000元")
+
+
+@triggers("I010")
+def test_i010_a_figure_in_yuan_written_as_wan(tmp_path: Path) -> None:
+    path = write(tmp_path, declaration(**_quantity("≤120000万元", "成本指标", "项目预算数")))
+    f = one(check(path), "I010", W, line_of(path, "≤120000万元"))
+    assert f.message == ("项目预算数 ≤120000万元 is 120000万元, more than the 12万元 the "
+                         "declaration asks for; in 元 it would be 12万元")
+    assert f.hint == "write the unit it is in: ≤120000元, or in the form's unit ≤12万元"
+
+
+@clean("I010")
+def test_i010_a_figure_too_large_in_every_unit_is_no_unit_mistake(tmp_path: Path) -> None:
+    # ≤36万元 against 12万元 asked: in 元 it would be 36元 of a 12万元 project, no likelier
+    data = declaration(**_quantity("≤36万元", "成本指标", "项目预算数"))
+    assert [f for f in check(write(tmp_path, data)) if f.code == "I010"] == []
+
+
+@clean("I010")
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(total=st.decimals(min_value="0.01", max_value="99999", places=2),
+       unit=st.sampled_from(["元", "万元", "亿元"]), share=st.sampled_from(["1", "0.5", "0.01"]),
+       operator=st.sampled_from(["", "≤", "不超过"]), name=st.sampled_from(["项目预算数",
+                                                                          "单位运行成本"]))
+def test_i010_an_amount_in_its_own_unit_is_never_doubted(
+        tmp_path: Path, total: Decimal, unit: str, share: str, operator: str,
+        name: str) -> None:
+    """Any part of the amount asked for, written in any unit of money, fits it: no
+    I010, whatever the amount, unit or way of writing a ceiling."""
+    figure = total * Decimal(share) / {"元": Decimal("0.0001"), "万元": Decimal(1),
+                                       "亿元": Decimal(10000)}[unit]
+    text = f"{operator}{format(figure.normalize(), 'f')}{unit}"
+    data = declaration(funding={"total": float(total), "fiscal": float(total)},
+                       expenses={"items": [{"item": "缴费补贴支出", "amount": float(total),
+                                            "basis": "缴费补贴：按标准测算"}]},
+                       **_quantity(text, "成本指标", name))
+    assert [f for f in check(write(tmp_path, data)) if f.code == "I010"] == []
 
 
 @triggers("I007")

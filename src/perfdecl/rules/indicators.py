@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 
+from ..domain import amount_text
 from ..errors import Severity
 from ..framework import REQUIRED_LEVEL1, is_cost
 from ..i18n import N_, _
-from ..model import Partial
+from ..model import Indicator, Partial
 from ..targets import TargetKind, is_time_like, normalise, qualified
 from .registry import Hit, rule
 
@@ -60,6 +62,83 @@ def target_measurable(d: Partial) -> Iterator[Hit]:
                              "and move the words into the indicator's name"))
 
 
+MONEY_UNITS = {"元": Decimal("0.0001"), "万元": Decimal(1), "亿元": Decimal(10000)}
+"""The units of money, each in 万元: the unit a declaration's amounts are in."""
+
+MONEY_NAMES = ("预算", "资金", "经费", "金额", "费用", "成本", "支出", "投入")
+"""An indicator named with one of these (项目预算数, 资金总额) counts money: its figure,
+when no unit is written, is an amount."""
+
+_SLACK = Decimal("1.005")
+"""Rounding a money target may carry above the amount it is measured against."""
+
+_PLAUSIBLE = 1000
+"""A unit fits a figure that is too large when it makes it at least a thousandth of the
+amount asked for: 100000 on a 10万元 form is 10万元 in 元; ≤36万元 on a 12万元 form, in
+元, would be a cost too small to state."""
+
+
+def money_unit(d: Partial, ind: Indicator) -> tuple[str, str] | None:
+    """For a money target that cannot be right as written, (the unit it is read in, the
+    unit in which it fits): a whole amount (not 人均 …, not per 人) that, in its unit or,
+    with none, in the form's 万元, is more than the declaration asks for (the term's
+    amount), but fits in another unit of money, the nearest below. None otherwise."""
+    t = ind.target
+    if not t or t.kind != TargetKind.QUANTITY or t.number is None or t.number <= 0:
+        return None
+    if qualified(normalise(t.text))[0]:
+        return None
+    if t.unit is None and not (is_cost(ind.level1, ind.level2)
+                               and any(w in ind.name.value for w in MONEY_NAMES)):
+        return None
+    read = t.unit or "万元"
+    if read not in MONEY_UNITS:
+        return None
+    total = _asked(d, ind)
+    if not total or total <= 0 or t.number * MONEY_UNITS[read] <= total * _SLACK:
+        return None
+    fitting = [u for u in MONEY_UNITS
+               if total / _PLAUSIBLE <= t.number * MONEY_UNITS[u] <= total * _SLACK]
+    return (read, max(fitting, key=lambda u: MONEY_UNITS[u])) if fitting else None
+
+
+def _asked(d: Partial, ind: Indicator) -> Decimal | None:
+    """The amount an indicator's money is measured against: this year's 资金总额 for an
+    annual one, the 项目总预算 for a long-term one (None when not given: a long-term
+    target is not this year's)."""
+    if d.funding is None:
+        return None
+    amounts = d.funding.current
+    return amounts.multi_year_total if ind.term == "long_term" else amounts.total
+
+
+@rule("I010", W, "money-unit",
+      N_("a money target fits the amount asked for: 100000 on a 10万元 form is 元, not 万元"))
+def money_target_unit(d: Partial) -> Iterator[Hit]:
+    for ind in d.all_indicators():
+        found = money_unit(d, ind)
+        if found is None:
+            continue
+        t, (read, fits), total = ind.target, found, _asked(d, ind)
+        assert t is not None and t.number is not None and total is not None
+        said, fitted = t.number * MONEY_UNITS[read], t.number * MONEY_UNITS[fits]
+        values = {"name": ind.name.value, "target": t.text, "read": read, "unit": fits,
+                  "said": amount_text(said), "total": amount_text(total),
+                  "fitted": amount_text(fitted)}
+        message = _("{name} {target} has no unit: in the form's 万元 that is {said}万元, more "
+                    "than the {total}万元 the declaration asks for; in {unit} it is "
+                    "{fitted}万元") if t.unit is None else \
+            _("{name} {target} is {said}万元, more than the {total}万元 the declaration asks "
+              "for; in {unit} it would be {fitted}万元")
+        # the operator as written (a bare figure reads as =, which it does not say)
+        operator = "" if t.operator == "=" and not normalise(t.text).startswith("=") \
+            else t.operator or ""
+        yield Hit((*ind.path, "target"), message.format(**values),
+                  hint=_("write the unit it is in: {written}, or in the form's unit "
+                         "{in_wan}").format(written=f"{operator}{amount_text(t.number)}{fits}",
+                                            in_wan=f"{operator}{amount_text(fitted)}万元"))
+
+
 @rule("I005", W, "target-unit", N_("a quantitative target has a unit, not a description"))
 def target_unit(d: Partial) -> Iterator[Hit]:
     for ind in d.all_indicators():
@@ -67,9 +146,10 @@ def target_unit(d: Partial) -> Iterator[Hit]:
         if not t or t.kind not in (TargetKind.QUANTITY, TargetKind.RANGE):
             continue
         if t.unit is None:
-            yield Hit((*ind.path, "target"),
-                      _("target {target} has no unit").format(target=t.text),
-                      hint=_("add the unit: 人, 户, %, 元, 万元 …"))
+            if money_unit(d, ind) is None:  # else I010 says which unit it is in
+                yield Hit((*ind.path, "target"),
+                          _("target {target} has no unit").format(target=t.text),
+                          hint=_("add the unit: 人, 户, %, 元, 万元 …"))
         elif len(_CJK.findall(t.unit)) > 4:
             yield Hit((*ind.path, "target"),
                       _("target {target}: the unit {unit} reads like a description").format(
@@ -88,6 +168,9 @@ def cost_upper_bound(d: Partial) -> Iterator[Hit]:
         if figure.startswith(("=", "等于")):  # a standard fixed by policy, said so
             continue
         figure = figure.lstrip("=≥>")
+        money = money_unit(d, ind)
+        if money is not None and t.unit is None:  # the unit it fits in (I010)
+            figure += money[1]
         yield Hit((*ind.path, "target"),
                   _("cost target {target} has no upper bound").format(target=t.text),
                   hint=_("a cost is a ceiling: write {ceiling}; a standard fixed by policy "
