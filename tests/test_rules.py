@@ -644,6 +644,90 @@ def test_i010_an_amount_in_its_own_unit_is_never_doubted(
     assert [f for f in check(write(tmp_path, data)) if f.code == "I010"] == []
 
 
+def _satisfaction(target: str) -> dict[str, Any]:
+    return {"indicators": {"annual": {"满意度指标": {"服务对象满意度指标": [
+        {"name": "服务对象满意度", "target": target}]}}}}
+
+
+@pytest.mark.parametrize(("target", "example"), [("≥90", "≥90%"), ("95分", "≥90%"),
+                                                 ("90人", "≥90%")])
+@triggers("I011")
+def test_i011_satisfaction_that_is_no_percentage(tmp_path: Path, target: str,
+                                                 example: str) -> None:
+    path = write(tmp_path, declaration(**_satisfaction(target)))
+    found = [f for f in check(path) if f.code == "I011"]
+    assert [(f.line, f.message) for f in found] == [
+        (line_of(path, target), f"satisfaction target {target} is not a percentage")]
+    assert found[0].hint == f"write the share of those asked who are satisfied: {example}"
+
+
+@pytest.mark.parametrize("target", ["≥90%", "95%以上", "不低于90%"])
+@clean("I011")
+def test_i011_satisfaction_as_a_percentage(tmp_path: Path, target: str) -> None:
+    assert_clean(check(write(tmp_path, declaration(**_satisfaction(target)))))
+
+
+@triggers("I012")
+def test_i012_a_rate_whose_target_is_a_count(tmp_path: Path) -> None:
+    path = write(tmp_path, declaration(**_quantity("100", "质量指标", "补贴到位率")))
+    found = [f for f in check(path) if f.code == "I012"]
+    assert [f.message for f in found] == ["补贴到位率 is a rate, but its target 100 is not"]
+    assert found[0].hint == ("write the rate, 100%, or name the indicator after what the "
+                             "figure counts")
+
+
+@clean("I012")
+def test_i012_a_rate_in_percent(tmp_path: Path) -> None:
+    assert_clean(check(write(tmp_path, declaration(**_quantity("≥98%", "质量指标",
+                                                                "补贴到位率")))))
+
+
+@triggers("I013")
+def test_i013_the_same_indicator_twice(tmp_path: Path) -> None:
+    data = declaration(indicators={"annual": {"产出指标": {"数量指标": [
+        {"name": "补助人数", "target": "≥1200人"}, {"name": "补助人数", "target": "≥1300人"}]}}})
+    path = write(tmp_path, data)
+    f = one(check(path), "I013", W, line_of(path, "≥1200人", "name: 补助人数"))
+    assert f.message == "indicator 补助人数 appears twice under 数量指标"
+
+
+@clean("I013")
+def test_i013_the_same_name_in_two_terms(tmp_path: Path) -> None:
+    # a multi-year project states an indicator for its term and for the year
+    data = declaration(indicators={"long_term": {
+        "产出指标": {"数量指标": [{"name": "补助人数", "target": "≥3600人"}],
+                     "质量指标": [{"name": "补贴到位率", "target": "100%"}]},
+        "效益指标": {"社会效益指标": [{"name": "补助覆盖率", "target": "≥98%"}]},
+        "满意度指标": {"服务对象满意度指标": [{"name": "服务对象满意度", "target": "≥95%"}]}}})
+    assert [f for f in check(write(tmp_path, data)) if f.code == "I013"] == []
+
+
+@pytest.mark.parametrize(("level1", "level2", "why"), [
+    ("产出指标", "时效指标", "时效指标 measure when (及时率, 按时完成率), not how much"),
+    ("效益指标", "生态效益指标", "生态效益指标 measure effects on the environment")])
+@triggers("I014")
+def test_i014_a_share_of_work_done_out_of_place(tmp_path: Path, level1: str, level2: str,
+                                               why: str) -> None:
+    """The Yangxin forms: 工作任务完成率 under 时效指标, and under 生态效益指标."""
+    data = declaration(indicators={"annual": {level1: {level2: [
+        {"name": "工作任务完成率", "target": "100%"}]}}})
+    path = write(tmp_path, data)
+    found = [f for f in check(path) if f.code == "I014"]
+    assert [(f.line, f.message) for f in found] == [
+        (line_of(path, "工作任务完成率"), f"工作任务完成率 100% sits under {level2}: {why}")]
+
+
+@pytest.mark.parametrize(("level1", "level2", "name"), [
+    ("产出指标", "时效指标", "按时完成率"), ("产出指标", "时效指标", "补贴发放及时率"),
+    ("效益指标", "生态效益指标", "无纸化办公率"), ("产出指标", "质量指标", "工作任务完成率")])
+@clean("I014")
+def test_i014_rates_where_they_belong(tmp_path: Path, level1: str, level2: str,
+                                      name: str) -> None:
+    data = declaration(indicators={"annual": {level1: {level2: [
+        {"name": name, "target": "100%"}]}}})
+    assert [f for f in check(write(tmp_path, data)) if f.code == "I014"] == []
+
+
 @triggers("I007")
 def test_i007_time_target_under_quality(tmp_path: Path) -> None:
     path = write(tmp_path, declaration(**_quantity("按时", "质量指标", "发放及时性")))

@@ -11,7 +11,7 @@ from ..errors import Severity
 from ..framework import REQUIRED_LEVEL1, is_cost
 from ..i18n import N_, _
 from ..model import Indicator, Partial
-from ..targets import TargetKind, is_time_like, normalise, qualified
+from ..targets import Target, TargetKind, is_time_like, normalise, qualified
 from .registry import Hit, rule
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -206,3 +206,82 @@ def one_framework(d: Partial) -> Iterator[Hit]:
         if old and new:
             yield Hit(old[0].path[:4], _("成本指标 appears both as level 1 and under 产出指标"),
                       hint=_("use one generation of the framework in a declaration"), key=True)
+
+
+_PERCENT = ("%", "‰")
+
+
+def _as_percent(t: Target) -> str:
+    """A figure's target as a percentage, where its figure can be one (≥90 → ≥90%)."""
+    if t.number is not None and t.unit is None and 0 <= t.number <= 100:
+        operator = "" if t.operator == "=" and not normalise(t.text).startswith("=") \
+            else t.operator or ""
+        return f"{operator}{amount_text(t.number)}%"
+    return "≥90%"
+
+
+@rule("I011", W, "satisfaction-percent",
+      N_("a satisfaction target (满意度指标) is a percentage of those asked (≥90%)"))
+def satisfaction_percent(d: Partial) -> Iterator[Hit]:
+    for ind in d.all_indicators():
+        t = ind.target
+        if ind.level1 == "满意度指标" and t and t.is_quantitative and t.unit not in _PERCENT:
+            yield Hit((*ind.path, "target"),
+                      _("satisfaction target {target} is not a percentage").format(
+                          target=t.text),
+                      hint=_("write the share of those asked who are satisfied: {example}")
+                      .format(example=_as_percent(t)))
+
+
+@rule("I012", W, "rate-target", N_("an indicator named as a rate (覆盖率, 到位率) has a rate as target"))
+def rate_target(d: Partial) -> Iterator[Hit]:
+    for ind in d.all_indicators():
+        t = ind.target
+        name = normalise(ind.name.value).rstrip("。.;；")
+        if ind.level1 == "满意度指标" or not name.endswith("率") or not t or \
+                not t.is_quantitative or t.unit in _PERCENT:
+            continue
+        yield Hit((*ind.path, "target"),
+                  _("{name} is a rate, but its target {target} is not").format(
+                      name=ind.name.value, target=t.text),
+                  hint=_("write the rate, {example}, or name the indicator after what the "
+                         "figure counts").format(example=_as_percent(t)))
+
+
+@rule("I013", W, "duplicate-indicator", N_("an indicator appears once in its table"))
+def duplicate_indicator(d: Partial) -> Iterator[Hit]:
+    for indicators in d.indicators.values():
+        seen: set[tuple[str, str]] = set()
+        for ind in indicators:
+            key = (ind.level2, normalise(ind.name.value))
+            if key in seen:
+                yield Hit(ind.name.path, _("indicator {name} appears twice under {level2}")
+                          .format(name=ind.name.value, level2=ind.level2),
+                          hint=_("keep one, or name what sets the two apart"))
+            seen.add(key)
+
+
+TIME_NAMES = ("及时", "按时", "准时", "时限", "时效", "期限", "逾期", "时间", "周期", "天数", "日内")
+"""Words by which an indicator under 时效指标 measures when, not how much."""
+
+ECOLOGY_NAMES = ("生态", "环境", "环保", "绿色", "节能", "能耗", "减排", "排放", "污染", "低碳",
+                 "碳", "资源", "植被", "水土", "节水", "节约", "无纸化", "废")
+"""Words by which an indicator under 生态效益指标 measures an effect on the environment."""
+
+
+@rule("I014", W, "rate-placement",
+      N_("a share of work done sits under 质量指标, not under 时效指标 or 生态效益指标"))
+def rate_placement(d: Partial) -> Iterator[Hit]:
+    for ind in d.all_indicators():
+        t, name = ind.target, normalise(ind.name.value)
+        if not t or t.kind != TargetKind.QUANTITY or t.unit not in _PERCENT:
+            continue
+        if ind.level2 == "时效指标" and not any(w in name for w in TIME_NAMES):
+            why = _("时效指标 measure when (及时率, 按时完成率), not how much")
+        elif ind.level2 == "生态效益指标" and not any(w in name for w in ECOLOGY_NAMES):
+            why = _("生态效益指标 measure effects on the environment")
+        else:
+            continue
+        yield Hit(ind.name.path, _("{name} {target} sits under {level2}: {why}").format(
+                      name=ind.name.value, target=t.text, level2=ind.level2, why=why),
+                  hint=_("move it under 产出指标 › 质量指标, or measure what its category asks"))
