@@ -7,7 +7,6 @@ golden file instead (it needs a token and a server)."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -19,7 +18,7 @@ import pytest
 import yaml
 
 from .conftest import DECLARATIONS, REPO
-from .test_precommit import PRE_COMMIT, git, snapshot
+from .test_precommit import first_commit, git, hooks_env, snapshot
 
 pytestmark = pytest.mark.slow  # pre-commit makes its own environment
 
@@ -50,13 +49,7 @@ def _url(folder: Path) -> str:
 
 def test_a_repository_made_by_init_commits_with_its_hooks_and_runs_its_ci(
         tmp_path: Path, golden: Callable[[Path, str], None]) -> None:
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"),
-           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
-           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
-           "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
-    for name in ("PERFDECL_DEBUG", "PERFDECL_LANG", "SOURCE_DATE_EPOCH"):
-        env.pop(name, None)
+    env = hooks_env(tmp_path)
     source = tmp_path / "perfdecl"
     rev = snapshot(env, source)
 
@@ -71,14 +64,9 @@ def test_a_repository_made_by_init_commits_with_its_hooks_and_runs_its_ci(
     shutil.copytree(DECLARATIONS / UNIT, user / "declarations" / UNIT)
 
     # the first commit, with the hooks installed as init's file says
-    install = subprocess.run([str(PRE_COMMIT), "install"], cwd=user, env=env,
-                             capture_output=True, text=True, timeout=600)
-    assert install.returncode == 0, install.stdout + install.stderr
-    git("add", "-A", cwd=user, env=env)
-    first = git("commit", "-m", "declarations of 2024", cwd=user, env=env)
-    assert first.returncode == 0, first.stdout
-    assert re.search(r"perfdecl check\.+Passed", first.stdout), first.stdout
-    assert re.search(r"perfdecl fmt\.+Passed", first.stdout), first.stdout
+    first = first_commit(user, env, "declarations of 2024")
+    assert re.search(r"perfdecl check\.+Passed", first), first
+    assert re.search(r"perfdecl fmt\.+Passed", first), first
     base = git("rev-parse", "HEAD", cwd=user, env=env).stdout.strip()
 
     # a declaration with an error is refused; the same change, well written, is taken

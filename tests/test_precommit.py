@@ -43,6 +43,31 @@ def snapshot(env: dict[str, str], into: Path) -> str:
     return git("rev-parse", "HEAD", cwd=into, env=env).stdout.strip()
 
 
+def hooks_env(tmp_path: Path) -> dict[str, str]:
+    """An environment for git and pre-commit in a test: its own pre-commit cache and
+    git identity, no user's git configuration, this environment's pre-commit."""
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"),
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
+           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+           "PATH": f"{PRE_COMMIT.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    for name in ("PERFDECL_DEBUG", "PERFDECL_LANG", "SOURCE_DATE_EPOCH"):
+        env.pop(name, None)
+    return env
+
+
+def first_commit(user: Path, env: dict[str, str], message: str) -> str:
+    """The hooks installed (pre-commit install) and everything committed: git's output,
+    the hooks' included."""
+    install = subprocess.run([str(PRE_COMMIT), "install"], cwd=user, env=env,
+                             capture_output=True, text=True, timeout=600)
+    assert install.returncode == 0, install.stdout + install.stderr
+    git("add", "-A", cwd=user, env=env)
+    done = git("commit", "-m", message, cwd=user, env=env)
+    assert done.returncode == 0, done.stdout
+    return done.stdout
+
+
 def test_hooks_file_names_check_and_fmt() -> None:
     hooks = {h["id"]: h for h in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(
         encoding="utf-8"))}
@@ -55,12 +80,7 @@ def test_hooks_file_names_check_and_fmt() -> None:
 
 def test_a_failing_check_blocks_the_commit(tmp_path: Path) -> None:
     assert PRE_COMMIT.exists(), "pre-commit is missing: run ./scripts/setup --dev"
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"),
-           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
-           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
-           "PATH": f"{PRE_COMMIT.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
-    env.pop("PERFDECL_DEBUG", None)
+    env = hooks_env(tmp_path)
     hooks_repo = tmp_path / "perfdecl"
     rev = snapshot(env, hooks_repo)
 
@@ -73,14 +93,8 @@ def test_a_failing_check_blocks_the_commit(tmp_path: Path) -> None:
     unit = user / "declarations" / "2023" / "shifeng-sbzx"
     unit.parent.mkdir(parents=True)
     shutil.copytree(DECLARATIONS / "2023" / "shifeng-sbzx", unit)
-    install = subprocess.run([str(PRE_COMMIT), "install"], cwd=user, env=env,
-                             capture_output=True, text=True, timeout=600)
-    assert install.returncode == 0, install.stdout + install.stderr
-
-    git("add", "-A", cwd=user, env=env)
-    good = git("commit", "-m", "good declarations", cwd=user, env=env)
-    assert good.returncode == 0, good.stdout
-    assert "perfdecl check" in good.stdout and "Passed" in good.stdout
+    good = first_commit(user, env, "good declarations")
+    assert "perfdecl check" in good and "Passed" in good
     # the hooks check and format: their environment has perfdecl without its converters
     installed = {p.name.partition("-")[0].lower()
                  for p in (tmp_path / "cache").rglob("*.dist-info")}
