@@ -728,6 +728,46 @@ def test_i014_rates_where_they_belong(tmp_path: Path, level1: str, level2: str,
     assert [f for f in check(write(tmp_path, data)) if f.code == "I014"] == []
 
 
+@triggers("I006")
+def test_i006_a_cost_with_neither_unit_nor_ceiling_is_one_finding(tmp_path: Path) -> None:
+    """The Yangxin forms' 项目预算数 80 on an 80万元 form: one finding (not I005 beside
+    I006), whose hint gives the unit, 万元 for an amount that fits the form's."""
+    data = declaration(funding={"total": 80, "fiscal": 80}, expenses={"items": [
+        {"item": "缴费补贴支出", "amount": 80, "basis": "缴费补贴：8000人×100元/人=80万元"}]},
+        **_quantity("80", "成本指标", "项目预算数"))
+    path = write(tmp_path, data)
+    f = one(check(path), "I006", W, f_line(path, "80"))
+    assert f.message == "cost target 80 has neither a unit nor an upper bound"
+    assert f.hint == ("a cost is a ceiling: write ≤80万元; a standard fixed by policy is "
+                      "written =80万元")
+
+
+@triggers("I006")
+def test_i006_a_cost_of_unknown_unit_asks_for_both(tmp_path: Path) -> None:
+    path = write(tmp_path, declaration(**_quantity("100", "成本指标", "补助标准")))
+    f = one(check(path), "I006", W, f_line(path, "100"))
+    assert f.hint == ("give its unit and its ceiling: ≤100元/人, ≤100万元 …; a standard fixed "
+                      "by policy is written =100 with its unit")
+
+
+@clean("W001")
+def test_w001_leaves_a_target_that_repeats_its_name_to_i008(tmp_path: Path) -> None:
+    text = "进一步提高参保群众的待遇水平"
+    data = declaration(indicators={"annual": {"效益指标": {"社会效益指标": [
+        {"name": text, "target": text}]}}})
+    path = write(tmp_path, data)
+    assert [f.code for f in check(path)] == ["I008"]
+
+
+def f_line(path: Path, figure: str) -> int:
+    """The line of the target whose value is `figure`, however YAML quotes it."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    found = [i for i, line in enumerate(lines, 1)
+             if line.strip().removeprefix("target:").strip().strip("'\"") == figure]
+    assert len(found) == 1, found
+    return found[0]
+
+
 @triggers("I007")
 def test_i007_time_target_under_quality(tmp_path: Path) -> None:
     path = write(tmp_path, declaration(**_quantity("按时", "质量指标", "发放及时性")))

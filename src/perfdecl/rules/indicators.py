@@ -78,6 +78,11 @@ amount asked for: 100000 on a 10万元 form is 10万元 in 元; ≤36万元 on a
 元, would be a cost too small to state."""
 
 
+def _money_named(ind: Indicator) -> bool:
+    """A cost whose name says it counts money (项目预算数, 资金总额)."""
+    return is_cost(ind.level1, ind.level2) and any(w in ind.name.value for w in MONEY_NAMES)
+
+
 def money_unit(d: Partial, ind: Indicator) -> tuple[str, str] | None:
     """For a money target that cannot be right as written, (the unit it is read in, the
     unit in which it fits): a whole amount (not 人均 …, not per 人) that, in its unit or,
@@ -88,8 +93,7 @@ def money_unit(d: Partial, ind: Indicator) -> tuple[str, str] | None:
         return None
     if qualified(normalise(t.text))[0]:
         return None
-    if t.unit is None and not (is_cost(ind.level1, ind.level2)
-                               and any(w in ind.name.value for w in MONEY_NAMES)):
+    if t.unit is None and not _money_named(ind):
         return None
     read = t.unit or "万元"
     if read not in MONEY_UNITS:
@@ -146,7 +150,8 @@ def target_unit(d: Partial) -> Iterator[Hit]:
         if not t or t.kind not in (TargetKind.QUANTITY, TargetKind.RANGE):
             continue
         if t.unit is None:
-            if money_unit(d, ind) is None:  # else I010 says which unit it is in
+            # else I010 says which unit it is in, or I006 says the unit and the ceiling
+            if money_unit(d, ind) is None and not _lacks_ceiling(ind):
                 yield Hit((*ind.path, "target"),
                           _("target {target} has no unit").format(target=t.text),
                           hint=_("add the unit: 人, 户, %, 元, 万元 …"))
@@ -161,21 +166,42 @@ def target_unit(d: Partial) -> Iterator[Hit]:
 def cost_upper_bound(d: Partial) -> Iterator[Hit]:
     for ind in d.all_indicators():
         t = ind.target
-        if not (t and t.is_quantitative and is_cost(ind.level1, ind.level2)) or \
-                t.has_upper_bound:
+        if t is None or not _lacks_ceiling(ind):
             continue
         per, figure = qualified(normalise(t.text))
-        if figure.startswith(("=", "等于")):  # a standard fixed by policy, said so
-            continue
         figure = figure.lstrip("=≥>")
+        if t.unit is not None:
+            yield Hit((*ind.path, "target"),
+                      _("cost target {target} has no upper bound").format(target=t.text),
+                      hint=_("a cost is a ceiling: write {ceiling}; a standard fixed by policy "
+                             "is written {fixed}").format(ceiling=f"{per}≤{figure}",
+                                                          fixed=f"{per}={figure}"))
+            continue
+        # no unit either (I005 leaves it to this one finding): the unit it fits in (I010),
+        # the form's 万元 for an amount, else the user's to give
         money = money_unit(d, ind)
-        if money is not None and t.unit is None:  # the unit it fits in (I010)
-            figure += money[1]
-        yield Hit((*ind.path, "target"),
-                  _("cost target {target} has no upper bound").format(target=t.text),
-                  hint=_("a cost is a ceiling: write {ceiling}; a standard fixed by policy "
-                         "is written {fixed}").format(ceiling=f"{per}≤{figure}",
-                                                      fixed=f"{per}={figure}"))
+        unit = money[1] if money else "万元" if _money_named(ind) else None
+        message = (_("cost target {target} has no upper bound") if money else  # I010: unit
+                   _("cost target {target} has neither a unit nor an upper bound")).format(
+            target=t.text)
+        if unit is not None:
+            hint = _("a cost is a ceiling: write {ceiling}; a standard fixed by policy is "
+                     "written {fixed}").format(ceiling=f"{per}≤{figure}{unit}",
+                                               fixed=f"{per}={figure}{unit}")
+        else:
+            hint = _("give its unit and its ceiling: {per}≤{figure}元/人, {per}≤{figure}万元 …; "
+                     "a standard fixed by policy is written {per}={figure} with its unit").format(
+                per=per, figure=figure)
+        yield Hit((*ind.path, "target"), message, hint=hint)
+
+
+def _lacks_ceiling(ind: Indicator) -> bool:
+    """A cost target with a figure and no upper bound, not a standard said to be fixed
+    (=100元/人): what I006 finds."""
+    t = ind.target
+    if not (t and t.is_quantitative and is_cost(ind.level1, ind.level2)) or t.has_upper_bound:
+        return False
+    return not qualified(normalise(t.text))[1].startswith(("=", "等于"))
 
 
 @rule("I007", W, "time-target-placement",

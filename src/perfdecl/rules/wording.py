@@ -59,6 +59,8 @@ def vague_target(d: Partial) -> Iterator[Hit]:
         if ind.target is None:
             continue
         text = normalise(ind.target.text)
+        if text == normalise(ind.name.value):
+            continue  # the target repeats the name: I008 says so, once
         phrase = next((p for p in VAGUE if p in text), None)
         if phrase or text in VAGUE_WHOLE:
             message = (_("vague target {target} ({phrase})") if phrase and phrase != text
