@@ -289,6 +289,17 @@ def test_a006_approximate_total(tmp_path: Path) -> None:
     assert "合计" in f.message and "approximate" in f.message
 
 
+@triggers("A006")
+def test_a006_approximate_lines_and_their_total_are_said_once(tmp_path: Path) -> None:
+    """The Zhuzhou forms: 约 on the line and on its 合计, one problem."""
+    items = [{"item": "缴费补贴支出", "amount": 12, "approximate": True,
+              "basis": "1200人×100元/人=12万元"}]
+    expenses = {"items": items, "total": 12, "total_approximate": True}
+    path = write(tmp_path, declaration(expenses=expenses))
+    f = one(check(path), "A006", W, line_of(path, "items:", "approximate: true"))
+    assert "缴费补贴支出" in f.message
+
+
 @clean("A006")
 def test_a006_exact_amounts(tmp_path: Path) -> None:
     items = [{"item": "缴费补贴支出", "amount": 12, "approximate": False,
@@ -449,6 +460,20 @@ def test_t004_filed_after_the_fiscal_year(tmp_path: Path) -> None:
     assert "filed on 2024-01-05, after the fiscal year 2023 had ended" in f.message
 
 
+@triggers("T001")
+def test_t001_and_the_filing_date_say_another_year_once(tmp_path: Path) -> None:
+    """The Shigu 缴费补贴 form, filed under 2018: its period and its filing date both say
+    2019. One finding, whose hint has both."""
+    data = declaration(year=2018, period={"start": "2019-01", "end": "2019-12"},
+                       schedule=[{"task": "缴费补贴发放", "start": "2019-01", "end": "2019-12"}],
+                       filed_on="2019-05-21")
+    path = write(tmp_path, data)
+    found = [f for f in check(path) if f.code in ("T001", "T004")]
+    assert [(f.code, f.line) for f in found] == [("T001", line_of(path, "period:"))]
+    assert found[0].hint == ("the period and the filing date (2019-05-21) both say another "
+                             "year: is `fiscal_year` right?")
+
+
 @clean("T004")
 def test_t004_filed_during_the_fiscal_year(tmp_path: Path) -> None:
     assert_clean(check(write(tmp_path, declaration(filed_on="2023-12-31"))))
@@ -524,6 +549,19 @@ def test_i003_indicator_without_target(tmp_path: Path) -> None:
     path = write(tmp_path, data)
     f = one(check(path), "I003", W, line_of(path, "name: 补助人数"))
     assert "indicator 补助人数 has no target value (指标值)" in f.message
+
+
+@triggers("I003")
+def test_i003_one_indicator_without_target_in_both_tables_is_said_once(tmp_path: Path) -> None:
+    """The Shigu forms repeat an indicator with no target in the long-term and the annual
+    table: one finding, at the first."""
+    both = {"效益指标": {"社会效益指标": [{"name": "减少养老金的流失"}]}}
+    data = declaration(indicators={"long_term": both, "annual": both})
+    path = write(tmp_path, data)
+    found = [f for f in check(path) if f.code == "I003"]
+    assert [(f.line, f.message) for f in found] == [
+        (line_of(path, "indicators:", "long_term:", "减少养老金的流失"), "indicator 减少养老金的流失 has no "
+         "target value (指标值), in the long-term table and in the annual one")]
 
 
 @clean("I003")

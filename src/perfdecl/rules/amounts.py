@@ -138,7 +138,8 @@ def approximate_amount(d: Partial) -> Iterator[Hit]:
                       _("expense {item} is given as about {amount} 万元").format(
                           item=line.item.value, amount=amount(line.amount)),
                       hint=_("a budget amount is exact: give the figure the 测算依据 computes"))
-    if d.expenses.total_approximate:
+    # a 合计 of approximate lines is approximate because of them: said once, on the lines
+    if d.expenses.total_approximate and not any(x.approximate for x in d.expenses.items):
         yield Hit((*d.expenses.path, "total_approximate"),
                   _("合计 is given as an approximate figure"))
 

@@ -44,10 +44,20 @@ def categories_present(d: Partial) -> Iterator[Hit]:
 
 @rule("I003", W, "target-present", N_("every indicator has a target value (指标值)"))
 def target_present(d: Partial) -> Iterator[Hit]:
+    said: set[tuple[str, str, str]] = set()  # one indicator in both tables: said once
     for ind in d.all_indicators():
         if ind.target is None and not d.lost((*ind.path, "target")):
-            yield Hit(ind.name.path, _("indicator {name} has no target value (指标值)")
-                      .format(name=ind.name.value))
+            key = (ind.level1, ind.level2, normalise(ind.name.value))
+            if key in said:
+                continue
+            said.add(key)
+            both = any(other.term != ind.term and other.target is None and
+                       (other.level1, other.level2, normalise(other.name.value)) == key
+                       for other in d.all_indicators())
+            message = _("indicator {name} has no target value (指标值), in the long-term "
+                        "table and in the annual one") if both else \
+                _("indicator {name} has no target value (指标值)")
+            yield Hit(ind.name.path, message.format(name=ind.name.value))
 
 
 @rule("I004", W, "target-measurable",

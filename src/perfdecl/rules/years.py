@@ -24,9 +24,13 @@ def period_year(d: Partial) -> Iterator[Hit]:
         yield Hit(p.path, _("the period ends ({end}) before it starts ({start})")
                   .format(end=p.end, start=p.start), key=True)
     elif d.fiscal_year is not None and not p.covers_year(d.fiscal_year):
+        filed = d.filed_on.value if d.filed_on else None
+        hint = _("the period and the filing date ({date}) both say another year: is "
+                 "`fiscal_year` right?").format(date=filed) \
+            if filed and int(filed[:4]) > d.fiscal_year and p.covers_year(int(filed[:4])) \
+            else _("one of them is wrong: `fiscal_year` or `period`")
         yield Hit(p.path, _("the period {period} does not include the fiscal year {year}")
-                  .format(period=p, year=d.fiscal_year),
-                  hint=_("one of them is wrong: `fiscal_year` or `period`"), key=True)
+                  .format(period=p, year=d.fiscal_year), hint=hint, key=True)
 
 
 @rule("T002", E, "schedule-year", N_("schedule rows lie within the period or the fiscal year"))
@@ -68,6 +72,9 @@ def filing_date(d: Partial) -> Iterator[Hit]:
     if d.filed_on is None or d.fiscal_year is None:
         return
     year = int(d.filed_on.value[:4])
+    if d.period is not None and not d.period.covers_year(d.fiscal_year) and \
+            d.period.covers_year(year):
+        return  # the period says that year too: T001 says both, once
     if year > d.fiscal_year:
         yield Hit(d.filed_on.path,
                   _("filed on {date}, after the fiscal year {year} had ended").format(
