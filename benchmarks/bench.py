@@ -22,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,10 +39,19 @@ BASELINE = [sys.executable, str(Path(__file__).resolve().parent / "baseline.py")
 class Measure:
     seconds: float
     peak_mb: float
+    failure: str | None = None
+    """Why the run does not count (an exit status it should not have, files it should
+    have written and did not): its figures are never shown."""
 
 
-def measure(command: list[str], cwd: Path) -> Measure:
-    """Runs `command`, sampling the memory of it and all its descendants."""
+Made = Callable[[Path], list[str]]
+"""The files a scenario should have written that are not there (under its folder)."""
+
+
+def measure(command: list[str], cwd: Path, ok: tuple[int, ...] = (0,),
+            made: Made | None = None) -> Measure:
+    """Runs `command`, sampling the memory of it and all its descendants; a run that
+    exits with another status than `ok`, or leaves out files it should write, failed."""
     env = {**os.environ, "CI": "true"}
     start = time.perf_counter()
     process = psutil.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
@@ -65,9 +75,25 @@ def measure(command: list[str], cwd: Path) -> Measure:
     elapsed = time.perf_counter() - start
     stop.set()
     sampler.join()
-    if process.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(command)} failed:\n{err.decode(errors='replace')}")
-    return Measure(elapsed, peak / 1024 / 1024)
+    failure = None
+    if process.returncode not in ok:
+        said = err.decode(errors="replace").strip().splitlines()[-3:]
+        failure = f"exit status {process.returncode}: " + " / ".join(said)
+    elif made is not None:
+        missing = made(cwd)
+        if missing:
+            failure = f"{len(missing)} files not written, such as {missing[0]}"
+    return Measure(elapsed, peak / 1024 / 1024, failure)
+
+
+def forms_in(out: str, declarations: list[Path]) -> Made:
+    """Every declaration's HTML, DOCX and PDF under `out`, as build writes them."""
+    def missing(root: Path) -> list[str]:
+        wanted = [root / out / d.parent.parent.name / d.parent.name / f"{d.stem}.{ext}"
+                  for d in declarations for ext in ("html", "docx", "pdf")]
+        return [str(w.relative_to(root)) for w in wanted
+                if not w.is_file() or w.stat().st_size == 0]
+    return missing
 
 
 def one_change(root: Path) -> None:
@@ -85,31 +111,40 @@ def run(sizes: list[int], baseline_max: int, workdir: Path) -> list[tuple[int, s
         files = generate(root, n)
         count = len(files)
         next_year(files, root)
-        scenarios = [
-            ("check", [*PERFDECL, "check", "declarations"], None),
-            ("build (cold)", [*PERFDECL, "build", "declarations", "--out", "build"], None),
-            ("build (no change)", [*PERFDECL, "build", "declarations", "--out", "build"], None),
-            ("build (one change)", [*PERFDECL, "build", "declarations", "--out", "build"],
-             one_change),
-            ("diff (two years)", [*PERFDECL, "diff", "declarations", "next"], None),
+        built = forms_in("build", files)
+        build = [*PERFDECL, "build", "declarations", "--out", "build"]
+        scenarios: list[tuple[str, list[str], Callable[[Path], None] | None, Made | None]] = [
+            ("check", [*PERFDECL, "check", "declarations"], None, None),
+            ("build (cold)", build, None, built),
+            ("build (no change)", build, None, built),
+            ("build (one change)", build, one_change, built),
+            ("diff (two years)", [*PERFDECL, "diff", "declarations", "next"], None, None),
         ]
         if n <= baseline_max:
-            scenarios.append(("baseline", [*BASELINE, "declarations", "baseline-out"], None))
-        for name, command, before in scenarios:
+            scenarios.append(("baseline", [*BASELINE, "declarations", "baseline-out"], None,
+                              forms_in("baseline-out", files)))
+        for name, command, before, made in scenarios:
             if before:
                 before(root)
-            result = measure(command, root)
+            result = measure(command, root, made=made)
             rows.append((count, name, result))
-            print(f"  N={count:<5} {name:<20} {result.seconds:8.2f} s", file=sys.stderr)
+            shown = f"{result.seconds:8.2f} s" if result.failure is None \
+                else f"FAILED: {result.failure}"
+            print(f"  N={count:<5} {name:<20} {shown}", file=sys.stderr)
     return rows
 
 
 def table(rows: list[tuple[int, str, Measure]]) -> str:
-    baseline = {n: m.seconds for n, name, m in rows if name == "baseline"}
+    """The results; a run that failed shows its failure and no figure, and no ratio is
+    made with it."""
+    baseline = {n: m.seconds for n, name, m in rows if name == "baseline" and not m.failure}
     lines = ["| N | scenario | wall (s) | per declaration (ms) | peak memory, PSS (MB) | "
              "baseline ÷ this |",
              "| ---: | --- | ---: | ---: | ---: | ---: |"]
     for n, name, m in rows:
+        if m.failure:
+            lines.append(f"| {n} | {name} | failed: {m.failure.replace('|', '/')} | | | |")
+            continue
         ratio = ""
         if name == "build (cold)" and n in baseline:
             ratio = f"{baseline[n] / m.seconds:.1f}×"
@@ -143,6 +178,8 @@ def main() -> None:
             shutil.rmtree(workdir, ignore_errors=True)
     print(f"machine: {machine()}\n")
     print(table(rows))
+    if any(m.failure for _n, _name, m in rows):
+        raise SystemExit("some runs failed: their figures are not shown")
 
 
 if __name__ == "__main__":
