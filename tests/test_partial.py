@@ -86,6 +86,7 @@ INPUTS: dict[str, list[DataPath]] = {
              ("special_fund",)],
     "X004": [("fiscal_year",), ("unit",), ("supervising_department",)],
     "X005": [("fiscal_year",), ("unit",), ("name",), ("funding",), ("special_fund",)],
+    "X006": [("fiscal_year",), ("unit",), ("name",), ("order",), ("id",)],
     "P001": [("fiscal_year",), ("unit",), ("id",)],
 }
 """What each rule reckons with beyond the value its finding points at."""

@@ -1089,10 +1089,35 @@ def test_x002_basis_copied_from_a_sibling(tmp_path: Path) -> None:
 
 @clean("X002")
 def test_x002_same_undertaking_on_two_forms(tmp_path: Path) -> None:
-    # the same name twice (a project and its special-fund twin) may say the same things
+    # the same name twice may say the same things: no X002 (X006 asks about the name)
     first = write(tmp_path, declaration())
     second = write(tmp_path, declaration(id_="zx-jiaofei-butie"))
-    assert_clean(check(first, second))
+    assert {f.code for f in check(first, second)} == {"X006"}
+
+
+@triggers("X006")
+def test_x006_two_projects_of_one_name(tmp_path: Path) -> None:
+    first = write(tmp_path, declaration())
+    second = write(tmp_path, declaration(id_="jiaofei-butie-2", goals={
+        "long_term": ["保障缴费补贴长期足额发放"], "annual": ["2023年缴费补贴及时发放"]}))
+    f = one(check(first, second), "X006", W, line_of(second, "name: 缴费补贴"))
+    assert (f.file, f.message) == (
+        second, f"缴费补贴 is also the name of {first}, of the same unit and year")
+
+
+@clean("X006")
+def test_x006_one_name_on_a_project_and_its_special_fund(tmp_path: Path) -> None:
+    # Shigu's 基础养老金区级配套经费: a project and the special fund that pays for it
+    first = write(tmp_path, declaration())
+    second = write(tmp_path, declaration(kind="special_fund", id_="zx-jiaofei-butie"))
+    assert [f for f in check(first, second) if f.code == "X006"] == []
+
+
+@clean("X006")
+def test_x006_one_declaration_in_two_files_is_x001s(tmp_path: Path) -> None:
+    first = write(tmp_path, declaration())
+    second = write(tmp_path, declaration(), stem="copy")  # P001: not named by its id
+    assert {f.code for f in check(first, second)} == {"X001", "P001"}
 
 
 @clean("X002")

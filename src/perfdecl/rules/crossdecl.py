@@ -277,3 +277,27 @@ def file_location(d: Partial) -> Iterator[Hit]:
             yield Hit(("unit", "id"),
                       _("the unit is {unit}, but the file is in {folder}/").format(
                           unit=d.unit_id, folder=unit_dir.name))
+
+
+@set_rule("X006", W, "same-name",
+          N_("two declarations of a kind in one unit and year have different names"))
+def same_name(batch: Batch) -> Iterator[Hit]:
+    """Two projects (or funds, directions) of one unit in one year under one name: most
+    often a form copied and not renamed; it can be two of that name, hence a warning."""
+    groups: dict[tuple[int, str, str, str], list[Partial]] = defaultdict(list)
+    for (year, unit), ds in _by_unit(batch.declarations).items():
+        for d in ds:
+            if d.name is not None and d.id is not None:
+                groups[(year, unit, d.kind, normalise(d.name.value))].append(d)
+    for ds in groups.values():
+        ordered = _ordered(ds)
+        for d in ordered[1:]:
+            assert d.name is not None
+            if d.id == ordered[0].id:
+                continue  # one declaration in two files: X001 says so
+            yield Hit(("name",), _("{name} is also the name of {file}, of the same unit "
+                                   "and year").format(name=d.name.value,
+                                                      file=ordered[0].file),
+                      declaration=d,
+                      hint=_("if they are two undertakings, name what sets them apart; "
+                             "if one, keep one declaration"))
