@@ -250,6 +250,8 @@ def export_unit(task: UnitTask) -> list[Written]:
         if "pdf" in form.stale:
             write(f"{form.stem}.pdf", typesetter.pdf(fitted, form.title, form.epoch, what),
                   form.keys["pdf"], form.sources, form.title)
+    if not task.stale:  # the unit's document is up to date: its forms' bodies are not read
+        return written
     bodies = [read_regular(Path(f.body)).decode("utf-8") for f in task.forms]
     entries = [contents_entry(f.title, f.html) for f in task.forms]
     if "docx" in task.stale:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -44,16 +45,20 @@ def categories_present(d: Partial) -> Iterator[Hit]:
 
 @rule("I003", W, "target-present", N_("every indicator has a target value (指标值)"))
 def target_present(d: Partial) -> Iterator[Hit]:
+    def key(ind: Indicator) -> tuple[str, str, str]:
+        return ind.level1, ind.level2, normalise(ind.name.value)
+
+    untargeted: dict[tuple[str, str, str], set[str]] = defaultdict(set)  # key → its terms
+    for ind in d.all_indicators():
+        if ind.target is None:
+            untargeted[key(ind)].add(ind.term)
     said: set[tuple[str, str, str]] = set()  # one indicator in both tables: said once
     for ind in d.all_indicators():
         if ind.target is None and not d.lost((*ind.path, "target")):
-            key = (ind.level1, ind.level2, normalise(ind.name.value))
-            if key in said:
+            if key(ind) in said:
                 continue
-            said.add(key)
-            both = any(other.term != ind.term and other.target is None and
-                       (other.level1, other.level2, normalise(other.name.value)) == key
-                       for other in d.all_indicators())
+            said.add(key(ind))
+            both = len(untargeted[key(ind)]) > 1
             message = _("indicator {name} has no target value (指标值), in the long-term "
                         "table and in the annual one") if both else \
                 _("indicator {name} has no target value (指标值)")
@@ -126,6 +131,12 @@ def _asked(d: Partial, ind: Indicator) -> Decimal | None:
     return amounts.multi_year_total if ind.term == "long_term" else amounts.total
 
 
+def _written_operator(t: Target) -> str:
+    """A target's operator as written: a bare figure reads as =, which it does not say."""
+    return "" if t.operator == "=" and not normalise(t.text).startswith("=") \
+        else t.operator or ""
+
+
 @rule("I010", W, "money-unit",
       N_("a money target fits the amount asked for: 100000 on a 10万元 form is 元, not 万元"))
 def money_target_unit(d: Partial) -> Iterator[Hit]:
@@ -144,9 +155,7 @@ def money_target_unit(d: Partial) -> Iterator[Hit]:
                     "{fitted}万元") if t.unit is None else \
             _("{name} {target} is {said}万元, more than the {total}万元 the declaration asks "
               "for; in {unit} it would be {fitted}万元")
-        # the operator as written (a bare figure reads as =, which it does not say)
-        operator = "" if t.operator == "=" and not normalise(t.text).startswith("=") \
-            else t.operator or ""
+        operator = _written_operator(t)
         yield Hit((*ind.path, "target"), message.format(**values),
                   hint=_("write the unit it is in: {written}, or in the form's unit "
                          "{in_wan}").format(written=f"{operator}{amount_text(t.number)}{fits}",
@@ -180,20 +189,13 @@ def cost_upper_bound(d: Partial) -> Iterator[Hit]:
             continue
         per, figure = qualified(normalise(t.text))
         figure = figure.lstrip("=≥>")
-        if t.unit is not None:
-            yield Hit((*ind.path, "target"),
-                      _("cost target {target} has no upper bound").format(target=t.text),
-                      hint=_("a cost is a ceiling: write {ceiling}; a standard fixed by policy "
-                             "is written {fixed}").format(ceiling=f"{per}≤{figure}",
-                                                          fixed=f"{per}={figure}"))
-            continue
-        # no unit either (I005 leaves it to this one finding): the unit it fits in (I010),
-        # the form's 万元 for an amount, else the user's to give
-        money = money_unit(d, ind)
-        unit = money[1] if money else "万元" if _money_named(ind) else None
-        message = (_("cost target {target} has no upper bound") if money else  # I010: unit
-                   _("cost target {target} has neither a unit nor an upper bound")).format(
-            target=t.text)
+        # without a unit (I005 leaves it to this one finding): the unit it fits in
+        # (I010, which says so), the form's 万元 for an amount, else the user's to give
+        money = money_unit(d, ind) if t.unit is None else None
+        unit = "" if t.unit is not None else money[1] if money else \
+            "万元" if _money_named(ind) else None
+        message = _("cost target {target} has no upper bound") if t.unit is not None or money \
+            else _("cost target {target} has neither a unit nor an upper bound")
         if unit is not None:
             hint = _("a cost is a ceiling: write {ceiling}; a standard fixed by policy is "
                      "written {fixed}").format(ceiling=f"{per}≤{figure}{unit}",
@@ -202,7 +204,7 @@ def cost_upper_bound(d: Partial) -> Iterator[Hit]:
             hint = _("give its unit and its ceiling: {per}≤{figure}元/人, {per}≤{figure}万元 …; "
                      "a standard fixed by policy is written {per}={figure} with its unit").format(
                 per=per, figure=figure)
-        yield Hit((*ind.path, "target"), message, hint=hint)
+        yield Hit((*ind.path, "target"), message.format(target=t.text), hint=hint)
 
 
 def _lacks_ceiling(ind: Indicator) -> bool:
@@ -250,9 +252,7 @@ _PERCENT = ("%", "‰")
 def _as_percent(t: Target) -> str:
     """A figure's target as a percentage, where its figure can be one (≥90 → ≥90%)."""
     if t.number is not None and t.unit is None and 0 <= t.number <= 100:
-        operator = "" if t.operator == "=" and not normalise(t.text).startswith("=") \
-            else t.operator or ""
-        return f"{operator}{amount_text(t.number)}%"
+        return f"{_written_operator(t)}{amount_text(t.number)}%"
     return "≥90%"
 
 
