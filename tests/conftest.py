@@ -6,6 +6,7 @@ after a deliberate change (then read the diff before committing).
 
 from __future__ import annotations
 
+import fcntl
 import os
 import resource
 import subprocess
@@ -103,12 +104,18 @@ def run(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None, timeout
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """declarations/ built once for the whole suite, in every format, each declaration in
     its own layout. Shared: a test that adds files works on a copy. The suite's workers
-    (pytest-xdist) share it too: the first to build it holds the build folder's lock,
-    and the others' builds then find it up to date."""
-    if "PYTEST_XDIST_WORKER" in os.environ:
-        out = tmp_path_factory.getbasetemp().parent / "examples" / "build"
-    else:
+    (pytest-xdist) share it too: they take turns (a lock beside it; a second build
+    into a folder being written is refused), and those after the first find it up to
+    date."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
         out = tmp_path_factory.mktemp("build") / "build"
-    result = run("build", "declarations", "--out", str(out))
+        result = run("build", "declarations", "--out", str(out))
+        assert result.returncode == 0, result.stdout + result.stderr
+        return out
+    out = tmp_path_factory.getbasetemp().parent / "examples" / "build"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with (out.parent / "turn.lock").open("w") as turn:
+        fcntl.flock(turn, fcntl.LOCK_EX)
+        result = run("build", "declarations", "--out", str(out))
     assert result.returncode == 0, result.stdout + result.stderr
     return out

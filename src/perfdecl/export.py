@@ -228,8 +228,7 @@ def _number_rows(body: str) -> str:
     """A form's row marks (forms.lua) numbered 1, 2, … in the order of its rows: a form
     gets the same Typst body whatever was converted with it."""
     numbers = iter(range(1, 1_000_000))
-    return re.sub(r"#metadata\(\(row: \d+, ", lambda _m: f"#metadata((row: {next(numbers)}, ",
-                  body)
+    return re.sub(r"#perfdecl-row\(\d+, ", lambda _m: f"#perfdecl-row({next(numbers)}, ", body)
 
 
 def to_docx(html: str, epoch: int, what: str) -> bytes:

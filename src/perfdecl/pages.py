@@ -83,14 +83,22 @@ def _pt(value: float) -> str:
     return f"{value:g}pt"
 
 
-def typst_definitions() -> str:
+def typst_definitions(ends: bool = True, rows: bool = False) -> str:
     """The Typst functions a form is set with: `perfdecl-form(title, fit: …)[body]`
     marks where the form starts (for the footer), picks the first level at which its
     body fits the page when `fit` is auto (recording the choice, and whether it fits at
-    all, as `<form-fit>` metadata), and sets the body at that level."""
+    all, as `<form-fit>` metadata), sets the body at that level, and marks the page it
+    ends on (`<form-end>`, when `ends`: the footer and the pages' queries read it).
+    `perfdecl-row(n, text)`, at the start of each table row, marks the row's page
+    (`<row>`) when `rows` is asked for. A mark that says its page makes Typst lay the
+    whole document out again, so each is made only where it is read."""
     fits = ", ".join(f"({_pt(f.size)}, {_pt(f.padding)})" for f in FITS)
     side, top = PAGE_MARGIN_CM
-    return f"""#let perfdecl-fits = ({fits},)
+    row = ("context [#metadata((row: row, page: here().page(), text: text)) <row>]"
+           if rows else "none")
+    end = "[#context [#metadata(here().page()) <form-end>]]" if ends else "none"
+    return f"""#let perfdecl-row(row, text) = {row}
+#let perfdecl-fits = ({fits},)
 #let perfdecl-styled(fit, body) = {{
   let (size, padding) = perfdecl-fits.at(fit)
   show table: set text(size: size)
@@ -116,7 +124,7 @@ def typst_definitions() -> str:
   }} else {{
     perfdecl-styled(fit, body)
   }}
-  [#context [#metadata(here().page()) <form-end>]]
+  {end}
 }}
 #let perfdecl-contents(title, entries) = {{
   heading(level: 1, outlined: false, bookmarked: false, title)

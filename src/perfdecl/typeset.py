@@ -32,35 +32,26 @@ TITLE_FONTS = ("SimHei", "Heiti SC", "Noto Sans CJK SC", "Source Han Sans SC",
 the first of these installed, else the body's 宋体."""
 
 
-def preamble(title: str, fonts: Sequence[str]) -> str:
+def preamble(title: str, fonts: Sequence[str], footer: bool = True, rows: bool = False) -> str:
     """A4, the Chinese fonts, a centred form title, bordered tables that may break
     across pages (pandoc wraps tables in figures, which otherwise never break), the
     functions that fit a form on its pages (pages.typst_definitions). At the foot of a
     page: the form's name and 第 n 页 共 m 页 when the form takes several pages
     (pages.typst_form), and in a unit's document the page's number, counted from its
     first form (pages.typst_contents). No space is added between Chinese and Latin text
-    (74万元, 2019年度), as on the paper and in the DOCX and HTML."""
+    (74万元, 2019年度), as on the paper and in the DOCX and HTML.
+
+    A document that is only queried (where `rows` fall, the level a form fits at), or a
+    form on one page, needs no `footer`: it is set in the page's margin and moves
+    nothing, and the marks it reads cost Typst a second layout of the whole document."""
     families = ", ".join(typst_string(f) for f in fonts)
     titles = "".join(f"{typst_string(f)}, " for f in TITLE_FONTS)
     side, top = PAGE_MARGIN_CM
+    page = f"#set page(paper: \"a4\", margin: (x: {side}cm, y: {top}cm))\n"
+    if footer:
+        page = page[:-2] + _FOOTER
     return f"""#set document(title: {typst_string(title)})
-#set page(paper: "a4", margin: (x: {side}cm, y: {top}cm), footer: context {{
-  let now = here().page()
-  let starts = query(<form-start>)
-  let ends = query(<form-end>)
-  let k = starts.filter(s => s.location().page() <= now).len() - 1
-  let form = if k >= 0 and k < ends.len() {{
-    let (first, last) = (starts.at(k).location().page(), ends.at(k).location().page())
-    if last > first and now <= last [
-      #starts.at(k).value　第 #(now - first + 1) 页 共 #(last - first + 1) 页]
-  }}
-  let contents = query(<contents-end>)
-  let numbered = contents.len() > 0 and now > contents.first().location().page()
-  let number = if numbered [— #counter(page).display() —]
-  set text(size: 9pt)
-  grid(columns: (1fr, auto, 1fr), [], form, align(right, number))
-}})
-#set text(font: ({families},), size: 10.5pt, lang: "zh", region: "cn",
+{page}#set text(font: ({families},), size: 10.5pt, lang: "zh", region: "cn",
   cjk-latin-spacing: none, top-edge: {LINE.top}em, bottom-edge: -{LINE.bottom}em)
 #set par(justify: false, leading: {LINE.leading}em, spacing: 0.5em)
 #show heading.where(level: 1): it => block(width: 100%, above: 6pt, below: 12pt,
@@ -69,8 +60,29 @@ def preamble(title: str, fonts: Sequence[str]) -> str:
 #show figure: set align(left)
 #set table(stroke: 0.5pt + black)
 #show table.cell: it => {{ set align(horizon); it }}
-{typst_definitions()}
+{typst_definitions(ends=footer or rows, rows=rows)}
 """
+
+
+_FOOTER = """, footer: context {
+  let now = here().page()
+  let starts = query(<form-start>)
+  let ends = query(<form-end>)
+  let k = starts.filter(s => s.location().page() <= now).len() - 1
+  let form = if k >= 0 and k < ends.len() {
+    let (first, last) = (starts.at(k).location().page(), ends.at(k).location().page())
+    if last > first and now <= last [
+      #starts.at(k).value　第 #(now - first + 1) 页 共 #(last - first + 1) 页]
+  }
+  let contents = query(<contents-end>)
+  let numbered = contents.len() > 0 and now > contents.first().location().page()
+  let number = if numbered [— #counter(page).display() —]
+  set text(size: 9pt)
+  grid(columns: (1fr, auto, 1fr), [], form, align(right, number))
+})
+"""
+"""The foot of every page: the form's name and 第 n 页 共 m 页 (a form on several pages),
+the page's number (in a unit's document, after its contents page)."""
 
 
 _LOCK = threading.Lock()
@@ -111,10 +123,11 @@ class Typesetter:
         return typst.Compiler(input=str(source) if source else None,
                               font_paths=loaded(tuple(self.font_paths), self.system_fonts))
 
-    def pdf(self, body: str, title: str, epoch: int, what: str) -> bytes:
+    def pdf(self, body: str, title: str, epoch: int, what: str, footer: bool = True) -> bytes:
         """The PDF of a form (or of several, their bodies joined by merge_typst), with
-        the Chinese fonts embedded."""
-        data: bytes = (preamble(title, self.fonts) + body).encode("utf-8")
+        the Chinese fonts embedded; without a `footer` when it has none to print (a form
+        on one page)."""
+        data: bytes = (preamble(title, self.fonts, footer=footer) + body).encode("utf-8")
         with self._lock:
             if self._compiler is None:
                 self._compiler = _compiler(tuple(self.font_paths), self.system_fonts)
@@ -127,9 +140,10 @@ class Typesetter:
         assert isinstance(pdf, bytes)  # one PDF, not pages of images
         return pdf
 
-    def query(self, body: str, selector: str, what: str) -> list[object]:
-        """The values of the metadata labelled `selector` in the laid-out document."""
-        data = (preamble("", self.fonts) + body).encode("utf-8")
+    def query(self, body: str, selector: str, what: str, rows: bool = False) -> list[object]:
+        """The values of the metadata labelled `selector` in the laid-out document (with
+        its `rows` marked, when asked: see pages.typst_definitions)."""
+        data = (preamble("", self.fonts, footer=False, rows=rows) + body).encode("utf-8")
         with self._lock:
             if self._workspace is None:
                 self._workspace = Workspace(self.temp)
@@ -153,11 +167,35 @@ class Typesetter:
 
     def pages(self, body: str, what: str) -> tuple[list[tuple[int, str]], int]:
         """The rows of a document (rows) and the page its last form ends on."""
-        found = self.query(body, "selector(<row>).or(<form-end>)", what)
+        found = self.query(body, "selector(<row>).or(<form-end>)", what, rows=True)
         rows = [r for r in found if isinstance(r, dict)]
         ends = [int(str(e)) for e in found if not isinstance(e, dict)]
         return ([(int(r["page"]), str(r["text"])) for r in sorted(rows, key=lambda r: r["row"])],
                 max(ends, default=1))
+
+    def form_pages(self, bodies: Sequence[str], what: str) -> list[tuple[list[tuple[int, str]],
+                                                                       int]]:
+        """The rows of each of several forms (their bodies as typst_form makes them) and
+        the pages each takes: one layout of them all, each from a new page, split at
+        each form's end (the query gives a form's rows before its end)."""
+        found = self.query(merge_typst(bodies), "selector(<row>).or(<form-end>)", what,
+                           rows=True)
+        laid: list[tuple[list[tuple[int, str]], int]] = []
+        rows: list[dict[str, object]] = []
+        first = 1
+        for item in found:
+            if isinstance(item, dict):
+                rows.append(item)
+                continue
+            end = int(str(item))
+            laid.append(([(int(str(r["page"])) - first + 1, str(r["text"]))
+                          for r in sorted(rows, key=lambda r: int(str(r["row"])))],
+                         end - first + 1))
+            rows, first = [], end + 1
+        if len(laid) != len(bodies) or rows:
+            raise ExportError(_("{form}: Typst failed: {error}").format(
+                form=what, error=f"{len(laid)} form ends for {len(bodies)} forms"))
+        return laid
 
     def fits(self, forms: Sequence[tuple[str, str]], what: str) -> list[tuple[int, bool]]:
         """The level (pages.FITS) each of `forms` (title, Typst body) is set at, and

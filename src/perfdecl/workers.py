@@ -155,41 +155,59 @@ def lay_out(forms: Sequence[tuple[str, str]], docx: bool, what: str) -> list[Lai
     bodies = [out["typst"].decode("utf-8") for out in converted]
     fits = typesetter.fits([(title, body) for (title, _html), body in
                             zip(forms, bodies, strict=True)], what)
-    laid = []
-    for (title, html), body, output, (fit, fits_one_page) in zip(forms, bodies, converted,
-                                                                 fits, strict=True):
-        made, pages = output.get("docx"), 1
-        if not fits_one_page:
-            html, body, made, pages = _paginate(title, html, body, made, what)
-        laid.append(Laid(html, typst_form(title, body, fit, pages), made))
-    return laid
+    cutting = [_Cutting(title, html, body, output.get("docx"))
+               for (title, html), body, output in zip(forms, bodies, converted, strict=True)]
+    _paginate([c for c, (_fit, fits_one_page) in zip(cutting, fits, strict=True)
+               if not fits_one_page], formats, what)
+    return [Laid(c.html, typst_form(c.title, c.body, fit, c.pages), c.docx)
+            for c, (fit, _one) in zip(cutting, fits, strict=True)]
 
 
-def _paginate(title: str, html: str, body: str, docx: bytes | None,
-              what: str) -> tuple[str, str, bytes | None, int]:
-    """A form too long for one page, cut where Typst breaks its pages until each page
-    holds one table of it: its HTML, Typst body, DOCX and number of pages. When its rows
-    cannot be told apart (a row with no cell of its own), it is left to break where each
-    format breaks it."""
+@dataclass
+class _Cutting:
+    """A form being cut at its pages: its HTML, Typst body and DOCX as last converted,
+    and the pages its body takes."""
+
+    title: str
+    html: str
+    body: str
+    docx: bytes | None
+    pages: int = 1
+
+
+def _paginate(forms: list[_Cutting], formats: list[str], what: str) -> None:
+    """Forms too long for one page, cut where Typst breaks their pages until each page
+    holds one table of them. Each round lays out the forms still being cut together and
+    converts their new cuts in one pandoc run. A form whose rows cannot be told apart
+    (a row with no cell of its own) is left to break where each format breaks it."""
     converter = _tools["converter"]
     typesetter = _tools["typesetter"]
     assert isinstance(converter, export.Converter)
     assert isinstance(typesetter, typeset.Typesetter)
     for _round in range(ROUNDS):
-        rows, pages = typesetter.pages(typst_form(title, body, 0), what)
-        if len(rows) != continuation.row_count(html):
+        if not forms:
             break
-        breaks = [k for k in range(1, len(rows)) if rows[k][0] > rows[k - 1][0]]
-        cut = continuation.cut(html, breaks) if breaks else html
-        if cut == html:
-            break
-        html = cut
-        formats = ["typst", *(["docx"] if docx is not None else [])]
-        output = converter.forms([html], formats, what)[0]
-        body, docx = output["typst"].decode("utf-8"), output.get("docx")
-    else:  # cut again and again: how many pages the last cut takes
-        pages = typesetter.pages(typst_form(title, body, 0), what)[1]
-    return html, body, docx, pages
+        laid = typesetter.form_pages([typst_form(f.title, f.body, 0) for f in forms], what)
+        recut = []
+        for form, (rows, pages) in zip(forms, laid, strict=True):
+            form.pages = pages
+            if len(rows) != continuation.row_count(form.html):
+                continue
+            breaks = [k for k in range(1, len(rows)) if rows[k][0] > rows[k - 1][0]]
+            cut = continuation.cut(form.html, breaks) if breaks else form.html
+            if cut != form.html:
+                form.html = cut
+                recut.append(form)
+        if recut:
+            for form, output in zip(recut, converter.forms([f.html for f in recut], formats,
+                                                           what), strict=True):
+                form.body, form.docx = output["typst"].decode("utf-8"), output.get("docx")
+        forms = recut
+    else:  # cut again and again: how many pages the last cuts take
+        if forms:
+            laid = typesetter.form_pages([typst_form(f.title, f.body, 0) for f in forms], what)
+            for form, (_rows, pages) in zip(forms, laid, strict=True):
+                form.pages = pages
 
 
 def export_unit(task: UnitTask) -> list[Written]:
@@ -248,7 +266,8 @@ def export_unit(task: UnitTask) -> list[Written]:
                                                           footer),
                   form.keys["docx"], form.sources, form.title)
         if "pdf" in form.stale:
-            write(f"{form.stem}.pdf", typesetter.pdf(fitted, form.title, form.epoch, what),
+            write(f"{form.stem}.pdf", typesetter.pdf(fitted, form.title, form.epoch, what,
+                                                     footer=pages_of(fitted) != 1),
                   form.keys["pdf"], form.sources, form.title)
     if not task.stale:  # the unit's document is up to date: its forms' bodies are not read
         return written

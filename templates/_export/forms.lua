@@ -43,7 +43,8 @@ end
 -- In Typst, each table row says where it stands: `<row>` metadata with its number (set
 -- per form by export.split_typst, in the order of the rows), its page and the start of
 -- its text, which the page maps (scripts/pagemaps.py) and the cuts (continuation.py)
--- read back. It is placed in the row's first cell of one row, before its text, and
+-- read back (`perfdecl-row`, typeset.preamble: only where asked, as each mark costs the
+-- layout a second pass). It is placed in the row's first cell of one row, before its text, and
 -- takes no room: a cell spanning rows is laid out when its last row is, and centred
 -- over them, so it would say another page.
 
@@ -71,7 +72,7 @@ local function marked(row)
   if utf8.len(text) and utf8.len(text) > 24 then
     text = text:sub(1, utf8.offset(text, 25) - 1) .. "…"
   end
-  local mark = pandoc.RawInline("typst", "#context [#metadata((row: 0, page: here().page(), text: " .. typst_string(text) .. ")) <row>];")
+  local mark = pandoc.RawInline("typst", "#perfdecl-row(0, " .. typst_string(text) .. ");")
   local blocks = chosen.contents
   if #blocks > 0 and (blocks[1].t == "Plain" or blocks[1].t == "Para") then
     blocks[1].content:insert(1, mark)
