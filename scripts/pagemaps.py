@@ -48,7 +48,7 @@ def laid_out(paths: Sequence[str], layout: str | None) -> tuple[list[Form], list
     forms, units, _left_out = plan(built, checked.context, Renderer(repo.config), repo, layout)
     workers.start(fonts.cjk_fonts(), [], True)
     try:
-        laid = workers.lay_out([(f.title, f.html) for f in forms], False, "pagemaps")
+        laid = workers.lay_out([(f.title, f.html, 0) for f in forms], False, "pagemaps")
     finally:
         workers.stop()
     return forms, units, {f.stem: done.body for f, done in zip(forms, laid, strict=True)}

@@ -83,7 +83,7 @@ def test_a_form_is_set_smaller_only_as_far_as_it_needs_to_fit_one_page(
 
 
 def _fit(typesetter: Any, title: str, body: str) -> tuple[int, bool]:
-    [(level, fits)] = typesetter.fits([(title, body)], "form")
+    level, fits, _pdf = typesetter.fit(title, body, 0, "form")
     return level, fits
 
 

@@ -140,19 +140,25 @@ class Typesetter:
         assert isinstance(pdf, bytes)  # one PDF, not pages of images
         return pdf
 
+    def _query_input(self, data: bytes) -> typst.Compiler:
+        """The compiler that queries, its input (a file: Typst queries only a
+        compiler's own input) now `data`. Called under the lock."""
+        if self._workspace is None:
+            self._workspace = Workspace(self.temp)
+        source = self._workspace.path / "query.typ"
+        source.write_bytes(data)
+        if self._querier is None:
+            self._querier = self._new_compiler(source)
+        return self._querier
+
     def query(self, body: str, selector: str, what: str, rows: bool = False) -> list[object]:
         """The values of the metadata labelled `selector` in the laid-out document (with
         its `rows` marked, when asked: see pages.typst_definitions)."""
         data = (preamble("", self.fonts, footer=False, rows=rows) + body).encode("utf-8")
         with self._lock:
-            if self._workspace is None:
-                self._workspace = Workspace(self.temp)
-            source = self._workspace.path / "query.typ"
-            source.write_bytes(data)
-            if self._querier is None:
-                self._querier = self._new_compiler(source)
+            querier = self._query_input(data)
             try:
-                found = json.loads(self._querier.query(selector, field="value"))
+                found = json.loads(querier.query(selector, field="value"))
             except (typst.TypstError, RuntimeError) as exc:
                 raise ExportError(_("{form}: Typst failed: {error}").format(
                     form=what, error=exc)) from None
@@ -197,13 +203,23 @@ class Typesetter:
                 form=what, error=f"{len(laid)} form ends for {len(bodies)} forms"))
         return laid
 
-    def fits(self, forms: Sequence[tuple[str, str]], what: str) -> list[tuple[int, bool]]:
-        """The level (pages.FITS) each of `forms` (title, Typst body) is set at, and
-        whether it fits one page there: the first level at which it does, else the
-        normal one. One layout for them all."""
-        body = merge_typst([typst_form(title, text) for title, text in forms])
-        found = [f for f in self.query(body, "<form-fit>", what) if isinstance(f, dict)]
-        if len(found) != len(forms):
+    def fit(self, title: str, body: str, epoch: int, what: str) -> tuple[int, bool, bytes]:
+        """A form (its Typst body) fitted on its page: the level (pages.FITS) it is set
+        at, whether it fits one page there (the first level at which it does, else the
+        normal one), and its PDF as a form on one page. One compile gives both: the
+        query after it finds the layout already made, and the PDF is the same bytes as
+        the fitted body's (typst_form with its level)."""
+        data = (preamble(title, self.fonts, footer=False) + typst_form(title, body)).encode()
+        with self._lock:
+            querier = self._query_input(data)
+            try:
+                pdf = querier.compile(timestamp=datetime.fromtimestamp(epoch, UTC))
+                found = json.loads(querier.query("<form-fit>", field="value"))
+            except (typst.TypstError, RuntimeError) as exc:
+                raise ExportError(_("{form}: Typst failed: {error}").format(
+                    form=what, error=exc)) from None
+        assert isinstance(pdf, bytes)
+        if len(found) != 1 or not isinstance(found[0], dict):
             raise ExportError(_("{form}: Typst failed: {error}").format(
-                form=what, error=f"{len(found)} fits for {len(forms)} forms"))
-        return [(int(f["level"]), bool(f["fits"])) for f in found]
+                form=what, error=f"{len(found)} fits for one form"))
+        return int(found[0]["level"]), bool(found[0]["fits"]), pdf

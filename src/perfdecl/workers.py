@@ -135,32 +135,36 @@ ROUNDS = 8
 @dataclass
 class Laid:
     """A form laid out on its pages: its HTML (cut where its pages break), its fitted
-    Typst body, and its DOCX when asked for (to be finished at the body's level)."""
+    Typst body, its DOCX when asked for (to be finished at the body's level), and its
+    PDF when it is on one page (made as it was fitted)."""
 
     html: str
     body: str
     docx: bytes | None
+    pdf: bytes | None
 
 
-def lay_out(forms: Sequence[tuple[str, str]], docx: bool, what: str) -> list[Laid]:
-    """Forms (title, HTML) converted, fitted on their pages (pages.py) and, those too
-    long for one, cut where their pages break (continuation.py)."""
+def lay_out(forms: Sequence[tuple[str, str, int]], docx: bool, what: str) -> list[Laid]:
+    """Forms (title, HTML, epoch) converted, fitted on their pages (pages.py) and, those
+    too long for one, cut where their pages break (continuation.py)."""
     converter = _tools["converter"]
     typesetter = _tools["typesetter"]
     assert isinstance(converter, export.Converter)
     assert isinstance(typesetter, typeset.Typesetter)
     formats = ["typst", *(["docx"] if docx else [])]
-    forms = [(title, balance_labels(html)) for title, html in forms]
-    converted = converter.forms([html for _title, html in forms], formats, what)
+    forms = [(title, balance_labels(html), epoch) for title, html, epoch in forms]
+    converted = converter.forms([html for _title, html, _epoch in forms], formats, what)
     bodies = [out["typst"].decode("utf-8") for out in converted]
-    fits = typesetter.fits([(title, body) for (title, _html), body in
-                            zip(forms, bodies, strict=True)], what)
+    fits = [typesetter.fit(title, body, epoch, what)
+            for (title, _html, epoch), body in zip(forms, bodies, strict=True)]
     cutting = [_Cutting(title, html, body, output.get("docx"))
-               for (title, html), body, output in zip(forms, bodies, converted, strict=True)]
-    _paginate([c for c, (_fit, fits_one_page) in zip(cutting, fits, strict=True)
-               if not fits_one_page], formats, what)
-    return [Laid(c.html, typst_form(c.title, c.body, fit, c.pages), c.docx)
-            for c, (fit, _one) in zip(cutting, fits, strict=True)]
+               for (title, html, _epoch), body, output in zip(forms, bodies, converted,
+                                                               strict=True)]
+    _paginate([c for c, (_fit, one_page, _pdf) in zip(cutting, fits, strict=True)
+               if not one_page], formats, what)
+    return [Laid(c.html, typst_form(c.title, c.body, fit, c.pages), c.docx,
+                 pdf if one_page else None)
+            for c, (fit, one_page, pdf) in zip(cutting, fits, strict=True)]
 
 
 @dataclass
@@ -243,11 +247,13 @@ def export_unit(task: UnitTask) -> list[Written]:
         made = converter.forms([sources[f.stem] for f in kept], ["docx"], what or task.stem)
         outputs.update({f.stem: m for f, m in zip(kept, made, strict=True)})
     if unfitted:
-        laid = lay_out([(f.title, f.html) for f in unfitted], docx, what or task.stem)
+        laid = lay_out([(f.title, f.html, f.epoch) for f in unfitted], docx, what or task.stem)
         for form, done in zip(unfitted, laid, strict=True):
             sources[form.stem] = done.html
             if done.docx is not None:
                 outputs[form.stem]["docx"] = done.docx
+            if done.pdf is not None:
+                outputs[form.stem]["pdf"] = done.pdf
             if done.html != form.html:
                 write_bytes(Path(form.body).with_suffix(".html"), done.html.encode("utf-8"))
             write_bytes(Path(form.body), done.body.encode("utf-8"))
@@ -266,8 +272,9 @@ def export_unit(task: UnitTask) -> list[Written]:
                                                           footer),
                   form.keys["docx"], form.sources, form.title)
         if "pdf" in form.stale:
-            write(f"{form.stem}.pdf", typesetter.pdf(fitted, form.title, form.epoch, what,
-                                                     footer=pages_of(fitted) != 1),
+            pdf = output.get("pdf") or typesetter.pdf(fitted, form.title, form.epoch, what,
+                                                      footer=pages_of(fitted) != 1)
+            write(f"{form.stem}.pdf", pdf,
                   form.keys["pdf"], form.sources, form.title)
     if not task.stale:  # the unit's document is up to date: its forms' bodies are not read
         return written
