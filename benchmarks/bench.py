@@ -4,8 +4,9 @@ straightforward baseline, for growing numbers of declarations, side by side in o
     nox -s bench                      # N = 100, 1000, 3000
     python benchmarks/bench.py --sizes 100,1000 --baseline-max 1000
 
-Each scenario runs as its own command; its wall time and the peak memory of its whole
-process tree (perfdecl and its pandoc servers) are reported. Memory is the sum of the
+Each scenario runs as its own command, `--repeat` times (3: the machine is noisy); the
+median of its wall times and of the peak memory of its whole process tree (perfdecl and
+its pandoc servers) is reported. Memory is the sum of the
 processes' proportional set sizes (PSS, sampled every 50 ms): pages that several
 processes share, such as the pandoc binary's, are counted once, not once per process.
 """
@@ -17,6 +18,7 @@ import contextlib
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -96,15 +98,33 @@ def forms_in(out: str, declarations: list[Path]) -> Made:
     return missing
 
 
-def one_change(root: Path) -> None:
-    """Changes one declaration as a user would: a target made stricter."""
-    file = sorted((root / "declarations").rglob("*.yaml"))[0]
+def one_change(root: Path, run: int) -> None:
+    """Changes one declaration as a user would (a target made stricter), another one in
+    each run."""
+    files = sorted((root / "declarations").rglob("*.yaml"))
+    file = files[run * 7 % len(files)]
     text = file.read_text(encoding="utf-8")
     file.write_text(text.replace("target: 100%", "target: ≥99%", 1) if "target: 100%" in text
                     else text + "\n", encoding="utf-8")
 
 
-def run(sizes: list[int], baseline_max: int, workdir: Path) -> list[tuple[int, str, Measure]]:
+def cold(folder: str) -> Callable[[Path, int], None]:
+    """Before a cold run: nothing built yet in `folder`."""
+    return lambda root, _run: shutil.rmtree(root / folder, ignore_errors=True)
+
+
+def median(runs: list[Measure]) -> Measure:
+    """The figure of several runs of one scenario: the median time and the median peak
+    memory, or the first failure (a failed run makes the figure no result)."""
+    failed = [m for m in runs if m.failure]
+    if failed:
+        return failed[0]
+    return Measure(statistics.median(m.seconds for m in runs),
+                   statistics.median(m.peak_mb for m in runs))
+
+
+def run(sizes: list[int], baseline_max: int, workdir: Path,
+        repeat: int = 3) -> list[tuple[int, str, Measure]]:
     rows = []
     for n in sizes:
         root = workdir / str(n)
@@ -113,23 +133,28 @@ def run(sizes: list[int], baseline_max: int, workdir: Path) -> list[tuple[int, s
         next_year(files, root)
         built = forms_in("build", files)
         build = [*PERFDECL, "build", "declarations", "--out", "build"]
-        scenarios: list[tuple[str, list[str], Callable[[Path], None] | None, Made | None]] = [
+        Before = Callable[[Path, int], None] | None
+        scenarios: list[tuple[str, list[str], Before, Made | None]] = [
             ("check", [*PERFDECL, "check", "declarations"], None, None),
-            ("build (cold)", build, None, built),
+            ("build (cold)", build, cold("build"), built),
             ("build (no change)", build, None, built),
             ("build (one change)", build, one_change, built),
             ("diff (two years)", [*PERFDECL, "diff", "declarations", "next"], None, None),
         ]
         if n <= baseline_max:
-            scenarios.append(("baseline", [*BASELINE, "declarations", "baseline-out"], None,
-                              forms_in("baseline-out", files)))
+            scenarios.append(("baseline", [*BASELINE, "declarations", "baseline-out"],
+                              cold("baseline-out"), forms_in("baseline-out", files)))
         for name, command, before, made in scenarios:
-            if before:
-                before(root)
-            result = measure(command, root, made=made)
+            runs = []
+            for k in range(repeat):
+                if before:
+                    before(root, k)
+                runs.append(measure(command, root, made=made))
+            result = median(runs)
             rows.append((count, name, result))
-            shown = f"{result.seconds:8.2f} s" if result.failure is None \
-                else f"FAILED: {result.failure}"
+            shown = (f"{result.seconds:8.2f} s  (runs: "
+                     + ", ".join(f"{m.seconds:.2f}" for m in runs) + ")"
+                     if result.failure is None else f"FAILED: {result.failure}")
             print(f"  N={count:<5} {name:<20} {shown}", file=sys.stderr)
     return rows
 
@@ -166,13 +191,15 @@ def main() -> None:
                         help="numbers of declarations, comma-separated")
     parser.add_argument("--baseline-max", type=int, default=1000,
                         help="run the (slow) baseline only up to this N")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of each scenario; the table shows their median")
     parser.add_argument("--workdir", type=Path, default=None,
                         help="where to generate (default: a temporary folder)")
     args = parser.parse_args()
     sizes = [int(x) for x in args.sizes.split(",")]
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="perfdecl-bench-"))
     try:
-        rows = run(sizes, args.baseline_max, workdir)
+        rows = run(sizes, args.baseline_max, workdir, args.repeat)
     finally:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -42,3 +42,13 @@ def test_a_crashed_or_incomplete_run_is_no_result(tmp_path: Path) -> None:
     assert lines[2].startswith("| 1 | baseline | failed: exit status 1:")
     assert lines[3].endswith("|  |")  # no ratio against a baseline that crashed
     assert "| 1 | check | failed: 2 files not written" in lines[4]
+
+
+def test_a_figure_is_the_median_of_its_runs_and_no_result_if_one_failed() -> None:
+    bench = _bench()
+    measure_, median = bench["Measure"], bench["median"]
+    runs = [measure_(3.0, 300.0), measure_(9.0, 100.0), measure_(4.0, 200.0)]
+    figure = median(runs)
+    assert (figure.seconds, figure.peak_mb, figure.failure) == (4.0, 200.0, None)
+    crashed = measure_(1.0, 50.0, "exit status 1: boom")
+    assert median([*runs, crashed]).failure == "exit status 1: boom"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import runpy
+import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 
 from perfdecl import export, fonts, typeset
 from perfdecl.pages import FITS, typst_form
-from tests.conftest import REPO
+from tests.conftest import REPO, run
 
 SCRIPT = REPO / "scripts" / "pagemaps.py"
 
@@ -317,3 +318,41 @@ def test_a_docx_form_on_several_pages_names_itself_in_its_footers(built: Path) -
                   for e in re.findall(r"<w:p>.*?</w:p>", head) if "<w:tab />" in e]
         assert [(entry, int(first)) for _n, entry, first in listed] == \
             _contents(pdf.pages[0].extract_text()), stem
+
+
+def _page_texts(pdf: pypdf.PdfReader, pages: range | None = None) -> list[str]:
+    """Each page's text, its spacing evened out and its number in a unit's document
+    (— n —) left out."""
+    chosen = pages if pages is not None else range(len(pdf.pages))
+    return [" ".join(re.sub(r"— ?\d+ ?—", "", pdf.pages[k].extract_text().replace(
+        "\xa0", " ")).split()) for k in chosen]
+
+
+@pytest.mark.slow
+def test_a_form_s_pdf_reads_the_same_however_it_is_made(built: Path, tmp_path: Path) -> None:
+    """A form's PDF is made in three ways: in a cold build (a form on one page keeps the
+    PDF of the compile that fitted it), again from its fitted body kept in the build
+    folder (here by one worker, after its PDF was lost), and as pages of its unit's
+    document. Each reads the same, page for page, but for the unit's page numbers; the
+    unit's bookmarks lead to each form's first page, and a form made again is the same
+    bytes."""
+    out = tmp_path / "build"
+    shutil.copytree(built, out)
+    units = _units(out)
+    forms = sorted(p for p in out.glob("*/*/*.pdf") if p not in units)
+    cold = {p: p.read_bytes() for p in forms}
+    for path in forms:
+        path.unlink()
+    result = run("build", "declarations", "--out", str(out), "--jobs", "1")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"{len(forms)} files written" in result.stdout + result.stderr
+    for path in forms:
+        assert path.read_bytes() == cold[path], path
+    for unit in units:
+        document = pypdf.PdfReader(unit)
+        starts = [document.get_destination_page_number(b) for b in document.outline]
+        parts = [_page_texts(document, range(first, end)) for first, end
+                 in zip(starts, [*starts[1:], len(document.pages)], strict=True)]
+        own = {p.name: _page_texts(pypdf.PdfReader(p)) for p in forms if p.parent == unit.parent}
+        assert sorted(map(str, parts)) == sorted(map(str, own.values())), unit.name
+        assert all(len(text) > 100 for part in parts for text in part)
