@@ -134,7 +134,7 @@ class Converter:
         """The form's HTML converted to each of `formats` (docx, typst)."""
         server = self._start()
         assert server.stdin is not None and server.stdout is not None
-        payload = html.encode("utf-8")
+        payload = pandoc_html(html).encode("utf-8")
         try:
             server.stdin.write(f"{','.join(formats)} {len(payload)}\n".encode() + payload)
             server.stdin.flush()
@@ -213,9 +213,29 @@ def split_docx(data: bytes, count: int) -> list[bytes]:
         head + part + section + "</w:body></w:document>").encode("utf-8")}) for part in parts]
 
 
+_LABEL_CELL = re.compile(r'<(t[dh])\b(?![^>]*\balign=)([^>]*\bclass="(?:[^"]*\s)?label[\s"][^>]*)>')
+
+
+def pandoc_html(html: str) -> str:
+    """A form's HTML as pandoc reads it: label cells centred (align="center", which
+    pandoc's reader takes as the cell's alignment; forms.lua explains why here)."""
+    return _LABEL_CELL.sub(r'<\1\2 align="center">', html)
+
+
+_COLUMN_ALIGN = re.compile(r"^(\s*align: \()((?:auto,)+)(\),)$", re.M)
+
+
+def _left_aligned(body: str) -> str:
+    """Pandoc's Typst with its tables' columns aligned left: a cell that says no
+    alignment of its own (a value cell) starts at the left, not at the centre of the
+    figure the table sits in."""
+    return _COLUMN_ALIGN.sub(lambda m: m[1] + "left," * m[2].count("auto,") + m[3], body)
+
+
 def split_typst(body: str, count: int) -> list[str]:
     """The Typst of `count` forms separated by page breaks, one body per form, its rows
-    numbered."""
+    numbered and its value cells aligned left."""
+    body = _left_aligned(body)
     parts = [_number_rows(p.strip("\n") + "\n")
              for p in re.split(r"\n#pagebreak\(\)\n", body)]
     if len(parts) != count:

@@ -111,12 +111,16 @@ def typst_definitions(ends: bool = True, rows: bool = False) -> str:
     context {{
       let width = page.width - {2 * side}cm
       let room = page.height - {2 * top}cm - {SLACK_PT}pt
-      let fits(i) = measure(perfdecl-styled(i, body), width: width).height <= room
+      let height(i) = measure(perfdecl-styled(i, body), width: width).height
+      let fits(i) = height(i) <= room
       let last = perfdecl-fits.len() - 1
       // most forms fit as they are, and a long one fits at no level: each takes at most
-      // two measures, a form between them one per level
-      let chosen = if fits(0) {{ 0 }} else if not fits(last) {{ none }} else {{
-        range(1, last + 1).find(fits) }}
+      // two measures, a form between them one per level. The tightest level sets a
+      // table at least 0.7 times as tall as the normal one (9 pt against 10 pt, less
+      // padding), so a form twice the page's room fits at none: one measure.
+      let normal = height(0)
+      let chosen = if normal <= room {{ 0 }} else if normal > 2 * room or not fits(last) {{
+        none }} else {{ range(1, last + 1).find(fits) }}
       let level = if chosen == none {{ 0 }} else {{ chosen }}
       [#metadata((level: level, fits: chosen != none)) <form-fit>]
       perfdecl-styled(level, body)

@@ -173,53 +173,79 @@ class Typesetter:
 
     def pages(self, body: str, what: str) -> tuple[list[tuple[int, str]], int]:
         """The rows of a document (rows) and the page its last form ends on."""
-        found = self.query(body, "selector(<row>).or(<form-end>)", what, rows=True)
+        found = self.query(body, _ROWS, what, rows=True)
         rows = [r for r in found if isinstance(r, dict)]
         ends = [int(str(e)) for e in found if not isinstance(e, dict)]
         return ([(int(r["page"]), str(r["text"])) for r in sorted(rows, key=lambda r: r["row"])],
                 max(ends, default=1))
 
-    def form_pages(self, bodies: Sequence[str], what: str) -> list[tuple[list[tuple[int, str]],
-                                                                       int]]:
+    def form_pages(self, bodies: Sequence[str], what: str) -> list[Paged]:
         """The rows of each of several forms (their bodies as typst_form makes them) and
-        the pages each takes: one layout of them all, each from a new page, split at
-        each form's end (the query gives a form's rows before its end)."""
-        found = self.query(merge_typst(bodies), "selector(<row>).or(<form-end>)", what,
-                           rows=True)
-        laid: list[tuple[list[tuple[int, str]], int]] = []
-        rows: list[dict[str, object]] = []
-        first = 1
-        for item in found:
-            if isinstance(item, dict):
-                rows.append(item)
-                continue
-            end = int(str(item))
-            laid.append(([(int(str(r["page"])) - first + 1, str(r["text"]))
-                          for r in sorted(rows, key=lambda r: int(str(r["row"])))],
-                         end - first + 1))
-            rows, first = [], end + 1
-        if len(laid) != len(bodies) or rows:
-            raise ExportError(_("{form}: Typst failed: {error}").format(
-                form=what, error=f"{len(laid)} form ends for {len(bodies)} forms"))
-        return laid
+        the pages each takes: one layout of them all, each from a new page."""
+        found = self.query(merge_typst(bodies), _ROWS, what, rows=True)
+        return _laid(found, len(bodies), what)
+
+    def printed(self, body: str, title: str, epoch: int, what: str) -> tuple[bytes, Paged]:
+        """The PDF of a form (its body as typst_form makes it), and where its rows fall
+        and the pages it takes: one compile, which the query after it finds made (the
+        marks it reads leave the PDF's bytes as they are)."""
+        pdf, found = self._compile_and_query(preamble(title, self.fonts, rows=True) + body,
+                                             epoch, _ROWS, what)
+        return pdf, _laid(found, 1, what)[0]
 
     def fit(self, title: str, body: str, epoch: int, what: str) -> tuple[int, bool, bytes]:
         """A form (its Typst body) fitted on its page: the level (pages.FITS) it is set
         at, whether it fits one page there (the first level at which it does, else the
-        normal one), and its PDF as a form on one page. One compile gives both: the
-        query after it finds the layout already made, and the PDF is the same bytes as
-        the fitted body's (typst_form with its level)."""
-        data = (preamble(title, self.fonts, footer=False) + typst_form(title, body)).encode()
-        with self._lock:
-            querier = self._query_input(data)
-            try:
-                pdf = querier.compile(timestamp=datetime.fromtimestamp(epoch, UTC))
-                found = json.loads(querier.query("<form-fit>", field="value"))
-            except (typst.TypstError, RuntimeError) as exc:
-                raise ExportError(_("{form}: Typst failed: {error}").format(
-                    form=what, error=exc)) from None
-        assert isinstance(pdf, bytes)
+        normal one), and its PDF as a form on one page. One compile gives both, and the
+        PDF is the same bytes as the fitted body's (typst_form with its level)."""
+        pdf, found = self._compile_and_query(preamble(title, self.fonts, footer=False)
+                                             + typst_form(title, body), epoch, "<form-fit>",
+                                             what)
         if len(found) != 1 or not isinstance(found[0], dict):
             raise ExportError(_("{form}: Typst failed: {error}").format(
                 form=what, error=f"{len(found)} fits for one form"))
         return int(found[0]["level"]), bool(found[0]["fits"]), pdf
+
+    def _compile_and_query(self, source: str, epoch: int, selector: str,
+                           what: str) -> tuple[bytes, list[object]]:
+        """A document's PDF and the values of the metadata `selector` finds in it: the
+        query lays nothing out again, finding the compile's layout in Typst's cache."""
+        with self._lock:
+            querier = self._query_input(source.encode("utf-8"))
+            try:
+                pdf = querier.compile(timestamp=datetime.fromtimestamp(epoch, UTC))
+                found = json.loads(querier.query(selector, field="value"))
+            except (typst.TypstError, RuntimeError) as exc:
+                raise ExportError(_("{form}: Typst failed: {error}").format(
+                    form=what, error=exc)) from None
+        assert isinstance(pdf, bytes) and isinstance(found, list)
+        return pdf, found
+
+
+Paged = tuple[list[tuple[int, str]], int]
+"""Where a form's rows fall (the page of each and the start of its text, in the order
+of the rows) and the pages it takes."""
+
+_ROWS = "selector(<row>).or(<form-end>)"
+
+
+def _laid(found: list[object], count: int, what: str) -> list[Paged]:
+    """The rows and pages of each of `count` forms laid out one after the other, each
+    from a new page, from the marks of their rows and ends in the order of the document
+    (a form's rows before its end), which is not the order Typst lays their cells out in."""
+    laid: list[Paged] = []
+    rows: list[dict[str, object]] = []
+    first = 1
+    for item in found:
+        if isinstance(item, dict):
+            rows.append(item)
+            continue
+        end = int(str(item))
+        laid.append(([(int(str(r["page"])) - first + 1, str(r["text"]))
+                      for r in sorted(rows, key=lambda r: int(str(r["row"])))],
+                     end - first + 1))
+        rows, first = [], end + 1
+    if len(laid) != count or rows:
+        raise ExportError(_("{form}: Typst failed: {error}").format(
+            form=what, error=f"{len(laid)} form ends for {count} forms"))
+    return laid

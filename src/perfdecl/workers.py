@@ -154,44 +154,46 @@ def lay_out(forms: Sequence[tuple[str, str, int]], docx: bool, what: str) -> lis
     formats = ["typst", *(["docx"] if docx else [])]
     forms = [(title, balance_labels(html), epoch) for title, html, epoch in forms]
     converted = converter.forms([html for _title, html, _epoch in forms], formats, what)
-    bodies = [out["typst"].decode("utf-8") for out in converted]
-    fits = [typesetter.fit(title, body, epoch, what)
-            for (title, _html, epoch), body in zip(forms, bodies, strict=True)]
-    cutting = [_Cutting(title, html, body, output.get("docx"))
-               for (title, html, _epoch), body, output in zip(forms, bodies, converted,
-                                                               strict=True)]
+    cutting = [_Cutting(title, html, epoch, out["typst"].decode("utf-8"), out.get("docx"))
+               for (title, html, epoch), out in zip(forms, converted, strict=True)]
+    fits = [typesetter.fit(c.title, c.body, c.epoch, what) for c in cutting]
+    for form, (_fit, one_page, pdf) in zip(cutting, fits, strict=True):
+        form.pdf = pdf if one_page else None
     _paginate([c for c, (_fit, one_page, _pdf) in zip(cutting, fits, strict=True)
                if not one_page], formats, what)
-    return [Laid(c.html, typst_form(c.title, c.body, fit, c.pages), c.docx,
-                 pdf if one_page else None)
-            for c, (fit, one_page, pdf) in zip(cutting, fits, strict=True)]
+    return [Laid(c.html, typst_form(c.title, c.body, fit, c.pages), c.docx, c.pdf)
+            for c, (fit, _one, _pdf) in zip(cutting, fits, strict=True)]
 
 
 @dataclass
 class _Cutting:
-    """A form being cut at its pages: its HTML, Typst body and DOCX as last converted,
-    and the pages its body takes."""
+    """A form being cut at its pages: its HTML, Typst body, DOCX and PDF (when made) as
+    last converted, and the pages its body takes."""
 
     title: str
     html: str
+    epoch: int
     body: str
     docx: bytes | None
+    pdf: bytes | None = None
     pages: int = 1
 
 
 def _paginate(forms: list[_Cutting], formats: list[str], what: str) -> None:
     """Forms too long for one page, cut where Typst breaks their pages until each page
-    holds one table of them. Each round lays out the forms still being cut together and
-    converts their new cuts in one pandoc run. A form whose rows cannot be told apart
-    (a row with no cell of its own) is left to break where each format breaks it."""
+    holds one table of them. The first layout is of them all together; after each cut,
+    their new cuts go through pandoc in one run, and each is printed, the compile telling
+    where its rows now fall (a continuation page that overflowed is cut again). A form
+    whose rows cannot be told apart (a row with no cell of its own) is left to break
+    where each format breaks it."""
     converter = _tools["converter"]
     typesetter = _tools["typesetter"]
     assert isinstance(converter, export.Converter)
     assert isinstance(typesetter, typeset.Typesetter)
+    if not forms:
+        return
+    laid = typesetter.form_pages([typst_form(f.title, f.body, 0) for f in forms], what)
     for _round in range(ROUNDS):
-        if not forms:
-            break
-        laid = typesetter.form_pages([typst_form(f.title, f.body, 0) for f in forms], what)
         recut = []
         for form, (rows, pages) in zip(forms, laid, strict=True):
             form.pages = pages
@@ -202,16 +204,18 @@ def _paginate(forms: list[_Cutting], formats: list[str], what: str) -> None:
             if cut != form.html:
                 form.html = cut
                 recut.append(form)
-        if recut:
-            for form, output in zip(recut, converter.forms([f.html for f in recut], formats,
-                                                           what), strict=True):
-                form.body, form.docx = output["typst"].decode("utf-8"), output.get("docx")
-        forms = recut
-    else:  # cut again and again: how many pages the last cuts take
-        if forms:
-            laid = typesetter.form_pages([typst_form(f.title, f.body, 0) for f in forms], what)
-            for form, (_rows, pages) in zip(forms, laid, strict=True):
-                form.pages = pages
+        if not recut:
+            return
+        for form, output in zip(recut, converter.forms([f.html for f in recut], formats,
+                                                       what), strict=True):
+            form.body, form.docx = output["typst"].decode("utf-8"), output.get("docx")
+        forms, laid = recut, []
+        for form in recut:
+            form.pdf, paged = typesetter.printed(typst_form(form.title, form.body, 0),
+                                                 form.title, form.epoch, what)
+            laid.append(paged)
+    for form, (_rows, pages) in zip(forms, laid, strict=True):  # cut again and again
+        form.pages = pages
 
 
 def export_unit(task: UnitTask) -> list[Written]:

@@ -59,6 +59,10 @@ local function marked(row)
     if chosen == nil and cell.row_span == 1 then
       chosen = cell
     end
+    local long = utf8.len(table.concat(texts, " | ")) or 0
+    if chosen ~= nil and long > 24 then
+      break  -- the start of the row's text is all a mark says
+    end
     local text = pandoc.utils.stringify(cell.contents)
     if text ~= "" then
       table.insert(texts, text)
@@ -82,24 +86,17 @@ local function marked(row)
 end
 
 -- Label cells (class `label`) are centred, value cells start at the left, as on paper.
--- In DOCX a value cell keeps the default, so that a right-aligned paragraph in it (the
--- （盖章） of a review box) keeps its own style; in Typst the table sits in a centred
--- figure, so value cells say left explicitly.
+-- export.Converter says so in the HTML it hands pandoc (align="center" on label cells)
+-- and in the Typst it gets back (a table's columns align left, for the cells that say
+-- nothing), which is far cheaper than setting each cell here. The columns take no
+-- alignment from the first row's cells: in DOCX a value cell keeps the default, so that
+-- a right-aligned paragraph in it (the （盖章） of a review box) keeps its own style.
 function Table(tbl)
-  local value = FORMAT == "docx" and "AlignDefault" or "AlignLeft"
-  local function align(rows)
-    for _, row in ipairs(rows) do
-      for _, cell in ipairs(row.cells) do
-        cell.alignment = cell.classes:includes("label") and "AlignCenter" or value
-      end
-    end
+  local specs = tbl.colspecs
+  for i, spec in ipairs(specs) do
+    specs[i] = { pandoc.AlignDefault, spec[2] }
   end
-  align(tbl.head.rows)
-  for _, body in ipairs(tbl.bodies) do
-    align(body.head)
-    align(body.body)
-  end
-  align(tbl.foot.rows)
+  tbl.colspecs = specs
   if FORMAT == "typst" then
     for _, row in ipairs(tbl.head.rows) do marked(row) end
     for _, body in ipairs(tbl.bodies) do
