@@ -87,13 +87,14 @@ def typst_definitions(ends: bool = True, rows: bool = False) -> str:
     """The Typst functions a form is set with: `perfdecl-form(title, fit: …)[body]`
     marks where the form starts (for the footer), picks the first level at which its
     body fits the page when `fit` is auto (recording the choice, and whether it fits at
-    all, as `<form-fit>` metadata), sets the body at that level, and marks the page it
+    all, as `<form-fit>` metadata; in a document of that one form), sets the body at
+    that level, and marks the page it
     ends on (`<form-end>`, when `ends`: the footer and the pages' queries read it).
     `perfdecl-row(n, text)`, at the start of each table row, marks the row's page
     (`<row>`) when `rows` is asked for. A mark that says its page makes Typst lay the
     whole document out again, so each is made only where it is read."""
     fits = ", ".join(f"({_pt(f.size)}, {_pt(f.padding)})" for f in FITS)
-    side, top = PAGE_MARGIN_CM
+    _side, top = PAGE_MARGIN_CM
     row = ("context [#metadata((row: row, page: here().page(), text: text)) <row>]"
            if rows else "none")
     end = "[#context [#metadata(here().page()) <form-end>]]" if ends else "none"
@@ -108,22 +109,43 @@ def typst_definitions(ends: bool = True, rows: bool = False) -> str:
 #let perfdecl-form(title, fit: auto, pages: auto, body) = {{
   [#metadata(title) <form-start>]
   if fit == auto {{
+    // The level is chosen from Typst's previous layout pass (a query sees the pass
+    // before): the level the body was set at and what was learnt (<form-level>), and
+    // where a mark after the body (<form-probe>) stood: on the first page with
+    // SLACK_PT to spare, or not. The first pass sets the normal level; a form that fits
+    // there, as most do, keeps it, and the pass that checks it finds its layout made (a
+    // measure would lay it out twice). One that does not is tried at the tightest level
+    // (`probe`): if it fits at none, it is set at the normal level on several pages
+    // (-1); else the levels between are tried in turn, up to the tightest (`best`). A
+    // form more than twice the page's room fits at none (the tightest level sets a
+    // table at least 0.7 times as tall as the normal one: 9 pt against 10 pt, less
+    // padding). Typst lays a document out at most five times, which is enough: the last
+    // pass is of a level known to fit, or of none. (For a document of one form: `fit:
+    // auto` reads the first marks.)
     context {{
-      let width = page.width - {2 * side}cm
-      let room = page.height - {2 * top}cm - {SLACK_PT}pt
-      let height(i) = measure(perfdecl-styled(i, body), width: width).height
-      let fits(i) = height(i) <= room
       let last = perfdecl-fits.len() - 1
-      // most forms fit as they are, and a long one fits at no level: each takes at most
-      // two measures, a form between them one per level. The tightest level sets a
-      // table at least 0.7 times as tall as the normal one (9 pt against 10 pt, less
-      // padding), so a form twice the page's room fits at none: one measure.
-      let normal = height(0)
-      let chosen = if normal <= room {{ 0 }} else if normal > 2 * room or not fits(last) {{
-        none }} else {{ range(1, last + 1).find(fits) }}
-      let level = if chosen == none {{ 0 }} else {{ chosen }}
-      [#metadata((level: level, fits: chosen != none)) <form-fit>]
+      let tried = query(<form-level>)
+      let probes = query(<form-probe>)
+      let state = if tried.len() == 0 or probes.len() == 0 {{
+        (level: 0, probe: false, best: none)
+      }} else {{
+        let was = tried.first().value
+        let at = probes.first().location().position()
+        let fits = at.page == 1 and at.y <= page.height - {top}cm - {SLACK_PT}pt
+        if was.level < 0 or (fits and not was.probe) {{ was }}
+        else if fits and last > 1 {{ (level: 1, probe: false, best: last) }}
+        else if fits {{ (level: last, probe: false, best: none) }}
+        else if was.probe or (was.level == 0 and at.page > 2) {{
+          (level: -1, probe: false, best: none) }}
+        else if was.level == 0 {{ (level: last, probe: true, best: none) }}
+        else if was.level + 1 == was.best {{ (level: was.best, probe: false, best: none) }}
+        else {{ (level: was.level + 1, probe: false, best: was.best) }}
+      }}
+      let level = calc.max(state.level, 0)
+      [#metadata(state) <form-level>]
+      [#metadata((level: level, fits: state.level >= 0)) <form-fit>]
       perfdecl-styled(level, body)
+      [#metadata(none) <form-probe>]
     }}
   }} else {{
     perfdecl-styled(fit, body)
