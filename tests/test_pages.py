@@ -53,6 +53,7 @@ def project_body() -> tuple[str, str]:
 def _with_rows(body: str, extra: int) -> str:
     """The body with `extra` more rows like its last table row (a longer form)."""
     rows = re.findall(r"\n(    table\.cell[^\n]*\n)", body)
+
     last = rows[-1]
     at = body.rindex(last) + len(last)
     return body[:at] + last * extra + body[at:]
@@ -81,6 +82,33 @@ def test_a_form_is_set_smaller_only_as_far_as_it_needs_to_fit_one_page(
     longer, longer_fits = _fit(typesetter, title, _with_rows(body, extra + 3))
     if longer_fits:
         assert fits and longer >= chosen
+
+
+@pytest.mark.slow
+def test_every_level_is_reached_and_each_is_the_first_that_fits(
+        typesetter: Any, project_body: tuple[str, str]) -> None:
+    """The level is chosen over Typst's layout passes (at most five): a form taking more
+    and more of its page (moved up or down by space above it, 10 pt at a time) goes
+    through every level and then past the page, and at each height the level chosen is
+    the first at which its PDF takes one page (the level before it takes more, or just
+    fits within pages.SLACK_PT). The PDF made by the fitting compile is the one its
+    fitted body gives."""
+    title, body = project_body
+    seen = []
+    for shift in range(-200, 200, 10):
+        longer = f"#v({shift}pt)\n{body}"
+        level, fits, pdf = typesetter.fit(title, longer, 0, "form")
+        seen.append(level if fits else None)
+        at = [_pages(typesetter.pdf(typst_form(title, longer, k), title, 0, "form"))
+              for k in range(len(FITS))]
+        if fits:
+            assert at[level] == 1 and all(pages > 1 for pages in at[:max(0, level - 1)])
+            assert pdf == typesetter.pdf(typst_form(title, longer, level, 1), title, 0, "form",
+                                         footer=False)
+        else:
+            assert level == 0 and at[0] > 1
+    assert set(seen) == {*range(len(FITS)), None}, seen
+    assert seen == sorted(seen, key=lambda k: len(FITS) if k is None else k), seen
 
 
 def _fit(typesetter: Any, title: str, body: str) -> tuple[int, bool]:
