@@ -384,3 +384,14 @@ def test_a_form_s_pdf_reads_the_same_however_it_is_made(built: Path, tmp_path: P
         own = {p.name: _page_texts(pypdf.PdfReader(p)) for p in forms if p.parent == unit.parent}
         assert sorted(map(str, parts)) == sorted(map(str, own.values())), unit.name
         assert all(len(text) > 100 for part in parts for text in part)
+
+
+def test_the_pandoc_server_answers_an_empty_request_and_goes_on() -> None:
+    """An empty document (nothing to convert) is answered, not waited on: pandoc's
+    server reads no byte for it, and converts the next request as usual."""
+    with export.Converter() as converter:
+        assert converter.forms([], ["typst"], "nothing") == []
+        empty = converter.pandoc("", ["typst"], "empty")
+        assert set(empty) == {"typst"}
+        [done] = converter.forms(["<html><body><p>表</p></body></html>"], ["typst"], "one")
+        assert "表" in done["typst"].decode("utf-8")

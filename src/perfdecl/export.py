@@ -161,6 +161,8 @@ class Converter:
         """Several forms converted in one pandoc run, then split apart: pandoc's cost is
         mostly per document, so a unit's forms together cost a fraction of each alone.
         Returns, per form, its DOCX (to be finished: finish_docx) and/or its Typst body."""
+        if not pages:
+            return []
         converted = self.pandoc(combine_pages(pages), formats, what)
         out: list[dict[str, bytes]] = [{} for _page in pages]
         if "docx" in converted:

@@ -20,7 +20,8 @@ while true do
   local header = io.stdin:read("l")
   if not header then break end
   local formats, length = header:match("^(%S+) (%d+)$")
-  local html = io.stdin:read(tonumber(length)) or ""
+  -- read(0) would wait for a byte to tell the end of input from an empty string
+  local html = tonumber(length) > 0 and io.stdin:read(tonumber(length)) or ""
   local read_ok, doc = pcall(pandoc.read, html, "html")
   for format in formats:gmatch("[^,]+") do
     if not read_ok then
