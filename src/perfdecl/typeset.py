@@ -47,11 +47,9 @@ def preamble(title: str, fonts: Sequence[str], footer: bool = True, rows: bool =
     families = ", ".join(typst_string(f) for f in fonts)
     titles = "".join(f"{typst_string(f)}, " for f in TITLE_FONTS)
     side, top = PAGE_MARGIN_CM
-    page = f"#set page(paper: \"a4\", margin: (x: {side}cm, y: {top}cm))\n"
-    if footer:
-        page = page[:-2] + _FOOTER
     return f"""#set document(title: {typst_string(title)})
-{page}#set text(font: ({families},), size: 10.5pt, lang: "zh", region: "cn",
+#set page(paper: "a4", margin: (x: {side}cm, y: {top}cm){_FOOTER if footer else ""})
+#set text(font: ({families},), size: 10.5pt, lang: "zh", region: "cn",
   cjk-latin-spacing: none, top-edge: {LINE.top}em, bottom-edge: -{LINE.bottom}em)
 #set par(justify: false, leading: {LINE.leading}em, spacing: 0.5em)
 #show heading.where(level: 1): it => block(width: 100%, above: 6pt, below: 12pt,
@@ -79,8 +77,7 @@ _FOOTER = """, footer: context {
   let number = if numbered [— #counter(page).display() —]
   set text(size: 9pt)
   grid(columns: (1fr, auto, 1fr), [], form, align(right, number))
-})
-"""
+}"""
 """The foot of every page: the form's name and 第 n 页 共 m 页 (a form on several pages),
 the page's number (in a unit's document, after its contents page)."""
 

@@ -156,19 +156,22 @@ def lay_out(forms: Sequence[tuple[str, str, int]], docx: bool, what: str) -> lis
     converted = converter.forms([html for _title, html, _epoch in forms], formats, what)
     cutting = [_Cutting(title, html, epoch, out["typst"].decode("utf-8"), out.get("docx"))
                for (title, html, epoch), out in zip(forms, converted, strict=True)]
-    fits = [typesetter.fit(c.title, c.body, c.epoch, what) for c in cutting]
-    for form, (_fit, one_page, pdf) in zip(cutting, fits, strict=True):
-        form.pdf = pdf if one_page else None
-    _paginate([c for c, (_fit, one_page, _pdf) in zip(cutting, fits, strict=True)
-               if not one_page], formats, what)
-    return [Laid(c.html, typst_form(c.title, c.body, fit, c.pages), c.docx, c.pdf)
-            for c, (fit, _one, _pdf) in zip(cutting, fits, strict=True)]
+    long = []
+    for form in cutting:
+        form.level, one_page, pdf = typesetter.fit(form.title, form.body, form.epoch, what)
+        if one_page:
+            form.pdf = pdf
+        else:
+            long.append(form)
+    _paginate(long, formats, what)
+    return [Laid(c.html, typst_form(c.title, c.body, c.level, c.pages), c.docx, c.pdf)
+            for c in cutting]
 
 
 @dataclass
 class _Cutting:
-    """A form being cut at its pages: its HTML, Typst body, DOCX and PDF (when made) as
-    last converted, and the pages its body takes."""
+    """A form being fitted and cut at its pages: its HTML, Typst body, DOCX and PDF
+    (when made) as last converted, the level it is set at and the pages it takes."""
 
     title: str
     html: str
@@ -176,6 +179,7 @@ class _Cutting:
     body: str
     docx: bytes | None
     pdf: bytes | None = None
+    level: int = 0
     pages: int = 1
 
 
