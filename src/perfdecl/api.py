@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,3 +172,41 @@ def schema_kinds() -> list[tuple[str, str, Path]]:
     return [(k, KIND_TITLES[k], schema_folder() / f"{k}.json") for k in KINDS]
 
 
+
+
+def new_layout(repo: Repository, source: Path, kind: str, name: str, *,
+               force: bool = False) -> tuple[Path, Any]:
+    """Write templates/<kind>/<name>.html.j2 in the repository: a layout made from the
+    blank form in `source` (DOCX or XLSX; blankform.py). Returns the file written and
+    what was generated (blankform.Generated: the unbound cells, the tick boxes).
+    Nothing is written when the template would not compile, or when the file exists
+    and `force` is not given."""
+    import re
+
+    from .atomic import write_text
+    from .blankform import generate
+    from .render import Renderer
+
+    if kind not in KINDS:
+        raise UsageError(_("unknown kind {kind}; kinds: {kinds}")
+                         .format(kind=repr(kind), kinds=", ".join(KINDS)))
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name) or len(name) > 64:
+        raise UsageError(_("a layout's name is lower-case letters, digits and single "
+                           "hyphens, such as changsha-2025: not {name}").format(name=repr(name)))
+    given = repo.path(source)
+    if missing(given):
+        raise UsageError(_("path not found: {path}").format(path=source))
+    target = repo.root / "templates" / kind / f"{name}.html.j2"
+    if os.path.lexists(target) and not force:
+        raise PerfdeclError(_("{path} exists; give --force to replace it").format(
+            path=target))
+    generated = generate(given, kind, source.name)
+    renderer = Renderer(repo.config)
+    try:
+        renderer.env.parse(generated.template)
+    except Exception as exc:  # a generated template that is no template is a bug here
+        raise PerfdeclError(_("the layout made from {path} does not compile: {error}")
+                            .format(path=source, error=exc)) from None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_text(target, generated.template)
+    return target, generated

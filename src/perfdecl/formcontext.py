@@ -197,7 +197,8 @@ class FormContext:
     def indicator_rows(self, term: str = "annual", generation: str = OLD, *,
                        skeleton: bool = True, order: Iterable[str] | None = None,
                        labels: dict[str, str] | None = None,
-                       fillers: dict[str, str] | None = None) -> list[IndicatorRow]:
+                       fillers: dict[str, str] | None = None,
+                       pad: int = 1) -> list[IndicatorRow]:
         """The rows of the indicator table for `term` (annual or long_term), laid out on
         the framework `generation` the layout prints (old: 成本 under 产出; new: 成本 as
         level 1), whatever generation the declaration was written in.
@@ -205,7 +206,9 @@ class FormContext:
         skeleton: a row for every level-2 category, empty where nothing is declared
         (as the paper forms print them). order: the level-1 categories in the form's
         order. labels: the form's own wording of a category. fillers: an extra row at the
-        end of a level-1 group, such as "…".
+        end of a level-1 group, such as "…". pad: the rows a category takes at least,
+        blank ones after its indicators, where a form prints a fixed block (指标1, 指标2,
+        指标3 under each category); a category with more indicators takes more rows.
         """
         layout = GENERATIONS[generation]
         level1s = list(order) if order is not None else list(layout)
@@ -221,6 +224,7 @@ class FormContext:
                 if not found and not skeleton:
                     continue
                 items: list[Indicator | None] = list(found) or [None]
+                items += [None] * (pad - len(items))
                 first = len(group)
                 for item in items:
                     group.append(IndicatorRow(level1, level2, item))
@@ -241,13 +245,15 @@ class FormContext:
 
     def indicator_pairs(self, generation: str = OLD, *, left: str = "long_term",
                         right: str = "annual", order: Iterable[str] | None = None,
-                        labels: dict[str, str] | None = None) -> list[IndicatorPair]:
+                        labels: dict[str, str] | None = None,
+                        pad: int = 1) -> list[IndicatorPair]:
         """Two indicator tables side by side, such as 中期 | 年度 on the national project
         form: one row per line, the level-1 label spanning its group on both sides; each
         level-2 category takes as many rows as the longer of its two sides, and its label
-        spans them on each side. Every level-2 category of `generation` has a row."""
+        spans them on each side. Every level-2 category of `generation` has a row, or
+        `pad` rows at least (as indicator_rows)."""
         names = labels or {}
-        sides = [_by_category(self.indicator_rows(term, generation, order=order))
+        sides = [_by_category(self.indicator_rows(term, generation, order=order, pad=pad))
                  for term in (left, right)]
         pairs: list[IndicatorPair] = []
         for (level1, level2), lefts in sides[0].items():

@@ -9,7 +9,7 @@ from importlib import import_module
 
 from .app import app, main
 
-for _commands in ("check", "build", "diff", "new", "bundle", "info", "importing"):
+for _commands in ("check", "build", "diff", "new", "bundle", "layout", "info", "importing"):
     import_module(f"{__name__}.{_commands}")
 
 __all__ = ["app", "main"]

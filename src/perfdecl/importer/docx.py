@@ -20,6 +20,8 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 MAX_TABLE_ROWS = 5_000
 """Rows of one table: seed 000's nine forms stacked in one table would be 600."""
+MAX_GRID_COLUMNS = 64
+"""The grid columns whose widths are kept: a form has a dozen."""
 
 # Wingdings / Wingdings 2 / Symbol code points that forms use for boxes and ticks.
 _SYMBOLS = {
@@ -93,6 +95,10 @@ class _Reader:
         if self.rows > MAX_ROWS:
             raise ImportRefused(_("more than {limit} table rows; a form has about 60")
                                 .format(limit=f"{MAX_ROWS:,}"))
+        grid = tbl.find(f"{W}tblGrid")
+        if grid is not None:
+            self.part.widths[number] = [_twips(col) for col in
+                                        _children(grid, "gridCol")][:MAX_GRID_COLUMNS]
         above: dict[int, Cell] = {}  # grid column → the cell that may continue down
         row_label = _("table {table}, row {row}")  # (where a value was read)
         for r, tr in enumerate(trs, start=1):
@@ -146,6 +152,12 @@ def _children(parent: Any, name: str) -> list[Any]:
         elif child.tag == f"{W}customXml":
             out.extend(_children(child, name))
     return out
+
+
+def _twips(col: Any) -> float:
+    """A grid column's width (w:w, in twips); 0 when it is not a plain number."""
+    raw = col.get(f"{W}w", "")
+    return float(raw) if raw.isdigit() and len(raw) < 7 else 0.0
 
 
 def _int(element: Any, default: int) -> int:

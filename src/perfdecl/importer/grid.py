@@ -94,6 +94,10 @@ class Part:
     notes: list[str] = field(default_factory=list)
     """What of the part was not read, and why (a hidden sheet, columns past the last
     one read)."""
+    widths: dict[int, list[float]] = field(default_factory=dict)
+    """The widths of each table's grid columns, by table number, in the file's own
+    measure (twips, or a spreadsheet's characters): a layout made from the form keeps
+    their proportions."""
 
 
 def distinct(cells: Iterable[Cell]) -> list[Cell]:

@@ -36,6 +36,10 @@ LEVELS = {L.norm(name) for name in (*FRAMEWORK, *(c for cs in FRAMEWORK.values()
 """The categories of the indicator framework, as forms write them: labels."""
 
 
+INLINE_LABEL = re.compile(r"([^\s:：　]{1,16}?(?:\([^)]*\)|（[^）]*）)?)\s*[:：]")
+"""A label written before its value in the same text: 填报人：, 资金总额（万元）："""
+
+
 class Reader:
     """Reads one form into a Draft."""
 
@@ -270,7 +274,7 @@ class Reader:
         text no label heads (before the first one, or run into a label: 备注填报人：)."""
         marks: list[tuple[int, int, Field | None]] = []
         rest: list[str] = []
-        for match in re.finditer(r"([^\s:：　]{1,16}?(?:\([^)]*\)|（[^）]*）)?)\s*[:：]", text):
+        for match in INLINE_LABEL.finditer(text):
             label = L.norm(match.group(1))
             found = self.fields.get(label)
             if found is None:
@@ -311,12 +315,20 @@ class Reader:
 
     def labelled(self) -> None:
         """Every field found by its label."""
-        person = None
-        for found, text, cell, row in self.facts():
+        for path, found, text, _cell, row in self.bindings():
             if found.type == "unit-of-money":
                 if L.norm(text) not in ("万元", "元", "千元", ""):
                     self.note_unplaced(row, text, _("金额单位: not 万元, 元 or 千元"))
                 continue
+            self.assign(path, found, text, row)
+
+    def bindings(self) -> Iterable[tuple[str, Field, str, Cell, Row]]:
+        """Each label's data path with its field, value text, label cell and row: the
+        facts, with a 中期 half's labels meaning their 中期 field and a phone belonging to
+        the person named before it. Read the other way, it says which field a blank
+        cell of a bureau's form is for (blankform.py)."""
+        person = None
+        for found, text, cell, row in self.facts():
             if found.type == "person":
                 person = found.path.split(".")[0]
             path = found.path
@@ -327,7 +339,7 @@ class Reader:
                 owner = person or ("leader" if self.kind == "project" and not row.is_paragraph
                                    else "preparer")
                 path = f"{owner}.phone"
-            self.assign(path, found, text, row)
+            yield path, found, text, cell, row
 
     def split(self, row: Row) -> bool:
         """Whether `row` is read by halves: it holds labels on both sides of the halves'

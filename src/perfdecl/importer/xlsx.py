@@ -83,6 +83,7 @@ def _sheet(ws: Any, number: int, formulas: dict[tuple[int, int], str]) -> Part:
         raise ImportRefused(_("sheet {sheet} has {rows} rows; a form has about 60")
                             .format(sheet=repr(ws.title), rows=f"{ws.max_row:,}"))
     width = min(ws.max_column, MAX_SHEET_COLUMNS)
+    part.widths[1] = [_width(ws, c) for c in range(1, width + 1)]
     merged: dict[tuple[int, int], tuple[int, int, int, int]] = {}
     for rng in ws.merged_cells.ranges:
         top, left, bottom, right = rng.min_row, rng.min_col, rng.max_row, rng.max_col
@@ -129,6 +130,15 @@ def _sheet(ws: Any, number: int, formulas: dict[tuple[int, int], str]) -> Part:
         part.notes.append(_("{sheet}: the columns after {column} are not read (a form has "
                             "a dozen)").format(sheet=part.name, column=column_name(width - 1)))
     return part
+
+
+def _width(ws: Any, column: int) -> float:
+    """A column's width in characters: as set, or the default (8.43) where none is."""
+    from openpyxl.utils import get_column_letter
+
+    dimension = ws.column_dimensions.get(get_column_letter(column))
+    width = getattr(dimension, "width", None)
+    return float(width) if width and 0 < width < 1000 else 8.43
 
 
 def _text(cell: Any) -> str:
