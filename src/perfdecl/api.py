@@ -200,7 +200,7 @@ def new_layout(repo: Repository, source: Path, kind: str, name: str, *,
     if os.path.lexists(target) and not force:
         raise PerfdeclError(_("{path} exists; give --force to replace it").format(
             path=target))
-    generated = generate(given, kind, source.name)
+    generated = generate(given, kind)
     renderer = Renderer(repo.config)
     try:
         renderer.env.parse(generated.template)

@@ -146,10 +146,17 @@ class Layout:
     path: Path
     builtin: bool
     title: str
+    made_from: str | None = None
+    """The form a generated layout was made from (`perfdecl layout new`)."""
 
     @property
     def source(self) -> str:
-        return _("built-in") if self.builtin else str(self.path)
+        if self.builtin:
+            return _("built-in")
+        if self.made_from:
+            return _("{path}, generated from {form}").format(path=self.path,
+                                                              form=self.made_from)
+        return str(self.path)
 
 
 class Renderer:
@@ -186,7 +193,7 @@ class Renderer:
                 if kind.startswith("_") or name.startswith("_"):
                     continue
                 found[(kind, name)] = Layout(kind, name, path, folder == self.builtin,
-                                             _title(path))
+                                             *_heading(path))
         return sorted(found.values(), key=lambda x: (x.kind, x.name))
 
     def layout_name(self, declaration: Declaration, override: str | None = None) -> str:
@@ -264,12 +271,17 @@ def _where(exc: BaseException, template: jinja2.Template) -> str:
     return place
 
 
-def _title(path: Path) -> str:
-    """A layout's title: its first line when that is a Jinja comment `{# … #}`."""
+def _heading(path: Path) -> tuple[str, str | None]:
+    """A layout's title, its first line when that is a Jinja comment `{# … #}`, and the
+    form it was generated from, which a generated layout's second line names."""
+    from .blankform import GENERATED
+
     try:
         text = read_file(path).decode("utf-8", errors="replace")
     except OSError as exc:
         raise _unreadable(path, exc) from None
-    first = text.split("\n", 1)[0].strip()
-    match = re.match(r"{#-?\s*(.*?)\s*-?#}$", first)
-    return match.group(1) if match else ""
+    lines = text.split("\n", 2)
+    match = re.match(r"{#-?\s*(.*?)\s*-?#}$", lines[0].strip())
+    made = re.match(r"{#-?\s*" + re.escape(GENERATED) + r"\s+(.+?)\.?\s*(-?#})?$",
+                    lines[1].strip()) if len(lines) > 1 else None
+    return (match.group(1) if match else ""), (made.group(1) if made else None)
