@@ -61,3 +61,103 @@ def xlsx_of(docx_file: Path, path: Path) -> Path:
                                end_column=min(cell.end, width))
     workbook.save(str(path))
     return path
+
+
+# -------------------------------------------------- forms of shapes no layout has
+
+Grid = list[list[str]]
+"""A table as written here: one string per grid cell; "<" merges a cell into the one on
+its left, "^" into the one above."""
+
+
+def make_form(path: Path, before: list[str], grid: Grid, after: list[str]) -> Path:
+    """A DOCX form drawn by hand: paragraphs, one table with its merges, paragraphs."""
+    import docx
+
+    document = docx.Document()
+    for text in before:
+        document.add_paragraph(text)
+    width = len(grid[0])
+    table = document.add_table(rows=len(grid), cols=width)
+    table.style = "Table Grid"
+    for r, row in enumerate(grid):
+        for c, text in enumerate(row):
+            if text in ("<", "^"):
+                continue
+            right = c
+            while right + 1 < width and row[right + 1] == "<":
+                right += 1
+            down = r
+            while down + 1 < len(grid) and grid[down + 1][c] == "^":
+                down += 1
+            cell = table.cell(r, c)
+            if right > c or down > r:
+                cell = cell.merge(table.cell(down, right))
+            cell.text = text
+    for text in after:
+        document.add_paragraph(text)
+    document.save(str(path))
+    return path
+
+
+def _indicator_rows(categories: list[tuple[str, list[str]]], rows_each: int,
+                    cells: list[str], lead: str | None) -> Grid:
+    out: Grid = []
+    for level1, level2s in categories:
+        for k, level2 in enumerate(level2s):
+            for n in range(rows_each):
+                first = level1 if k == 0 and n == 0 else "^"
+                second = level2 if n == 0 else "^"
+                out.append(([lead] if lead is not None else []) +
+                           [first, second] + [c.format(n=n + 1) for c in cells])
+    if lead is not None and out:
+        out[0][0] = lead
+        for row in out[1:]:
+            row[0] = "^"
+    return out
+
+
+NEW_FRAMEWORK = [("产出指标", ["数量指标", "质量指标", "时效指标"]),
+                 ("成本指标", ["经济成本指标", "社会成本指标", "生态环境成本指标"]),
+                 ("效益指标", ["经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"]),
+                 ("满意度指标", ["服务对象满意度指标"])]
+
+
+def national_side_by_side(path: Path) -> Path:
+    """The national project form of 财预〔2015〕88号 drawn anew: 中期 and 年度 side by side
+    in the amounts, the goals and one indicator table whose halves are the two terms."""
+    grid: Grid = [
+        ["项目名称", "", "<", "<", "<", "<", "<", "<"],
+        ["主管部门及代码", "", "<", "<", "实施单位", "", "<", "<"],
+        ["项目属性", "□新增项目　□延续项目", "<", "<", "项目期", "", "<", "<"],
+        ["项目资金（万元）", "中期资金总额：", "", "<", "年度资金总额：", "", "<", "<"],
+        ["^", "其中：财政拨款", "", "<", "其中：财政拨款", "", "<", "<"],
+        ["^", "其他资金", "", "<", "其他资金", "", "<", "<"],
+        ["总体目标", "中期目标（20××年—20××年）", "<", "<", "年度目标", "<", "<", "<"],
+        ["^", "", "<", "<", "", "<", "<", "<"],
+        ["绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "二级指标", "三级指标", "指标值"],
+    ]
+    body: Grid = []
+    for level1, level2s in NEW_FRAMEWORK:
+        for k, level2 in enumerate(level2s):
+            body.append(["^", level1 if k == 0 else "^", level2, "", "", level2, "", ""])
+    return make_form(path, ["附件2", "项目支出绩效目标申报表", "（2026年度）"], grid + body,
+                     ["填报人：　　　　联系电话：　　　　填报日期："])
+
+
+def local_two_columns(path: Path) -> Path:
+    """A local variant: the amounts in two columns (中期 | 年度) under one label each,
+    and fixed numbered indicator rows (指标1, 指标2) under each category."""
+    grid: Grid = [
+        ["项目名称", "", "<", "项目单位", "", "<"],
+        ["项目负责人", "", "<", "联系电话", "", "<"],
+        ["资金来源", "中期（2026—2028年）", "<", "年度（2026年）", "<", "<"],
+        ["资金总额", "", "<", "", "<", "<"],
+        ["财政拨款", "", "<", "", "<", "<"],
+        ["其他资金", "", "<", "", "<", "<"],
+        ["年度绩效目标", "", "<", "<", "<", "<"],
+        ["一级指标", "二级指标", "三级指标", "指标值", "备注", "<"],
+    ]
+    body = _indicator_rows(NEW_FRAMEWORK, 2, ["指标{n}", "", "", "<"], None)
+    return make_form(path, ["2026年度项目绩效目标表", "单位：万元"], grid + body,
+                     ["填报人：　　　　联系电话："])

@@ -33,7 +33,7 @@ from .importer import labels as L
 from .importer import read_parts
 from .importer.forms import Form, find_forms, title_kind
 from .importer.grid import Cell, Row, column_name, distinct
-from .importer.halves import find_halves
+from .importer.halves import find_halves, term_column, term_heading
 from .importer.reader import INLINE_LABEL, LEVELS, Reader
 from .importer.specs import (
     BOILERPLATE,
@@ -356,6 +356,7 @@ class Writer:
         self.bindings: dict[int, str] = {}  # hole → expression
         self.out = Generated("", L.clean(form.title) or "")
         self.year: int | None = None
+        self.known = Reader(form).known
         self.groups = find_groups(self.rows, kind)
         self.in_group = {i for g in self.groups for i in g.body}
         self.headers = {g.header for g in self.groups}
@@ -371,11 +372,13 @@ class Writer:
 
         def counted(m: re.Match[str]) -> str:
             back = self.year - int(m.group(0)) if self.year is not None else -1
-            if not 0 <= back <= 5:
+            if not -5 <= back <= 5:
                 return m.group(0)
-            return "{{ data.fiscal_year" + (f" - {back}" if back else "") + " }}"
+            return "{{ data.fiscal_year" + (f" - {back}" if back > 0 else
+                                             f" + {-back}" if back < 0 else "") + " }}"
 
-        return re.sub(r"(?<!\d)(?:19|20)\d{2}(?=\s*年)", counted, out)
+        return re.sub(r"(?<!\d)(?:19|20)\d{2}(?=\s*(?:年|[—–\-~～至]\s*(?:19|20)\d{2}))",
+                      counted, out)
 
     def find_year(self) -> int | None:
         """The form's fiscal year: printed with its title (as import reads it), else the
@@ -582,11 +585,18 @@ class Writer:
         if key and not known and not BOILERPLATE.match(key) and \
                 not L.is_blank(text) and not title_kind(text):
             self.unbound(row, cell, text, _("kept as the form's text"))
-        return self.text(text), known
+        shown = self.text(text)
+        if known and re.search("20(××|xx|XX)", text) and \
+                goal_field(text, Reader(self.form).fields) == "goals.long_term":
+            ends = iter(("from", "until"))  # 中期目标（20××年—20××年）: the goals' years
+            shown = re.sub("20(××|xx|XX)", lambda _m: f'{{{{ get("goals.long_term_'
+                           f'{next(ends, "until")}", "20××") }}}}', shown, count=2)
+        return shown, known
 
     def _known(self, key: str) -> bool:
-        reader = Reader(self.form)
-        return key in reader.known
+        """Whether the form's text is a label import knows (a field's, a section's, a
+        table's heading, a goals heading with its years, a term's column)."""
+        return key in self.known or term_heading(key) is not None or term_column(key)
 
     def unbound(self, row: Row, cell: Cell | None, text: str, why: str) -> None:
         where = row.where if cell is None or row.is_paragraph else \
@@ -600,7 +610,7 @@ class Writer:
         for g in self.groups:
             n = counts[g.what] = counts.get(g.what, 0) + 1
             g.var = f"{g.what}{n if n > 1 else ''}" if g.what not in ("indicators", "pairs") \
-                else f"{self._term(g)}_{'pairs' if g.what == 'pairs' else 'rows'}"
+                else "pairs" if g.what == "pairs" else f"{self._term(g)}_rows"
             if g.what in ("indicators", "pairs"):
                 self._indicators(g)
             elif g.what == "goals":
@@ -651,8 +661,8 @@ class Writer:
                     continue
                 written = L.norm(c.text)
                 key = LEVEL2_ALIASES.get(written, written)
-                if c.col == l1.col and key in _LEVEL1:
-                    level1s.append(key)
+                if c.col == l1.col and written in _LEVEL1:
+                    level1s.append(written)
                 elif key in LEVELS or key in LEVEL2_ALIASES.values():
                     level2s[key] = max(level2s.get(key, 0), c.rows)
                     if written != key and "\n" not in c.text:
@@ -672,6 +682,9 @@ class Writer:
         if pad > 1:
             args.append(f"pad={pad}")
         if g.what == "pairs":
+            halves = find_halves(self.rows)
+            if halves is not None and halves.terms[0] == "annual":  # 年度 on the left
+                args.append('left="annual", right="long_term"')
             g.setup = f"{{% set {g.var} = indicator_pairs({', '.join(args)}) %}}"
         else:
             term = self._term(g)
@@ -843,11 +856,12 @@ class Writer:
         head = [f"{{# {safe(number + title)} #}}",
                 f"{{#- {GENERATED} {safe(self.source)}."]
         if self.out.choices:
-            head.append("    Tick boxes (check each option's field and value):")
+            head.append("    " + _("Tick boxes (check each option's field and value):"))
             for words, path, value in dict.fromkeys(self.out.choices):
                 head.append(f"      {safe(words)}: {path} = {safe(value)}")
         if self.out.unbound:
-            head.append("    Not bound, kept as the form's text or left blank (bind by hand):")
+            head.append("    " + _("Not bound, kept as the form's text or left blank (bind by "
+                                  "hand):"))
             for u in self.out.unbound:
                 head.append(f"      {safe(str(u))}")
         head[-1] += " -#}"

@@ -27,6 +27,9 @@ class Halves:
 
     boundary: int
     terms: tuple[str, str]
+    by_columns: bool = False
+    """The terms head columns of amounts (资金来源 | 中期（2026—2028年） | 年度): a
+    label's values in the two columns are its two terms'."""
 
     def term_of(self, cell: Cell) -> str:
         return self.terms[0] if cell.col < self.boundary else self.terms[1]
@@ -34,6 +37,13 @@ class Halves:
 
 _MULTI_YEAR_HEADING = re.compile(r"^(中期|长期|实施期)(资金总额|目标|绩效目标)")
 _ANNUAL_HEADING = re.compile(r"^(年度|当年)(资金总额|目标|绩效目标)")
+_MULTI_YEAR_COLUMN = re.compile(r"^(中期|长期|实施期)(资金|金额|预算)?(\(.*\))?$")
+_ANNUAL_COLUMN = re.compile(r"^(年度|当年|本年)(资金|金额|预算)?(\(.*\))?$")
+
+
+def term_column(key: str) -> bool:
+    """Whether a (normalised) heading names a term's column: 中期（2026—2028年）, 年度."""
+    return bool(_MULTI_YEAR_COLUMN.match(key) or _ANNUAL_COLUMN.match(key))
 
 
 def find_halves(rows: Iterable[Row]) -> Halves | None:
@@ -43,10 +53,15 @@ def find_halves(rows: Iterable[Row]) -> Halves | None:
         cells = [c for c in distinct(row.cells) if row.starts(c)]
         multi = [c for c in cells if _MULTI_YEAR_HEADING.match(L.norm(c.text))]
         annual = [c for c in cells if _ANNUAL_HEADING.match(L.norm(c.text))]
+        columns = False
+        if not (multi and annual):
+            multi = [c for c in cells if _MULTI_YEAR_COLUMN.match(L.norm(c.text))]
+            annual = [c for c in cells if _ANNUAL_COLUMN.match(L.norm(c.text))]
+            columns = True
         if multi and annual:
             if multi[0].col < annual[0].col:
-                return Halves(annual[0].col, ("long_term", "annual"))
-            return Halves(multi[0].col, ("annual", "long_term"))
+                return Halves(annual[0].col, ("long_term", "annual"), columns)
+            return Halves(multi[0].col, ("annual", "long_term"), columns)
     return None
 
 

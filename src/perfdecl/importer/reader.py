@@ -58,6 +58,7 @@ class Reader:
         self.seen: dict[str, tuple[str, str]] = {}  # field path → (text, where)
         self.read_for: dict[int, str] = {}  # id of a value cell → the label it was read for
         self.halves: Halves | None = None  # where 中期 and 年度 sit side by side
+        self.by_value: set[int] = set()  # ids of values read by their column's term
 
     # ----------------------------------------------------------------- small helpers
 
@@ -225,6 +226,16 @@ class Reader:
                         value_cell = self.below(i, cell, strict=True)
                 else:
                     value_cell = self.below(i, cell, strict=False)
+                twin = self.twin(value_cell, rights, found) if not header else None
+                if twin is not None and value_cell is not None:
+                    # 资金总额 | 中期 amount | 年度 amount: each value its column's term
+                    for c in (value_cell, twin):
+                        self.mark(c)
+                        self.by_value.add(id(c))
+                        self.read_for[id(c)] = _("{label} ({field})").format(
+                            label=L.squeeze(cell.text), field=found.path)
+                        out.append((found, c.text, c, row))
+                    continue
                 if value_cell is not None:
                     self.mark(value_cell)
                     self.read_for[id(value_cell)] = _("{label} ({field})").format(
@@ -239,6 +250,16 @@ class Reader:
                 else:
                     out.append((found, "", cell, row))
         return out
+
+    def twin(self, value: Cell | None, rights: list[Cell], found: Field) -> Cell | None:
+        """The second value of a label on a form whose columns are the terms (中期 | 年度):
+        the value in the other column, when the first is in the 中期 one."""
+        halves = self.halves
+        if value is None or halves is None or not halves.by_columns or \
+                found.path not in MULTI_YEAR or value.col >= halves.boundary:
+            return None
+        return next((c for c in rights if c.col >= halves.boundary and c is not value and
+                     (c.text.strip() or c.formula is not None) and not self.is_label(c)), None)
 
     def field_of(self, key: str) -> Field | None:
         """The field a label names; a goals heading that names its years (中期目标（2025年
@@ -333,7 +354,8 @@ class Reader:
                 person = found.path.split(".")[0]
             path = found.path
             if self.halves is not None and path in MULTI_YEAR and \
-                    self.halves.term_of(cell) == "long_term" and self.split(row):
+                    self.halves.term_of(cell) == "long_term" and \
+                    (self.split(row) or id(cell) in self.by_value):
                 path = MULTI_YEAR[path]
             if found.type == "phone":
                 owner = person or ("leader" if self.kind == "project" and not row.is_paragraph
