@@ -24,7 +24,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
      "workers"),
     ("buildcache", "bundle"),
     ("build",),
-    ("diff", "importer", "rollforward", "scaffold", "watch"),
+    ("diff", "importer", "blankform", "rollforward", "scaffold", "watch"),
     ("api",),
     ("cli", "__main__"),
 )

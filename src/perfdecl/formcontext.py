@@ -36,6 +36,14 @@ def plain(value: Any) -> str:
     return amount_text(Decimal(str(value)))
 
 
+def yuan(value: Any, per: int = 10_000) -> str:
+    """An amount in 万元 printed in 元 (per=10000) or 千元 (per=10), for a form whose
+    money unit is that: 7.45 → 74500."""
+    if value is None or value == "":
+        return ""
+    return amount_text(Decimal(str(value)) * per)
+
+
 def month(value: Any, style: str = "dot") -> str:
     """2019-01 → 2019.1 (dot) or 2019年1月 (cn); 2019 stays 2019 / 2019年."""
     if not value:
@@ -78,7 +86,7 @@ def blank(value: Any) -> Any:
 
 
 FILTERS: dict[str, Callable[..., Any]] = {
-    "wan": wan, "plain": plain, "month": month, "period": period, "date_cn": date_cn,
+    "wan": wan, "plain": plain, "yuan": yuan, "month": month, "period": period, "date_cn": date_cn,
     "blank": blank,
 }
 

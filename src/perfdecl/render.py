@@ -27,6 +27,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import derive
 from .config import Config
+from .domain import GENERATED_LAYOUT
 from .errors import DataPath, Finding, PerfdeclError
 from .files import read_file, reason
 from .formcontext import FILTERS, FormContext, blank, box
@@ -274,14 +275,12 @@ def _where(exc: BaseException, template: jinja2.Template) -> str:
 def _heading(path: Path) -> tuple[str, str | None]:
     """A layout's title, its first line when that is a Jinja comment `{# … #}`, and the
     form it was generated from, which a generated layout's second line names."""
-    from .blankform import GENERATED
-
     try:
         text = read_file(path).decode("utf-8", errors="replace")
     except OSError as exc:
         raise _unreadable(path, exc) from None
     lines = text.split("\n", 2)
     match = re.match(r"{#-?\s*(.*?)\s*-?#}$", lines[0].strip())
-    made = re.match(r"{#-?\s*" + re.escape(GENERATED) + r"\s+(.+?)\.?\s*(-?#})?$",
+    made = re.match(r"{#-?\s*" + re.escape(GENERATED_LAYOUT) + r"\s+(.+?)\.?\s*(-?#})?$",
                     lines[1].strip()) if len(lines) > 1 else None
     return (match.group(1) if match else ""), (made.group(1) if made else None)
