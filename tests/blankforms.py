@@ -145,9 +145,11 @@ def national_side_by_side(path: Path) -> Path:
                      ["填报人：　　　　联系电话：　　　　填报日期："])
 
 
-def local_two_columns(path: Path) -> Path:
+def local_two_columns(path: Path, unit: str = "万元",
+                      categories: list[tuple[str, list[str]]] = NEW_FRAMEWORK) -> Path:
     """A local variant: the amounts in two columns (中期 | 年度) under one label each,
-    and fixed numbered indicator rows (指标1, 指标2) under each category."""
+    and fixed numbered indicator rows (指标1, 指标2) under each of `categories`; its
+    money in `unit`."""
     grid: Grid = [
         ["项目名称", "", "<", "项目单位", "", "<"],
         ["项目负责人", "", "<", "联系电话", "", "<"],
@@ -158,6 +160,14 @@ def local_two_columns(path: Path) -> Path:
         ["年度绩效目标", "", "<", "<", "<", "<"],
         ["一级指标", "二级指标", "三级指标", "指标值", "备注", "<"],
     ]
-    body = _indicator_rows(NEW_FRAMEWORK, 2, ["指标{n}", "", "", "<"], None)
-    return make_form(path, ["2026年度项目绩效目标表", "单位：万元"], grid + body,
+    body = _indicator_rows(categories, 2, ["指标{n}", "", "", "<"], None)
+    return make_form(path, ["2026年度项目绩效目标表", f"单位：{unit}"], grid + body,
                      ["填报人：　　　　联系电话："])
+
+
+def local_in_yuan(path: Path) -> Path:
+    """The local variant with its money in 元 and only some categories printed blank
+    (no 社会成本, 生态环境成本, 生态效益 or 可持续影响 rows)."""
+    some = [("产出指标", ["数量指标", "质量指标", "时效指标"]), ("成本指标", ["经济成本指标"]),
+            ("效益指标", ["经济效益指标", "社会效益指标"]), ("满意度指标", ["服务对象满意度指标"])]
+    return local_two_columns(path, "元", some)

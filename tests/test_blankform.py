@@ -26,6 +26,7 @@ from perfdecl import export, fonts, typeset
 from perfdecl.blankform import generate
 from perfdecl.check import read, read_bytes
 from perfdecl.config import Config
+from perfdecl.domain import amount_text
 from perfdecl.importer import read_file
 from perfdecl.importer.labels import squeeze
 from perfdecl.importer.write import render
@@ -188,7 +189,8 @@ def test_every_value_the_hand_written_pdf_shows_the_generated_pdf_shows(
 # --------------------------------------------------- forms of shapes no layout has
 
 DRAWN = {"national-drawn": blankforms.national_side_by_side,
-         "local-drawn": blankforms.local_two_columns}
+         "local-drawn": blankforms.local_two_columns,
+         "local-yuan": blankforms.local_in_yuan}
 
 NOT_ON = {
     "national-drawn": {("duration",)},
@@ -196,6 +198,7 @@ NOT_ON = {
                     ("supervising_department", "code"), ("period", "start"), ("period", "end"),
                     ("goals", "long_term_from"), ("goals", "long_term_until")},
 }
+NOT_ON["local-yuan"] = NOT_ON["local-drawn"]
 """What each drawn form has no cell for: the national one prints the 项目期 as a period
 (a duration of N年 has no cell); the local one has no box, no 主管部门, no 项目期 and no
 中期 goals or indicators."""
@@ -242,9 +245,13 @@ def test_a_form_of_a_shape_no_layout_has_prints_every_value_it_has_a_cell_for(
     d = _declaration(data)
     made = Renderer(Config(drawn)).render_form(d, [d], name)
     allowed = NOT_ON[name] | ({("goals", "long_term"), ("indicators", "long_term")}
-                              if name == "local-drawn" else set())
+                              if name.startswith("local") else set())
     assert _unprinted(made.unprinted) <= allowed
     assert (made.left_out is None) == (not made.unprinted)
+    if name == "local-yuan":  # the money in 元, as the form's unit line says
+        for key in ("total", "multi_year_total"):
+            if key in data["funding"]:
+                assert f">{amount_text(data['funding'][key] * 10_000)}<" in made.html
 
 
 def _indicator_values(data: dict[str, Any], term: str) -> list[tuple[str, str]]:
@@ -387,3 +394,27 @@ def test_a_template_made_from_a_hostile_form_prints_its_labels_as_text(
         page.replace(html.escape(HOSTILE[5], quote=True).replace("{", "&#123;")
                      .replace("}", "&#125;"), "")
     assert "试点" in shown  # the bound cell still prints
+
+
+def test_numbered_rows_of_a_growing_table_keep_their_numbers_and_grow(tmp_path: Path) -> None:
+    """支出明细 rows the form numbers 1、 2、: as many as the form prints, numbered, and
+    one more per line beyond them."""
+    grid = [["项目名称", "", "<"], ["支出明细", "金额", "测算依据"], ["1、", "", ""],
+            ["2、", "", ""], ["合计", "", ""]]
+    form = blankforms.make_form(tmp_path / "lines.docx", ["项目绩效目标申报表", "单位：万元"],
+                                grid, [])
+    made = generate(form, "project")
+    target = tmp_path / "templates" / "project" / "lines.html.j2"
+    target.parent.mkdir(parents=True)
+    target.write_text(made.template, encoding="utf-8")
+    for lines in (1, 3):
+        d = _declaration({"kind": "project", "id": "x", "fiscal_year": 2026, "name": "试点",
+                          "unit": {"id": "u", "name": "中心"}, "expenses": {"items": [
+                              {"item": f"支出{n}", "amount": n} for n in range(1, lines + 1)]}})
+        page = Renderer(Config(tmp_path)).render(d, [d], "lines")
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", page)
+        numbered = [c for c in cells if re.match(r"\d、", c)]
+        assert numbered == [f"{n}、支出{n}" for n in range(1, lines + 1)] + \
+            ([f"{n}、" for n in range(lines + 1, 3)])
+        total = cells[cells.index("合计") + 1]
+        assert total == str(sum(range(1, lines + 1)))  # 合计 bound to the total

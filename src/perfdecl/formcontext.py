@@ -206,7 +206,8 @@ class FormContext:
                        skeleton: bool = True, order: Iterable[str] | None = None,
                        labels: dict[str, str] | None = None,
                        fillers: dict[str, str] | None = None,
-                       pad: int = 1) -> list[IndicatorRow]:
+                       pad: int = 1,
+                       shown: Iterable[str] | None = None) -> list[IndicatorRow]:
         """The rows of the indicator table for `term` (annual or long_term), laid out on
         the framework `generation` the layout prints (old: 成本 under 产出; new: 成本 as
         level 1), whatever generation the declaration was written in.
@@ -217,10 +218,13 @@ class FormContext:
         end of a level-1 group, such as "…". pad: the rows a category takes at least,
         blank ones after its indicators, where a form prints a fixed block (指标1, 指标2,
         指标3 under each category); a category with more indicators takes more rows.
+        shown: the level-2 categories the form prints when nothing is declared in them
+        (default: all, with skeleton); the others print only with an indicator.
         """
         layout = GENERATIONS[generation]
         level1s = list(order) if order is not None else list(layout)
         names = labels or {}
+        empty = set(shown) if shown is not None else None
         placed: dict[tuple[str, str], list[Indicator]] = {}
         for ind in self.declaration.indicators.get(term, ()):
             placed.setdefault(_place(ind, generation), []).append(ind)
@@ -229,7 +233,7 @@ class FormContext:
             group: list[IndicatorRow] = []
             for level2 in layout.get(level1, ()):
                 found = placed.get((level1, level2), [])
-                if not found and not skeleton:
+                if not found and (not skeleton or (empty is not None and level2 not in empty)):
                     continue
                 items: list[Indicator | None] = list(found) or [None]
                 items += [None] * (pad - len(items))

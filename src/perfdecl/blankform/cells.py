@@ -34,6 +34,11 @@ def expression(path: str, found: Field, unit: str = "万元") -> str:
     money unit of its label (金额（元）) or of the form (单位：元)."""
     kind, _colon, arg = found.type.partition(":")
     unit = arg or unit
+    if path == "funding.fiscal":  # 财政拨款: the 一般公共预算 where that is what is declared
+        value = ('(get("funding.fiscal", None) if get("funding.fiscal", None) is not none '
+                 'else get("funding.general_budget", None))')
+        return "{{ " + value + ("|plain" if unit == "万元" else
+                                f"|yuan({10_000 if unit == '元' else 10})") + " }}"
     if kind == "amount" and unit in ("元", "千元"):
         per = 10_000 if unit == "元" else 10
         return f'{{{{ get("{path}", None)|yuan({per}) }}}}'

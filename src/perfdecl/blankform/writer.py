@@ -156,6 +156,10 @@ class Writer(Binder):
                                                for k, v in labels.items()) + "}")
         if pad > 1:
             args.append(f"pad={pad}")
+        every = [c for level1 in order for c in GENERATIONS[generation][level1]]
+        printed = [c for c in every if c in level2s]
+        if level2s and printed != every and g.what == "indicators":
+            args.append("shown=[" + ", ".join(f'"{x}"' for x in printed) + "]")
         if g.what == "pairs":
             halves = find_halves(self.rows)
             if halves is not None and halves.terms[0] == "annual":  # 年度 on the left
@@ -221,10 +225,12 @@ class Writer(Binder):
                 }.get(role, "")
             if role == "task" and g.what == "tasks":
                 value = "{{ item.task }}"
+            number = re.fullmatch(r"\d{1,2}\s*([、.．])", c.text.strip()) if len(g.body) else None
+            prefix = f"{{{{ i + 1 }}}}{number.group(1)}" if number else ""  # 1、 2、 as printed
             span = f' colspan="{c.span}"' if c.span > 1 else ""
-            blank = "&#160;" if not tds else ""  # a padded row keeps its height
-            tds.append(f"<td{span}>{{% if item %}}{value}{{% else %}}{blank}{{% endif %}}</td>"
-                       if blank else f"<td{span}>{{% if item %}}{value}{{% endif %}}</td>")
+            blank = "" if tds or prefix else "&#160;"  # a padded row keeps its height
+            tds.append(f"<td{span}>{prefix}{{% if item %}}{value}"
+                       + (f"{{% else %}}{blank}" if blank else "") + "{% endif %}</td>")
         return [f"{{% for i in range({g.count}) %}}",
                 f"{{% set item = {g.var}[i] if i < {g.var}|length else none %}}",
                 "<tr>" + "".join(tds) + "</tr>",
@@ -254,7 +260,9 @@ class Writer(Binder):
         self.in_group = {i for g in self.groups for i in g.body}
         self.headers = {g.header for g in self.groups} | \
             {g.sub for g in self.groups if g.sub is not None}
-        self.header_cells = {id(c) for g in self.groups for _r, c in g.columns}
+        self.header_cells = {id(c) for g in self.groups for _r, c in g.columns} | \
+            {id(c) for g in self.groups for c in distinct(self.rows[g.header].cells)
+             if c.rows > 1 and c.col < min(h.col for _r, h in g.columns)}  # 实施进度 …
         self.punch()
         self.bind()
         self.setup()
