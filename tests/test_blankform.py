@@ -341,6 +341,13 @@ def test_layout_new_writes_the_layout_lists_what_it_left_and_replaces_nothing(
     assert "not bound" in listed.stdout
     assert "table 1, row 1, column C: kept as the form's text: “备案编号”" in listed.stdout
     assert "table 1, row 1, column D: a blank cell no label names: left blank" in listed.stdout
+    two = blankforms.make_form(tmp_path / "two.docx", ["项目绩效目标申报表"],
+                               [["项目名称", ""]], ["项目绩效目标申报表", "项目名称："])
+    said = perfdecl("layout", "new", "--from", str(two), "--kind", "project", "--name",
+                    "two", cwd=repo)
+    assert said.exit_code == 0, said.stderr
+    assert "note: the file holds 2 project forms: the layout is made from the first, " \
+        "项目绩效目标申报表 (paragraph 1)" in said.stdout
     head = (repo / "templates" / "project" / "odd.html.j2").read_text(encoding="utf-8")
     assert "table 1, row 1, column C: kept as the form's text: “备案编号”" in \
         head.split("{% extends")[0]
@@ -418,3 +425,25 @@ def test_numbered_rows_of_a_growing_table_keep_their_numbers_and_grow(tmp_path: 
             ([f"{n}、" for n in range(lines + 1, 3)])
         total = cells[cells.index("合计") + 1]
         assert total == str(sum(range(1, lines + 1)))  # 合计 bound to the total
+
+
+def test_tick_boxes_in_a_bureau_s_own_words_are_bound_and_listed(tmp_path: Path) -> None:
+    grid = [["项目名称", ""], ["项目分类", "常年项目□ 延续项目□ 一次性项目□"],
+            ["项目类别", "□运转类其他项目 □特定目标类本级项目 □特定目标类转移支付项目"],
+            ["项目属性", "新增□　延续□"]]
+    form = blankforms.make_form(tmp_path / "boxes.docx", ["项目绩效目标申报表"], grid, [])
+    made = generate(form, "project")
+    assert ("常年项目□延续项目□一次性项目□", "classification", "常年性") in made.choices
+    assert ("□运转类其他项目□特定目标类本级项目□特定目标类转移支付项目", "category",
+            "特定目标类-转移性支出") in made.choices
+    assert "常年项目□" in made.template.split("{% extends")[0]  # listed to confirm
+    target = tmp_path / "templates" / "project" / "boxes.html.j2"
+    target.parent.mkdir(parents=True)
+    target.write_text(made.template, encoding="utf-8")
+    d = _declaration({"kind": "project", "id": "x", "fiscal_year": 2026, "name": "试点",
+                      "unit": {"id": "u", "name": "中心"}, "classification": "延续性",
+                      "category": "特定目标类-本级支出", "status": "新增"})
+    page = Renderer(Config(tmp_path)).render(d, [d], "boxes")
+    assert "常年项目□ 延续项目√ 一次性项目□" in page
+    assert "□运转类其他项目 √特定目标类本级项目 □特定目标类转移支付项目" in page
+    assert "新增√　延续□" in page

@@ -35,9 +35,10 @@ class FormNotUnderstood(PerfdeclError):
     """The file holds no form of the kind asked for."""
 
 
-def read_form(path: Path, kind: str) -> tuple[Form, dict[int, list[float]]]:
-    """The first form of `kind` in the file (DOCX or XLSX), read as import reads it:
-    a hostile file is refused (importer.safety)."""
+def read_form(path: Path, kind: str) -> tuple[Form, dict[int, list[float]], list[str]]:
+    """The first form of `kind` in the file (DOCX or XLSX), read as import reads it (a
+    hostile file is refused: importer.safety), its tables' column widths, and what the
+    user should know of the others."""
     parts = read_parts(path)
     forms, notes = find_forms(parts, kind)
     mine = [f for f in forms if f.kind == kind]
@@ -46,14 +47,17 @@ def read_form(path: Path, kind: str) -> tuple[Form, dict[int, list[float]]]:
             path=path, kind=kind, notes="; " + "; ".join(notes) if notes else ""))
     form = mine[0]
     part = next(p for p in parts if any(r is form.rows[0] for r in p.rows))
-    return form, part.widths
-
-
+    said = [_("the file holds {count} {kind} forms: the layout is made from the first, "
+              "{title} ({where})").format(count=len(mine), kind=kind, title=form.title,
+                                          where=form.where)] if len(mine) > 1 else []
+    return form, part.widths, said
 
 
 def generate(path: Path, kind: str, source: str | None = None) -> Generated:
     """The layout of the first form of `kind` in the file at `path`."""
-    form, widths = read_form(path, kind)
+    form, widths, notes = read_form(path, kind)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-    return Writer(form, kind, source or f"{path.name} (sha256 {digest}…)", widths).write()
+    made = Writer(form, kind, source or f"{path.name} (sha256 {digest}…)", widths).write()
+    made.notes = notes
+    return made
 

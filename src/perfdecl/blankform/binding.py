@@ -18,7 +18,7 @@ from ..importer.specs import (
     Field,
 )
 from .cells import HOLE, expression, literal
-from .tables import find_groups
+from .tables import as_tables, find_groups
 
 _SUBLABELS = re.compile(r"类[:：]款[:：]项[:：]")
 
@@ -44,6 +44,8 @@ class Generated:
     """Each tick box's option, as (the form's words, field, value)."""
     bound: list[tuple[str, str]] = field(default_factory=list)
     """Each bound cell, as (where, field)."""
+    notes: list[str] = field(default_factory=list)
+    """About the file: the other forms it holds."""
 
 
 # ----------------------------------------------------------------- growing tables
@@ -64,13 +66,19 @@ class Binder:
         self.holes: dict[int, tuple[Cell | None, Row]] = {}
         self.bindings: dict[int, str] = {}  # hole → expression
         self.out = Generated("", L.clean(form.title) or "")
-        self.year: int | None = None
-        self.unit = "万元"
         self.known = Reader(form).known
+        as_tables(form)
+        self.year = self.find_year()
+        self.unit = next((m.group(1) for r in self.rows for m in [re.search(
+            r"(?:金额)?单位[:：]\s*(万元|元|千元)", r.text.replace(" ", ""))] if m), "万元")
         self.groups = find_groups(self.rows, kind)
         self.in_group = {i for g in self.groups for i in g.body}
-        self.headers = {g.header for g in self.groups}
-        self.header_cells: set[int] = set()
+        self.headers = {g.header for g in self.groups} | \
+            {g.sub for g in self.groups if g.sub is not None}
+        self.header_cells = {id(c) for g in self.groups for _r, c in g.columns} | \
+            {id(c) for g in self.groups for c in distinct(self.rows[g.header].cells)
+             if c.rows > 1 and c.col < min(h.col for _r, h in g.columns)}  # 实施进度 …
+        """The cells heading the growing tables, and their leads: labels."""
 
     @property
     def money(self) -> str:

@@ -65,16 +65,22 @@ def tick_boxes(text: str) -> tuple[str, list[tuple[int, int, str]]] | None:
         spans: list[tuple[int, int, str]] = []
         taken: set[int] = set()
         for label in sorted(options, key=len, reverse=True):
-            pattern = r"[\s\u3000]*".join(re.escape(ch) for ch in label)
-            for m in re.finditer(pattern, text.replace("——", "-")):
+            pattern = r"[\s\u3000]*".join("[-—–－]+" if ch == "-" else re.escape(ch)
+                                            for ch in label)
+            for m in re.finditer(pattern, text):
                 if not taken & set(range(m.start(), m.end())):
                     spans.append((m.start(), m.end(), options[label]))
                     taken |= set(range(m.start(), m.end()))
         if spans and (best is None or len(spans) > best[0]):
             best = (len(spans), name, sorted(spans))
-    if best is None:
-        return None
-    _count, name, spans = best
+    if best is None or best[0] < len(boxes):
+        return _by_likeness(text, boxes) or (
+            None if best is None else _placed(best[1], best[2], boxes))
+    return _placed(best[1], best[2], boxes)
+
+
+def _placed(name: str, spans: list[tuple[int, int, str]], boxes: list[int]
+            ) -> tuple[str, list[tuple[int, int, str]]] | None:
     before = boxes[0] < spans[0][0]
     placed: list[tuple[int, int, str]] = []
     for a, b, value in spans:
@@ -85,6 +91,33 @@ def tick_boxes(text: str) -> tuple[str, list[tuple[int, int, str]]] | None:
         if box is not None and all(box != p[0] for p in placed):
             placed.append((box, box + 1, value))
     return (name, placed) if placed else None
+
+
+def _likeness(a: str, b: str) -> float:
+    return len(set(a) & set(b)) / len(set(a) | set(b)) if a and b else 0.0
+
+
+def _by_likeness(text: str, boxes: list[int]) -> tuple[str, list[tuple[int, int, str]]] | None:
+    """Options in a bureau's own words (常年项目, 运转类其他项目): each box's words taken
+    for the option whose name has most of their characters, when every box of the text
+    finds one in the same choice; listed for the user to confirm."""
+    before = not text[:boxes[0]].strip()
+    ends = [*boxes, len(text)]
+    words = [text[ends[k] + 1:ends[k + 1]] if before else
+             text[(boxes[k - 1] + 1 if k else 0):boxes[k]] for k in range(len(boxes))]
+    keys = [re.sub(r"[\s\u3000、,，;；/|:：()（）]", "", w) for w in words]
+    for name, options in CHOICES.items():
+        placed = []
+        for box, key in zip(boxes, keys, strict=True):
+            score, label = max(((_likeness(key, label), label) for label in options),
+                               default=(0.0, ""))
+            if score < 0.6:
+                break
+            placed.append((box, box + 1, options[label]))
+        else:
+            if placed and len({v for _a, _b, v in placed}) == len(placed):
+                return name, placed
+    return None
 
 
 # ---------------------------------------------------------------------- the writer

@@ -19,7 +19,7 @@ from ..importer.specs import (
 )
 from .binding import Binder, Generated, Unbound
 from .cells import HOLE, comment_safe, literal, tick_boxes, yearless
-from .tables import FILLER, LEVEL1_NAMES, Group, as_tables, find_groups, goal_field
+from .tables import FILLER, LEVEL1_NAMES, Group, goal_field
 
 
 class Writer(Binder):
@@ -225,8 +225,8 @@ class Writer(Binder):
                 }.get(role, "")
             if role == "task" and g.what == "tasks":
                 value = "{{ item.task }}"
-            number = re.fullmatch(r"\d{1,2}\s*([、.．])", c.text.strip()) if len(g.body) else None
-            prefix = f"{{{{ i + 1 }}}}{number.group(1)}" if number else ""  # 1、 2、 as printed
+            numbered = re.fullmatch(r"\d{1,2}\s*([、.．])", c.text.strip()) if len(g.body) else None
+            prefix = f"{{{{ i + 1 }}}}{numbered.group(1)}" if numbered else ""  # 1、 2、 as printed
             span = f' colspan="{c.span}"' if c.span > 1 else ""
             blank = "" if tds or prefix else "&#160;"  # a padded row keeps its height
             tds.append(f"<td{span}>{prefix}{{% if item %}}{value}"
@@ -252,17 +252,6 @@ class Writer(Binder):
     # -------------------------------------------------------------------------- all
 
     def write(self) -> Generated:
-        as_tables(self.form)
-        self.year = self.find_year()
-        self.unit = next((m.group(1) for r in self.rows for m in [re.search(
-            r"(?:金额)?单位[:：]\s*(万元|元|千元)", r.text.replace(" ", ""))] if m), "万元")
-        self.groups = find_groups(self.rows, self.kind)
-        self.in_group = {i for g in self.groups for i in g.body}
-        self.headers = {g.header for g in self.groups} | \
-            {g.sub for g in self.groups if g.sub is not None}
-        self.header_cells = {id(c) for g in self.groups for _r, c in g.columns} | \
-            {id(c) for g in self.groups for c in distinct(self.rows[g.header].cells)
-             if c.rows > 1 and c.col < min(h.col for _r, h in g.columns)}  # 实施进度 …
         self.punch()
         self.bind()
         self.setup()

@@ -43,6 +43,8 @@ def new(
     console = _console()
     with _errors():
         target, generated = api.new_layout(_repository(), source, kind, name, force=force)
+    for note in generated.notes:
+        console.print(_("[bold]note[/]: {note}").format(note=_shown(note)))
     console.print(_("wrote {file}: {bound} cells bound").format(
         file=_shown(target), bound=len(generated.bound)))
     if generated.choices:
