@@ -62,7 +62,8 @@ def test_json_format(perfdecl) -> None:  # type: ignore[no-untyped-def]
         "column": 10, "severity": "error", "code": "A004",
         "message": "合计 says 53 万元, but the expense lines add up to 54 万元",
         "hint": "leave `total` out: perfdecl computes the 合计", "path": "expenses.total",
-        "label": None}
+        "label": None, "suppressed": None}
+    assert doc["suppressed"] == 0
 
 
 def test_github_annotations(perfdecl) -> None:  # type: ignore[no-untyped-def]

@@ -766,6 +766,84 @@ def test_i014_rates_where_they_belong(tmp_path: Path, level1: str, level2: str,
     assert [f for f in check(write(tmp_path, data)) if f.code == "I014"] == []
 
 
+def _two_terms(long_term: dict[str, Any], annual: dict[str, Any] | None = None,
+               **more: Any) -> dict[str, Any]:
+    """A three-year project with its long-term (中期) table and its annual one: each the
+    base declaration's, with `long_term` and `annual` merged in."""
+    base = declaration()["indicators"]["annual"]
+    tables = {"long_term": copy.deepcopy(base), "annual": copy.deepcopy(base)}
+    for term, extra in (("long_term", long_term), ("annual", annual or {})):
+        for level1, level2s in extra.items():
+            tables[term].setdefault(level1, {}).update(level2s)
+    return declaration(period={"start": "2023-01", "end": "2025-12"},
+                       funding={"total": 12, "fiscal": 12, "multi_year_total": 36},
+                       indicators=tables, **more)
+
+
+@triggers("I015")
+def test_i015_one_indicator_under_two_categories(tmp_path: Path) -> None:
+    """Shigu's 代办经费: 确保征缴收入 under 社会效益 in the long-term table, under 经济效益 in
+    the annual one."""
+    data = _two_terms({"效益指标": {"社会效益指标": [{"name": "补助覆盖率", "target": "≥95%"},
+                                                  {"name": "确保征缴收入", "target": "≥95%"}]}},
+                      {"效益指标": {"经济效益指标": [{"name": "确保征缴收入", "target": "≥95%"}]}})
+    path = write(tmp_path, data)
+    f = one(check(path), "I015", W, line_of(path, "经济效益指标", "name: 确保征缴收入"))
+    assert f.message == ("确保征缴收入 is under 效益指标 › 经济效益指标 in the annual table but "
+                         "under 效益指标 › 社会效益指标 in the long-term one")
+
+
+@clean("I015", "I016", "I017", "W008")
+def test_a_multi_year_project_whose_tables_and_goals_agree(tmp_path: Path) -> None:
+    data = _two_terms({"产出指标": {"数量指标": [{"name": "补助人数", "target": "≥3600人"}],
+                                   "成本指标": [{"name": "补助标准", "target": "≤100元/人"}]}},
+                      goals={"long_term": ["三年内补贴全部按标准足额发放"],
+                             "annual": ["2023年补贴按时足额发放到位"]})
+    assert [f for f in check(write(tmp_path, data))
+            if f.code in ("I015", "I016", "I017", "W008")] == []
+
+
+@pytest.mark.parametrize(("long_term", "annual", "message"), [
+    ("≤100元/人", "100元/人", "补助标准: 100元/人 has no bound (≤, ≥), while the long-term "
+                           "table says ≤100元/人"),
+    ("=100元/人", "不超过100元/人", "补助标准: =100元/人 has no bound (≤, ≥), while the annual "
+                               "table says 不超过100元/人")])
+@triggers("I016")
+def test_i016_one_indicator_bounded_in_one_table_only(tmp_path: Path, long_term: str,
+                                                     annual: str, message: str) -> None:
+    data = _two_terms({"产出指标": {"成本指标": [{"name": "补助标准", "target": long_term}]}},
+                      {"产出指标": {"成本指标": [{"name": "补助标准", "target": annual}]}})
+    path = write(tmp_path, data)
+    found = [f for f in check(path) if f.code == "I016"]
+    assert [f.message for f in found] == [message]
+
+
+@triggers("I017")
+def test_i017_a_year_s_ceiling_above_the_period_s(tmp_path: Path) -> None:
+    data = _two_terms({"产出指标": {"成本指标": [{"name": "项目总成本", "target": "≤30万元"}]}},
+                      {"产出指标": {"成本指标": [{"name": "项目总成本", "target": "≤36万元"}]}})
+    path = write(tmp_path, data)
+    f = one(check(path), "I017", W, line_of(path, "≤36万元"))
+    assert f.message == "项目总成本: the year's ≤36万元 is more than the whole period's ≤30万元"
+
+
+@triggers("W008")
+def test_w008_the_long_term_goals_copy_the_annual_ones(tmp_path: Path) -> None:
+    data = _two_terms({}, goals={"long_term": ["补贴按时足额发放到位"],
+                                 "annual": ["补贴按时足额发放到位"]})
+    path = write(tmp_path, data)
+    f = one(check(path), "W008", W, line_of(path, "long_term:", "补贴按时足额发放到位") - 1)
+    assert f.message == ("the long-term goals are the annual goals, word for word, on a "
+                         "project of several years")
+
+
+@clean("W008")
+def test_w008_a_one_year_project_may_say_its_goal_once_for_both(tmp_path: Path) -> None:
+    data = declaration(goals={"long_term": ["补贴按时足额发放到位"],
+                              "annual": ["补贴按时足额发放到位"]})
+    assert [f for f in check(write(tmp_path, data)) if f.code == "W008"] == []
+
+
 @triggers("I006")
 def test_i006_a_cost_with_neither_unit_nor_ceiling_is_one_finding(tmp_path: Path) -> None:
     """The Yangxin forms' 项目预算数 80 on an 80万元 form: one finding (not I005 beside

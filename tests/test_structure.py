@@ -15,7 +15,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("scalars", "load"),
     ("schema", "validate"),
     ("targets", "model"),
-    ("rules", "unprinted"),
+    ("rules", "unprinted", "waivers"),
     ("report", "check", "fmt"),
     ("printed", "derive", "formcontext", "render"),
     ("plan",),

@@ -27,7 +27,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__, buildfolder, bundle, export, fonts, typeset, workers, workspace
+from . import (
+    __version__,
+    buildfolder,
+    bundle,
+    export,
+    fonts,
+    rules,
+    typeset,
+    waivers,
+    workers,
+    workspace,
+)
 from .atomic import write_bytes
 from .buildcache import BuildCache
 from .buildfolder import STATE
@@ -173,8 +184,9 @@ def _build(options: BuildOptions, repo: Repository, renderer: Renderer) -> Build
                 raise UsageError(_("--layout: {error}").format(error=exc)) from None
     try:
         buildfolder.remove_parts(out, cache.own())
-        forms, units, result.left_out = plan(result.built, checked.context, renderer,
-                                             repo, options.layout)
+        forms, units, left_out = plan(result.built, checked.context, renderer, repo,
+                                      options.layout)
+        result.left_out = _waived(left_out, checked, repo)
         rendered = {d.file for d in result.built}  # what a template read is the last word
         checked.findings = sorted([*(f for f in checked.findings
                                      if f.code != "L001" or f.file not in rendered),
@@ -189,6 +201,19 @@ def _build(options: BuildOptions, repo: Repository, renderer: Renderer) -> Build
         raise PerfdeclError(buildfolder.write_error(out, exc)) from None
     result.warnings = record.warnings()
     return result
+
+
+def _waived(left_out: list[Finding], checked: CheckResult, repo: Repository
+            ) -> list[Finding]:
+    """What the forms leave out (L001, said by rendering), less what the repository
+    waives, as `check` waives it (waivers.py); the waived ones join the suppressed."""
+    config = repo.config  # (build reads it before: one that cannot be read stops it)
+    texts = {d.file: d.document.text for d in checked.declarations}
+    inline = [w for file, text in texts.items() for w in waivers.inline_waivers(file, text)]
+    kept = waivers.split(left_out, config, inline, set(), rules.FIXED)
+    checked.suppressed = sorted([*checked.suppressed, *kept.suppressed],
+                                key=Finding.sort_key)
+    return kept.findings
 
 
 def _affected(changed: set[str], root: Path, paths: Sequence[Path]) -> list[Path]:

@@ -15,10 +15,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import model, rules, unprinted
+from . import model, rules, unprinted, waivers
+from .config import Config
 from .domain import MAX_DECLARATIONS as MAX_DECLARATIONS  # also check.MAX_DECLARATIONS
 from .domain import LayoutRecord, layout_records
-from .errors import Finding, Severity, UsageError
+from .errors import Finding, PerfdeclError, Severity, UsageError
 from .files import missing, reason
 from .i18n import _
 from .load import Document, load, parse
@@ -39,6 +40,8 @@ class CheckResult:
     declarations: list[Declaration] = field(default_factory=list)
     context: list[Declaration] = field(default_factory=list)
     """Declarations read beside the requested ones (same folder), for cross-checks."""
+    suppressed: list[Finding] = field(default_factory=list)
+    """Findings the repository waives (waivers.py): not counted, reported as such."""
 
     @property
     def errors(self) -> int:
@@ -184,7 +187,24 @@ def check(paths: Sequence[Path], repo: Repository, *, context: bool = True) -> C
     result.findings.extend(_left_out(records.values()))
     result.findings = sorted((_labelled(f, records) for f in result.findings),
                              key=Finding.sort_key)
+    texts = {d.file: d.document.text for d in every if os.path.normpath(d.file) in requested}
+    config, unreadable = _config(repo)
+    waived = waivers.apply(result.findings, config, texts, rules.codes(), rules.FIXED)
+    result.findings = sorted([*waived.findings, *unreadable], key=Finding.sort_key)
+    result.suppressed = waived.suppressed
     return result
+
+
+def _config(repo: Repository) -> tuple[Config | None, list[Finding]]:
+    """The configuration, for its [check] settings; one that cannot be read is said
+    (C001) and the files are checked without it, as `check` needs no layout."""
+    try:
+        return repo.config, []
+    except PerfdeclError as exc:
+        own = repo.root / "perfdecl.toml"
+        file = own if os.path.lexists(own) else repo.root / "pyproject.toml"
+        return None, [Finding("C001", Severity.WARNING, _(
+            "{error}; checked without its [check] settings").format(error=exc), file, 0, 0)]
 
 
 class _Forms:

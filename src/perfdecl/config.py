@@ -3,6 +3,8 @@
     layout = "national"            # the default layout of every kind
     [layouts]                      # a default per kind, overriding `layout`
     project = "hengyang-2019"
+    [check]                        # the rules `check` applies (waivers.py)
+    ignore = ["W003"]
 
 The repository root is the nearest folder, from where perfdecl starts up, holding one of
 these files; its `templates/` folder adds or overrides layouts.
@@ -11,6 +13,7 @@ these files; its `templates/` folder adds or overrides layouts.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +26,20 @@ from .i18n import _
 DEFAULT_LAYOUT = "national"
 
 
+SEVERITIES = ("error", "warning")
+
+
+@dataclass(frozen=True)
+class CheckSettings:
+    """[check]: the codes (or their prefixes) `check` selects and ignores, as ruff's
+    select, extend-select and ignore, and severities changed per code."""
+
+    select: tuple[str, ...] = ("",)
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, str] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class Config:
     root: Path
@@ -31,6 +48,7 @@ class Config:
     layouts: dict[str, str] = field(default_factory=dict)
     text: str = ""
     """The configuration file as read: what a build depends on, without reading it again."""
+    check: CheckSettings = field(default_factory=CheckSettings)
 
     @property
     def templates(self) -> Path:
@@ -86,7 +104,7 @@ def _toml(file: Path, text: str) -> dict[str, Any]:
 
 
 def _parse(root: Path, source: Path, table: dict[str, Any], text: str) -> Config:
-    known = {"layout", "layouts"}
+    known = {"layout", "layouts", "check"}
     unknown = sorted(set(table) - known)
     if unknown:
         raise PerfdeclError(_("{file}: unknown setting {setting}; perfdecl knows {known}")
@@ -98,4 +116,37 @@ def _parse(root: Path, source: Path, table: dict[str, Any], text: str) -> Config
             isinstance(k, str) and isinstance(v, str) for k, v in layouts.items()):
         raise PerfdeclError(_("{file}: `layout` is a name and `[layouts]` maps kinds to names")
                             .format(file=source))
-    return Config(root, source, layout, dict(layouts), text)
+    return Config(root, source, layout, dict(layouts), text,
+                  _check_settings(source, table.get("check", {})))
+
+
+_CODE = re.compile(r"[A-Z]{1,2}[0-9]{0,3}")
+
+
+def _check_settings(source: Path, table: Any) -> CheckSettings:
+    """[check], each code or prefix written as `perfdecl rules` lists them (I006, I)."""
+    def fail(what: str) -> PerfdeclError:
+        return PerfdeclError(_("{file}: [check] {what}").format(file=source, what=what))
+
+    if not isinstance(table, dict):
+        raise fail(_("is a table: select, extend-select, ignore, severity"))
+    unknown = sorted(set(table) - {"select", "extend-select", "ignore", "severity"})
+    if unknown:
+        raise fail(_("unknown setting {setting}; perfdecl knows select, extend-select, "
+                     "ignore, severity").format(setting=repr(unknown[0])))
+    lists: dict[str, tuple[str, ...]] = {}
+    for key in ("select", "extend-select", "ignore"):
+        value = table.get(key, ["ALL"] if key == "select" else [])
+        if not isinstance(value, list) or not all(
+                isinstance(c, str) and (c == "ALL" or _CODE.fullmatch(c)) for c in value):
+            raise fail(_("{key} is a list of codes or their prefixes, such as [\"I006\", "
+                         "\"W\"]").format(key=key))
+        lists[key] = tuple("" if c == "ALL" else c for c in value)  # ALL: every code
+    severity = table.get("severity", {})
+    if not isinstance(severity, dict) or not all(
+            isinstance(k, str) and _CODE.fullmatch(k) and v in SEVERITIES
+            for k, v in severity.items()):
+        raise fail(_("severity maps codes to \"error\" or \"warning\", such as "
+                     "{{ I006 = \"error\" }}"))
+    return CheckSettings(lists["select"], lists["extend-select"], lists["ignore"],
+                         dict(severity))

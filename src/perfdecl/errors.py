@@ -21,6 +21,15 @@ class Severity(enum.StrEnum):
 
 
 @dataclass(frozen=True)
+class Waiver:
+    """Why a finding is waived: `inline` (a `# perfdecl: ignore[…]` comment, with its
+    reason) or `config` (not selected in the repository's [check] settings)."""
+
+    how: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Finding:
     """One problem found in one file, pointing at a line and column (1-based); line and
     column 0 when it is about the path as a whole rather than a place in it (a folder
@@ -39,6 +48,8 @@ class Finding:
     label: str = ""
     """The label the declaration's form prints beside the value at `path` (资金总额),
     where its layout's record knows it: the reader finds the place on the paper."""
+    waived: Waiver | None = None
+    """Set on a finding the repository waives (waivers.py): reported as suppressed."""
 
     @property
     def dotted_path(self) -> str:

@@ -83,9 +83,13 @@ def summary(result: CheckResult) -> str:
     files = ngettext("{n} file checked", "{n} files checked", len(result.files))
     errors = ngettext("{n} error", "{n} errors", result.errors)
     warnings = ngettext("{n} warning", "{n} warnings", result.warnings)
-    return _("{files}: {errors}, {warnings}").format(
+    line = _("{files}: {errors}, {warnings}").format(
         files=files.format(n=len(result.files)), errors=errors.format(n=result.errors),
         warnings=warnings.format(n=result.warnings))
+    if result.suppressed:
+        line += ngettext(" ({n} waived: see --format json)", " ({n} waived: see --format json)",
+                         len(result.suppressed)).format(n=len(result.suppressed))
+    return line
 
 
 def print_text(result: CheckResult, console: Console) -> None:
@@ -114,12 +118,15 @@ def to_json(result: CheckResult) -> str:
         "files": len(result.files),
         "errors": result.errors,
         "warnings": result.warnings,
+        "suppressed": len(result.suppressed),
         "findings": [
             {"file": printable(str(f.file)), "line": f.line, "column": f.column,
              "severity": str(f.severity), "code": f.code, "message": printable(f.message),
              "hint": f.hint and printable(f.hint), "path": printable(f.dotted_path),
-             "label": printable(f.label) if f.label else None}
-            for f in result.findings
+             "label": printable(f.label) if f.label else None,
+             "suppressed": {"by": f.waived.how, "reason": printable(f.waived.reason)}
+             if f.waived else None}
+            for f in sorted([*result.findings, *result.suppressed], key=Finding.sort_key)
         ],
     }
     return json.dumps(doc, ensure_ascii=False, indent=2)
@@ -162,19 +169,26 @@ def uri(file: Path) -> str:
 def to_sarif(result: CheckResult) -> str:
     """SARIF 2.1.0, for code-scanning dashboards."""
     known = all_rules()
-    used = sorted({f.code for f in result.findings})
+    reported = sorted([*result.findings, *result.suppressed], key=Finding.sort_key)
+    used = sorted({f.code for f in reported})
     rules_meta = [{"id": r.code, "name": r.name, "shortDescription": {"text": r.describe()},
                    "defaultConfiguration": {"level": str(r.severity)}}
                   for r in known if r.code in used]
     results: list[dict[str, Any]] = []
-    for f in result.findings:
+    for f in reported:
         region = {"startLine": f.line, "startColumn": f.column} if f.line else None
         physical: dict[str, Any] = {"artifactLocation": {"uri": uri(f.file)}}
         if region:
             physical["region"] = region
         text = with_hint(f)
-        results.append({"ruleId": f.code, "level": str(f.severity), "message": {"text": text},
-                        "locations": [{"physicalLocation": physical}]})
+        found: dict[str, Any] = {"ruleId": f.code, "level": str(f.severity),
+                                 "message": {"text": text},
+                                 "locations": [{"physicalLocation": physical}]}
+        if f.waived:  # SARIF's own words: inSource for a comment, external for settings
+            found["suppressions"] = [{
+                "kind": "inSource" if f.waived.how == "inline" else "external",
+                "justification": printable(f.waived.reason)}]
+        results.append(found)
     doc = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",

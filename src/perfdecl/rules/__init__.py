@@ -23,7 +23,7 @@ from ..errors import Finding, Severity
 from ..i18n import N_
 from ..model import Partial
 from ..schema import navigator
-from . import amounts, crossdecl, indicators, wording, years  # noqa: F401  (they register)
+from . import amounts, crossdecl, indicators, terms, wording, years  # noqa: F401  (they register)
 from .registry import RULES, Batch, Hit, Rule
 
 
@@ -80,9 +80,29 @@ FILE_AND_SCHEMA = [
 """Codes given while loading and validating, and for what a form leaves out (L001):
 listed with the rules, checked elsewhere."""
 
+ABOUT_WAIVERS = [
+    Rule("Q001", Severity.WARNING, "waiver-used",
+         N_("an inline waiver (# perfdecl: ignore[CODE] reason) names rules that find "
+            "something on its line")),
+    Rule("Q002", Severity.WARNING, "waiver-reason", N_("an inline waiver says why")),
+    Rule("C001", Severity.WARNING, "configuration-read",
+         N_("the configuration, with its [check] settings, can be read")),
+    Rule("C002", Severity.WARNING, "configuration-codes",
+         N_("the [check] settings name rules there are, and waive none that must hold")),
+]
+"""Codes about the waivers themselves (waivers.py)."""
+
+FIXED = tuple(sorted({r.code for r in [*FILE_AND_SCHEMA, *ABOUT_WAIVERS]} - {"L001"}))
+"""What cannot be waived or changed: a file must be a valid declaration to be built,
+and a waiver is itself checked."""
+
 
 def all_rules() -> list[Rule]:
-    return sorted([*FILE_AND_SCHEMA, *RULES], key=lambda r: r.code)
+    return sorted([*FILE_AND_SCHEMA, *ABOUT_WAIVERS, *RULES], key=lambda r: r.code)
+
+
+def codes() -> tuple[str, ...]:
+    return tuple(r.code for r in all_rules())
 
 
 def _finding(r: Rule, declaration: Partial, hit: Hit) -> Finding:
