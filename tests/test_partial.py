@@ -88,6 +88,9 @@ INPUTS: dict[str, list[DataPath]] = {
     "X005": [("fiscal_year",), ("unit",), ("name",), ("funding",), ("special_fund",)],
     "X006": [("fiscal_year",), ("unit",), ("name",), ("order",), ("id",)],
     "P001": [("fiscal_year",), ("unit",), ("id",)],
+    "I015": [("indicators",)], "I016": [("indicators",)], "I017": [("indicators",)],
+    "W008": [("goals",), ("period",), ("funding",)],
+    "A009": [("funding",), ("expenses",), ("overview",), ("indicators",)],
 }
 """What each rule reckons with beyond the value its finding points at."""
 BESIDE = {"I003": ["target"]}

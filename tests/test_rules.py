@@ -844,6 +844,66 @@ def test_w008_a_one_year_project_may_say_its_goal_once_for_both(tmp_path: Path) 
     assert [f for f in check(write(tmp_path, data)) if f.code == "W008"] == []
 
 
+@pytest.mark.parametrize(("overrides", "message", "at"), [
+    ({"overview": "待遇人员基础养老金85每人每月，区级负担7.5元每人每月",
+      "funding": {"total": 74, "fiscal": 74},
+      "expenses": {"items": [{"item": "基础养老金区级配套", "amount": 74,
+                              "basis": "按2019年发放计划拨付"}]},
+      "indicators": {"annual": {"产出指标": {
+          "数量指标": [{"name": "保障养老待遇人数", "target": "5500人受益"}],
+          "成本指标": [{"name": "项目成本", "target": "≤74万元"}]}}}},
+     "5500人 × 7.5元/人/月 × 12个月 = 49.5万元, but the amount asked is 74万元", "total: 74"),
+    ({"funding": {"total": 500, "fiscal": 500}, "expenses": {"items": [
+        {"item": "职业年金记实", "amount": 500, "basis": "预计平均每人记实金额3.1万元，人数160人"}]}},
+     "160人 × 3.1万元/人 = 496万元, but the amount asked is 500万元", "amount: 500")])
+@triggers("A009")
+def test_a009_the_amount_against_standard_times_head_count(
+        tmp_path: Path, overrides: dict[str, Any], message: str, at: str) -> None:
+    """Shigu's 基础养老金 (its 概况 and its target) and Zhuzhou's 附表3-4 (its 测算依据)."""
+    path = write(tmp_path, declaration(**overrides))
+    f = one(check(path), "A009", W, line_of(path, at))
+    assert f.message == message
+    assert f.hint and "tolerance 0.5%" in f.hint
+
+
+@pytest.mark.parametrize("basis", [
+    "平均每人补助2083元/人/月，共有1人",   # 2.4996万元 for 2.5: rounding
+    "平均每人补贴1474元/月，共有14人",     # 24.76万元 for 24.76
+    "1200人*100元/人=12万",
+    "基础养老金发放900人，补助46元/人/月；缴费补贴11.25元/人的有1950人",  # two of each
+])
+@clean("A009", "W009")
+def test_a009_w009_figures_that_agree_or_cannot_be_multiplied(tmp_path: Path,
+                                                              basis: str) -> None:
+    amount = {"平均每人补助": 2.5, "平均每人补贴": 24.76, "1200人*": 12}.get(basis[:6], 54)
+    data = declaration(funding={"total": amount, "fiscal": amount}, expenses={"items": [
+        {"item": "补助发放", "amount": amount, "basis": basis}]})
+    assert [f for f in check(write(tmp_path, data)) if f.code in ("A009", "W009")] == []
+
+
+@triggers("A009")
+def test_a009_a_ceiling_per_person_bounds_the_amount(tmp_path: Path) -> None:
+    """补助标准 ≤100元/人 for 1200人: at most 12万元; 10万元 is within it, 15万元 is not."""
+    data = declaration(funding={"total": 15, "fiscal": 15}, expenses={"items": [
+        {"item": "补助发放", "amount": 15, "basis": "按2023年实际人数发放"}]},
+        indicators={"annual": {"产出指标": {"数量指标": [{"name": "补助人数", "target": "1200人"}]}}})
+    path = write(tmp_path, data)
+    f = one(check(path), "A009", W, line_of(path, "total: 15"))
+    assert f.message == "1200人 × 100元/人 is at most 12万元, but the amount asked is 15万元"
+    data["funding"] = {"total": 10, "fiscal": 10}
+    data["expenses"]["items"][0]["amount"] = 10
+    assert [f for f in check(write(tmp_path, data)) if f.code == "A009"] == []
+
+
+@triggers("W009")
+def test_w009_a_calculation_that_does_not_hold(tmp_path: Path) -> None:
+    data = declaration(expenses={"items": [
+        {"item": "补助发放", "amount": 12, "basis": "1200人×100元/人=14万元"}]})
+    path = write(tmp_path, data)
+    f = one(check(path), "W009", W, line_of(path, "basis: 1200人"))
+    assert f.message == "1200人×100元/人=14万元 does not hold: the product is 12万元"
+
+
 @triggers("I006")
 def test_i006_a_cost_with_neither_unit_nor_ceiling_is_one_finding(tmp_path: Path) -> None:
     """The Yangxin forms' 项目预算数 80 on an 80万元 form: one finding (not I005 beside
