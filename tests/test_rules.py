@@ -1080,10 +1080,42 @@ def test_w004_doubled_character(tmp_path: Path) -> None:
     assert f.message == "的的 looks like a typo"
 
 
+@pytest.mark.parametrize(("text", "doubled"), [("按时发发放到位", "发发"),
+                                               ("保障障退休人员待遇", "障障"),
+                                               ("确保资金专款专用用", "用用")])
+@triggers("W004")
+def test_w004_any_character_written_twice(tmp_path: Path, text: str, doubled: str) -> None:
+    path = write(tmp_path, declaration(goals={"annual": [text]}))
+    f = one(check(path), "W004", W, line_of(path, text))
+    assert f.message == f"{doubled} looks like a typo"
+
+
 @clean("W004")
 def test_w004_real_words_with_doubled_characters(tmp_path: Path) -> None:
-    data = declaration(goals={"annual": ["的的确确解决困难，避免问题不了了之"]})
+    data = declaration(goals={"annual": ["的的确确解决困难，避免问题不了了之",
+                                         "人人享有社会保障，常常走访，层层落实"]})
     assert_clean(check(write(tmp_path, data)))
+
+
+def test_the_rules_read_their_vocabulary_from_the_data_file() -> None:
+    """vocabulary.toml, not the code, holds the words: the team extends the file."""
+    import tomllib
+
+    from perfdecl.rules import indicators, vocabulary, wording
+
+    table = tomllib.loads(vocabulary.FILE.read_text(encoding="utf-8"))
+    assert tuple(table["vague"]["phrases"]) == wording.VAGUE
+    assert tuple(table["vague"]["whole"]) == wording.VAGUE_WHOLE
+    assert tuple(table["money"]["names"]) == indicators.MONEY_NAMES
+    assert tuple(table["time"]["names"]) == indicators.TIME_NAMES
+    assert tuple(table["ecology"]["names"]) == indicators.ECOLOGY_NAMES
+    assert len(set(wording.VAGUE)) == len(wording.VAGUE)  # each phrase once
+
+
+@pytest.mark.parametrize("target", ["得到提升", "服务质量进一步优化", "有效保障"])
+def test_w001_vague_phrases_of_the_data_file(tmp_path: Path, target: str) -> None:
+    path = write(tmp_path, declaration(**_quantity(target, "质量指标", "服务质量")))
+    assert [f.code for f in check(path)] == ["W001"]
 
 
 @triggers("W005")

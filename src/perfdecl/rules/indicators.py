@@ -13,6 +13,7 @@ from ..framework import REQUIRED_LEVEL1, is_cost
 from ..i18n import N_, _
 from ..model import Indicator, Partial
 from ..targets import Target, TargetKind, is_time_like, normalise, qualified
+from . import vocabulary
 from .registry import Hit, rule
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -80,7 +81,7 @@ def target_measurable(d: Partial) -> Iterator[Hit]:
 MONEY_UNITS = {"元": Decimal("0.0001"), "万元": Decimal(1), "亿元": Decimal(10000)}
 """The units of money, each in 万元: the unit a declaration's amounts are in."""
 
-MONEY_NAMES = ("预算", "资金", "经费", "金额", "费用", "成本", "支出", "投入")
+MONEY_NAMES = vocabulary.words("money")
 """An indicator named with one of these (项目预算数, 资金总额) counts money: its figure,
 when no unit is written, is an amount."""
 
@@ -297,11 +298,10 @@ def duplicate_indicator(d: Partial) -> Iterator[Hit]:
             seen.add(key)
 
 
-TIME_NAMES = ("及时", "按时", "准时", "时限", "时效", "期限", "逾期", "时间", "周期", "天数", "日内")
+TIME_NAMES = vocabulary.words("time")
 """Words by which an indicator under 时效指标 measures when, not how much."""
 
-ECOLOGY_NAMES = ("生态", "环境", "环保", "绿色", "节能", "能耗", "减排", "排放", "污染", "低碳",
-                 "碳", "资源", "植被", "水土", "节水", "节约", "无纸化", "废")
+ECOLOGY_NAMES = vocabulary.words("ecology")
 """Words by which an indicator under 生态效益指标 measures an effect on the environment."""
 
 

@@ -11,22 +11,21 @@ from ..errors import DataPath, Severity
 from ..i18n import N_, _
 from ..model import Partial
 from ..targets import normalise
+from . import vocabulary
 from .registry import Hit, on_form, rule
 
 E, W = Severity.ERROR, Severity.WARNING
 
-VAGUE = ("有所提升", "有所提高", "有所改善", "有所增加", "有所加强", "进一步提高", "进一步提升",
-         "进一步改善", "进一步加强", "进一步完善", "明显改善", "明显提升", "明显提高", "显著提升",
-         "显著提高", "显著改善", "不断提升", "不断提高", "不断完善", "不断加强", "逐步提高",
-         "逐步提升", "逐步完善", "稳步提升", "稳步提高", "有效提升", "有效提高", "大幅提升",
-         "持续提升", "持续改善", "较大提升")
+VAGUE = vocabulary.words("vague", "phrases")
 """Phrases that promise a direction without a level: a reviewer cannot verify them."""
-VAGUE_WHOLE = ("确保", "提高", "提升", "改善", "加强", "良好", "较好", "好", "是", "有")
+VAGUE_WHOLE = vocabulary.words("vague", "whole")
 """Targets that are vague when they are the whole target."""
 
 _LEFTOVER = re.compile(r"\*\*|(?<![A-Za-z])(?:20)?[Xx×]{2,}(?![A-Za-z])|○○|〇〇|某某|TODO|TBD")
 _PLACEHOLDER_WHOLE = {"…", "……", "...", "/", "-", "—", "——", "待定", "待补充", "略"}
-_DOUBLED = re.compile(r"的的(?!确)|是是|和和|在在|了了(?!之)")
+_ALLOWED_TWICE = vocabulary.characters("doubled", "allowed")
+_DOUBLED = re.compile(r"([\u4e00-\u9fff])\1(?!([\u4e00-\u9fff])\2)")
+"""A Chinese character written twice, not as the first pair of AABB (的的确确)."""
 
 
 _NOT_UNIT = {
@@ -97,9 +96,16 @@ def goal_truncated(d: Partial) -> Iterator[Hit]:
 @rule("W004", W, "doubled-word", N_("no doubled characters such as 的的"))
 def doubled_word(d: Partial) -> Iterator[Hit]:
     for path, text in _strings(d.valid):
-        match = _DOUBLED.search(text)
+        match = next((m for m in _DOUBLED.finditer(text)
+                      if m.group(1) not in _ALLOWED_TWICE and not _after_pair(text, m)), None)
         if match:
             yield Hit(path, _("{doubled} looks like a typo").format(doubled=match.group(0)))
+
+
+def _after_pair(text: str, m: re.Match[str]) -> bool:
+    """Whether the doubled pair closes an AABB word (确确 in 的的确确)."""
+    before = text[max(0, m.start() - 2):m.start()]
+    return len(before) == 2 and before[0] == before[1]
 
 
 @rule("W005", E, "name-not-unit", N_("the project's name is not the unit's name"))
