@@ -3,10 +3,11 @@
 Every declaration of declarations/ and tests/seeds/ is rendered in every built-in
 layout of its kind, the template's reads watched (printed.Reads). A field (a value's
 shape: list positions and indicator categories left out) that a layout read in some
-form is one it prints, with the label the form gives it (the longest of the importer's
-wordings found in a cell); a field the declarations hold that the layout never read is
-one it leaves out. `check` says L001 from this record for the fields a layout leaves
-out; `build` says it from what each template read.
+form, or asked for where a declaration left it blank, is one it prints, with the label
+the form gives it (the longest of the importer's wordings found in a cell); a field the
+declarations hold that the layout never read is one it leaves out. `check` says L001
+from this record for the fields a layout leaves out; `build` says it from what each
+template read.
 
     .venv/bin/python scripts/layouts.py          # write the record anew
     .venv/bin/python scripts/layouts.py --check  # exit 1 if it is not current
@@ -87,15 +88,15 @@ def record() -> dict[str, Any]:
                 left_out = set(form.unprinted)
                 cells = _cells(form.html)
                 for path in printable_values(d.data):
+                    seen.add(field_of(path))
+                for path in [*form.asked, *(p for p in printable_values(d.data)
+                                            if p not in left_out)]:
+                    # (asked: a cell or box printed blank, printed all the same)
                     field = field_of(path)
-                    seen.add(field)
-                    if path in left_out:
-                        continue
                     printed.add(field)
-                    if field not in labels:
-                        found = [w for w in wordings.get(field, ()) if norm(w) in cells]
-                        if found:  # the most particular wording: 专项金额 before 金额
-                            labels[field] = max(found, key=len)
+                    found = [w for w in wordings.get(field, ()) if norm(w) in cells]
+                    if found and field not in labels:  # the most particular: 专项金额, not 金额
+                        labels[field] = max(found, key=len)
             out.setdefault(layout.kind, {})[layout.name] = {
                 "title": layout.title,
                 "prints": {field: labels.get(field, "") for field in sorted(printed)},

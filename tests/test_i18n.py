@@ -266,7 +266,7 @@ def test_the_option_works_in_process_and_for_that_run_only(perfdecl) -> None:  #
     bad = str(REPO / "tests" / "bad" / "unknown-key.yaml")
     zh = perfdecl("--lang", "zh", "check", bad)
     assert zh.exit_code == 1 and "未知字段 `fiscal_yaer`" in zh.stdout
-    assert "已检查 1 个文件：2 个错误，0 个警告" in zh.stdout
+    assert "已检查 1 个文件：2 个错误，3 个警告" in zh.stdout
     en = perfdecl("check", bad)
     assert "unknown field `fiscal_yaer`" in en.stdout and "未知" not in en.stdout
 

@@ -81,6 +81,11 @@ def declaration(kind: str = "project", id_: str = "jiaofei-butie", name: str = "
         }},
         "filed_on": f"{year - 1}-10-15",
     }
+    if kind in ("project", "special_fund"):  # what the forms print boxes and cells for
+        data.update(status="新增", policy_references=[f"关于{name}的通知"])
+    if kind == "project":
+        data.update(overview=f"{name}按标准足额发放", feasibility=f"{name}资金已纳入预算",
+                    necessity=f"保障{name}按时发放")
     if kind == "department":
         for field in ("period", "schedule", "expenses"):
             del data[field]
@@ -1530,3 +1535,26 @@ def test_the_readme_and_the_rules_state_the_limits_perfdecl_applies() -> None:
                    "at most {digits:,} digits", "at most {declarations:,} declarations"):
         assert phrase.format_map(LIMITS) in said, phrase
         assert phrase.format_map(LIMITS) in summaries, phrase
+
+
+@triggers("W010")
+def test_w010_boxes_and_cells_the_form_prints_empty(tmp_path: Path) -> None:
+    """The Yangxin projects' 项目属性, 项目分类 and 项目类别, unticked (附2-1 prints them)."""
+    data = declaration(layout="yangxin-2024", status=DELETE, prior_years="2022年、2023年各12万元",
+                       parent_project="社会保险经办")
+    path = write(tmp_path, data)
+    found = sorted((f.message, f.hint) for f in check(path) if f.code == "W010")
+    assert found == [
+        ("the form prints 项目分类, and its boxes are all unticked",
+         "fill `classification` (项目分类)"),
+        ("the form prints 项目属性, and its boxes are all unticked", "fill `status` (项目属性)"),
+        ("the form prints 项目类别, and its boxes are all unticked", "fill `category` (项目类别)")]
+
+
+@clean("W010")
+def test_w010_what_the_form_prints_is_filled_or_not_on_it(tmp_path: Path) -> None:
+    # the national form has no 项目分类 or 项目类别: nothing is said of them
+    assert [f for f in check(write(tmp_path, declaration())) if f.code == "W010"] == []
+    data = declaration(layout="yangxin-2024", classification="常年性", category="其他运转类",
+                       prior_years="2022年、2023年各12万元", parent_project="社会保险经办")
+    assert [f for f in check(write(tmp_path, data)) if f.code == "W010"] == []

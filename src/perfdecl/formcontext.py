@@ -199,6 +199,7 @@ class FormContext:
                     raise jinja2.UndefinedError(_(
                         "get({path!r}): no such field in a {kind} declaration").format(
                         path=dotted, kind=self.declaration.kind))
+                self.reads.ask(wanted)  # a cell or box the form prints blank
                 return default
         return self.reads.watch(node, tuple(path))
 

@@ -23,9 +23,15 @@ class Reads:
 
     def __init__(self) -> None:
         self.paths: set[DataPath] = set()
+        self.asked: set[DataPath] = set()
+        """Paths the template asked for that the declaration does not hold: the form
+        prints a cell or a box for them, left blank."""
 
     def add(self, path: DataPath) -> None:
         self.paths.add(path)
+
+    def ask(self, path: DataPath) -> None:
+        self.asked.add(path)
 
     def watch(self, value: Any, path: DataPath) -> Any:
         """`value` (found at `path`) as the template should see it: a container as a

@@ -138,6 +138,8 @@ class RenderedForm:
     """The declared values the layout does not print, by their data paths."""
     left_out: Finding | None
     """L001, naming the unprinted values; None when the layout prints all."""
+    asked: tuple[DataPath, ...] = ()
+    """What the layout prints a cell or a box for that the declaration leaves blank."""
 
 
 @dataclass(frozen=True)
@@ -239,7 +241,8 @@ class Renderer:
                          summary=summary, layout=name)
         unprinted = reads.unprinted(declaration.data)
         left_out = left_out_finding(declaration.kind, name, unprinted, declaration.document)
-        return RenderedForm(html, name, tuple(unprinted), left_out)
+        return RenderedForm(html, name, tuple(unprinted), left_out, tuple(sorted(
+            reads.asked, key=str)))
 
     def render_fund_summary(self, unit: Sequence[Declaration], layout: str) -> str:
         """The 专项资金绩效目标汇总表 of one unit and year, derived from its special-fund

@@ -101,7 +101,7 @@ def print_text(result: CheckResult, console: Console) -> None:
         console.print(f"[bold]{escape(location(f))}[/]: [{colour[f.severity]}]{severity(f)}[/] "
                       f"[dim]{f.code}[/]: {escape(printable(f.message))}", soft_wrap=True,
                       highlight=False)
-        if f.label:
+        if f.label and f.label not in f.message:  # (a message that names it says it once)
             console.print("    " + escape(_("on the form: {label}").format(
                 label=printable(f.label))), soft_wrap=True, highlight=False)
         if f.hint:

@@ -11,6 +11,7 @@ from ..errors import DataPath, Severity
 from ..i18n import N_, _
 from ..model import Partial
 from ..targets import normalise
+from ..unprinted import label as schema_label
 from . import vocabulary
 from .registry import Hit, on_form, rule
 
@@ -149,3 +150,24 @@ def basis_computes(d: Partial) -> Iterator[Hit]:
         if not any(ch.isdigit() for ch in normalise(basis.value)):
             yield Hit(basis.path, _("测算依据 shows no calculation"),
                       hint=_("give quantities and unit prices, e.g. 1200人×100元/人=12万元"))
+
+
+_BOXES = ("status", "classification", "category")
+"""Fields the forms print as tick boxes (□新增项目 □延续项目)."""
+
+
+@rule("W010", W, "blank-on-form",
+      N_("what the declaration's form prints a cell or boxes for is filled (项目属性, 项目分类, "
+         "项目类别, 可行性 …; rules/vocabulary.toml lists them)"))
+def blank_on_form(d: Partial) -> Iterator[Hit]:
+    form = d.form
+    if form is None:
+        return  # a repository's own layout: known to build only
+    for field in vocabulary.words("blank", "fields"):
+        if field not in form.prints or field in d.valid or d.lost((field,)):
+            continue
+        label = form.prints[field] or schema_label(d.kind, (field,))
+        what = _("its boxes are all unticked") if field in _BOXES else _("its cell is blank")
+        yield Hit((field,), _("the form prints {label}, and {what}").format(
+            label=label, what=what), missing=True,
+            hint=_("fill `{field}` ({label})").format(field=field, label=label))
