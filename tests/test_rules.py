@@ -447,7 +447,7 @@ def test_t003_deadline_in_the_fiscal_year(tmp_path: Path) -> None:
     data = declaration(indicators={
         "annual": {"产出指标": {"时效指标": [
             {"name": "拨付时限", "target": "2023年12月底前"},
-            # deadlines without a year are in every year
+            # a deadline without a year names no wrong year (T006 asks for the year)
             {"name": "年底结算", "target": "12月底前"},
             {"name": "按月发放", "target": "每月10日前"}]}},
         "long_term": {
@@ -455,7 +455,7 @@ def test_t003_deadline_in_the_fiscal_year(tmp_path: Path) -> None:
             "效益指标": {"社会效益指标": [{"name": "补助覆盖率", "target": "≥98%"}]},
             "满意度指标": {"服务对象满意度指标": [{"name": "服务对象满意度", "target": "≥95%"}]},
         }})
-    assert_clean(check(write(tmp_path, data)))
+    assert [f.code for f in check(write(tmp_path, data))] == ["T006"]
 
 
 @triggers("T004")
@@ -1558,3 +1558,30 @@ def test_w010_what_the_form_prints_is_filled_or_not_on_it(tmp_path: Path) -> Non
     data = declaration(layout="yangxin-2024", classification="常年性", category="其他运转类",
                        prior_years="2022年、2023年各12万元", parent_project="社会保险经办")
     assert [f for f in check(write(tmp_path, data)) if f.code == "W010"] == []
+
+
+@pytest.mark.parametrize(("level2", "name", "target", "code", "message"), [
+    ("数量指标", "培训人次", "完成", "I018", "培训人次 is a 数量指标, but 完成 gives no number"),
+    ("数量指标", "补助资金", "≥50万元", "I019", "补助资金 ≥50万元 is an amount of money under 数量指标"),
+    ("质量指标", "资金到位率", "≥0%", "I020", "资金到位率: ≥0% is met whatever happens"),
+    ("质量指标", "差错率", "≤100%", "I020", "差错率: ≤100% is met whatever happens"),
+    ("时效指标", "拨付时限", "12月底前", "T006", "拨付时限: the deadline 12月底前 names no year")])
+@triggers("I018", "I019", "I020", "T006")
+def test_indicators_that_measure_nothing(tmp_path: Path, level2: str, name: str, target: str,
+                                         code: str, message: str) -> None:
+    path = write(tmp_path, declaration(**_quantity(target, level2, name)))
+    found = [f for f in check(path) if f.code == code]
+    assert [f.message for f in found] == [message]
+    if code == "T006":
+        assert found[0].hint == "write the year: 2023年12月底前"
+
+
+@pytest.mark.parametrize(("level2", "name", "target"), [
+    ("数量指标", "培训人次", "≥1200人次"), ("数量指标", "培训期数", "12期"),
+    ("质量指标", "资金到位率", "100%"), ("质量指标", "差错率", "≤1%"),
+    ("时效指标", "拨付时限", "2023年12月底前"), ("时效指标", "报送时限", "每月10日前")])
+@clean("I018", "I019", "I020", "T006")
+def test_indicators_that_measure_something(tmp_path: Path, level2: str, name: str,
+                                           target: str) -> None:
+    path = write(tmp_path, declaration(**_quantity(target, level2, name)))
+    assert [f for f in check(path) if f.code in ("I018", "I019", "I020", "T006")] == []

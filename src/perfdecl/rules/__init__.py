@@ -23,7 +23,7 @@ from ..errors import Finding, Severity
 from ..i18n import N_
 from ..model import Partial
 from ..schema import navigator
-from . import amounts, crossdecl, estimates, indicators, terms, wording, years  # noqa: F401  (they register)
+from . import amounts, crossdecl, estimates, indicators, measures, terms, wording, years  # noqa: F401  (they register)
 from .registry import RULES, Batch, Hit, Rule
 
 
