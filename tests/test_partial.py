@@ -81,7 +81,7 @@ INPUTS: dict[str, list[DataPath]] = {
     "W005": [("name",), ("unit",)], "W006": [("goals",), ("key_tasks",)],
     "W007": [("expenses",)],
     "X001": [("fiscal_year",), ("id",)],
-    "X002": [("fiscal_year",), ("unit",), ("name",), ("order",), ("id",)],
+    "X002": [("fiscal_year",), ("unit",), ("name",), ("order",), ("id",), ("period",)],
     "X003": [("fiscal_year",), ("unit",), ("name",), ("order",), ("id",), ("funding",),
              ("special_fund",)],
     "X004": [("fiscal_year",), ("unit",), ("supervising_department",)],

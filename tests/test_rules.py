@@ -1252,6 +1252,31 @@ def test_x002_goal_copied_from_a_sibling(tmp_path: Path) -> None:
 
 
 @triggers("X002")
+def test_x002_across_years_when_a_declaration_s_year_is_in_doubt(tmp_path: Path) -> None:
+    """Shigu's 缴费补贴, filed under 2018 with a 2019 period, copies the schedule of the
+    2019 丧葬费补贴: its own year in doubt, it is compared with 2019's forms too."""
+    task = "丧葬费补贴发放"
+    first = write(tmp_path, declaration(id_="sangzang-butie", name="丧葬费补贴", year=2019))
+    second = write(tmp_path, declaration(
+        year=2018, period={"start": "2019-01", "end": "2019-12"},
+        schedule=[{"task": task, "start": "2019-01", "end": "2019-12"}]))
+    found = check(first, second)
+    f = one([x for x in found if x.code == "X002"], "X002", W, line_of(second, task))
+    assert f.file == second and f"schedule task {task} is the same as in {first}" in f.message
+    assert "T001" in {x.code for x in found}  # (why its year is in doubt)
+
+
+@clean("X002")
+def test_x002_the_same_text_in_another_year_is_last_year_s_form(tmp_path: Path) -> None:
+    """A declaration sure of its year is not compared with another year's: rolling a
+    form forward keeps its texts."""
+    first = write(tmp_path, declaration(id_="sangzang-butie", name="丧葬费补贴", year=2022))
+    second = write(tmp_path, declaration(schedule=[
+        {"task": "丧葬费补贴发放", "start": "2023-01", "end": "2023-12"}]))
+    assert [f for f in check(first, second) if f.code == "X002"] == []
+
+
+@triggers("X002")
 def test_x002_basis_copied_from_a_sibling(tmp_path: Path) -> None:
     basis = "缴费补贴：1200人×100元/人=12万元"
     first = write(tmp_path, declaration())

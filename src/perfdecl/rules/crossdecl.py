@@ -114,7 +114,9 @@ def not_copied(batch: Batch) -> Iterator[Hit]:
     for (year, unit), ds in _by_unit(batch.declarations).items():
         for d in ds:
             if d.name is not None:  # a name tells two undertakings from one on two forms
-                groups[(year, unit, d.kind)].append(d)
+                for other in {year, *_doubted_years(d)}:
+                    groups[(other, unit, d.kind)].append(d)
+    said: set[tuple[int, str]] = set()  # (a declaration in two years' groups: once)
     for ds in groups.values():
         seen: dict[str, list[tuple[Partial, str, Text]]] = defaultdict(list)
         for d in _ordered(ds):
@@ -128,15 +130,28 @@ def not_copied(batch: Batch) -> Iterator[Hit]:
             if len(owners) < 2 or len(names) < 2:
                 continue  # one declaration, or the same undertaking on two forms
             origin = next((d for d, _what, _text in places
-                           if d.name and key in normalise(d.name.value)), places[0][0])
+                           if d.name and key in normalise(d.name.value)), None) or \
+                next((d for d, _what, _text in places if not _doubted_years(d)), places[0][0])
             reported: set[int] = set()
             for d, what, text in places:
-                if d is origin or id(d) in reported:
+                if d is origin or id(d) in reported or (id(d), key) in said:
                     continue
                 reported.add(id(d))
+                said.add((id(d), key))
                 yield Hit(text.path, _(what).format(text=text.value, file=origin.file),
                           declaration=d,
                           hint=_("copied from another declaration? write this one's own"))
+
+
+def _doubted_years(d: Partial) -> set[int]:
+    """The years a declaration may belong to when its own is in doubt: those of its period
+    when the period does not include its fiscal year (T001: the 缴费补贴 form filed under
+    2018 whose period and filing date say 2019)."""
+    p = d.period
+    if p is None or d.fiscal_year is None or p.covers_year(d.fiscal_year) or \
+            p.end.year - p.start.year > 10:
+        return set()
+    return set(range(p.start.year, p.end.year + 1))
 
 
 def _sum(values: list[Decimal | None]) -> Decimal | None:
