@@ -100,14 +100,16 @@ def test_what_a_seed_shape_s_blank_form_leaves_unbound_is_listed_with_its_place(
         shapes: dict[tuple[str, str], Shape]) -> None:
     """The lists the user reads: where a form's text or blank cell was not bound. The
     seed shapes bind every labelled cell; what is left is the form's fixed text (100% in
-    a 合计 row), derived cells (占比) and 合计 cells of earlier years beside nothing."""
+    a 合计 row), derived cells (占比), 合计 cells of earlier years beside nothing, and
+    附2-2's 预期当年实现值 column, which no field fills."""
     for (kind, layout), s in shapes.items():
         for made in s.generated.values():
             for item in made.unbound:
                 assert re.match(r"^(table \d+, row \d+|sheet 1 \(Sheet\), row \d+|paragraph \d+)",
                                 item.where), item
             texts = [u.text for u in made.unbound if u.text]
-            assert all(t in ("100%", "长期目标（截止 年）") for t in texts), (kind, layout, texts)
+            assert all(t in ("100%", "长期目标（截止 年）", "预期当年实现值") for t in texts), \
+                (kind, layout, texts)
             for item in made.unbound:  # listed at the top of the template too
                 assert item.where in made.template.split("{% extends")[0]
 
@@ -447,3 +449,25 @@ def test_tick_boxes_in_a_bureau_s_own_words_are_bound_and_listed(tmp_path: Path)
     assert "常年项目□ 延续项目√ 一次性项目□" in page
     assert "□运转类其他项目 √特定目标类本级项目 □特定目标类转移支付项目" in page
     assert "新增√　延续□" in page
+
+
+def test_an_indicator_column_no_field_fills_keeps_its_place_and_is_listed(
+        tmp_path: Path) -> None:
+    grid = [["项目名称", "", "<", "<", "<", "<"],
+            ["一级指标", "二级指标", "三级指标", "指标值", "评分标准", "备注"],
+            ["产出指标", "数量指标", "", "", "", ""]]
+    form = blankforms.make_form(tmp_path / "column.docx", ["项目绩效目标申报表"], grid, [])
+    made = generate(form, "project")
+    assert 'indicator_table(annual_rows, ["name", "target", "", "note"])' in made.template
+    assert [u.text for u in made.unbound] == ["评分标准"]
+    target = tmp_path / "templates" / "project" / "column.html.j2"
+    target.parent.mkdir(parents=True)
+    target.write_text(made.template, encoding="utf-8")
+    d = _declaration({"kind": "project", "id": "x", "fiscal_year": 2026, "name": "试点",
+                      "unit": {"id": "u", "name": "中心"}, "indicators": {"annual": {
+                          "产出指标": {"数量指标": [{"name": "补助人数", "target": "≥1200人",
+                                                    "note": "按户籍"}]}}}})
+    page = Renderer(Config(tmp_path)).render(d, [d], "column")
+    row = next(r for r in re.findall(r"<tr>(.*?)</tr>", page, re.S) if "补助人数" in r)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    assert cells[-4:] == ["补助人数", "≥1200人", "", "按户籍"]

@@ -129,8 +129,13 @@ def find_groups(rows: Sequence[Row], kind: str) -> list[Group]:
             names = [r for r, _c in roles]
             if "l1" in names and ("name" in names or "target" in names):
                 pairs = names.count("l2") > 1 or names.count("name") > 1
+                first = min(c.col for r, c in roles if r == "l1")
+                # every column from 一级指标 on: one the importer does not know is printed
+                # blank, so that the rows keep the header's columns
+                every = [(INDICATOR_HEADERS.get(L.norm(c.text), ""), c)
+                         for c in distinct(row.cells) if row.starts(c) and c.col >= first]
                 found = Group("pairs" if pairs else "indicators", i, range(i + 1, i + 1),
-                              roles)
+                              every)
             else:
                 for what, table, required in _TABLES:
                     if what == "projects" and kind != "department":

@@ -184,6 +184,9 @@ class Writer(Binder):
                     cells.append(f'"history:" ~ (data.fiscal_year - {role[9:]}){" ~ " + repr(span) if span else ""}')
                     continue
                 name = role if role in ("name", "target", "standard", "note") else ""
+                if not name:
+                    self.unbound(self.rows[g.header], c, c.text, _(
+                        "a column of the indicator table no field fills: printed blank"))
                 cells.append(f'"{name}{span}"')
             macro = "indicator_pair_table" if g.what == "pairs" else "indicator_table"
             return [f"{{{{ {macro}({g.var}, [{', '.join(cells)}]) }}}}"]
