@@ -92,7 +92,9 @@ def test_text_has_no_colour_when_piped() -> None:
                             cwd=REPO, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert "\x1b[" not in result.stdout
-    assert result.stdout.splitlines()[0].startswith("tests/seeds/2018/shigu-sbzx/")
+    heading, first = result.stdout.splitlines()[:2]
+    assert heading == "附件1-1 项目绩效目标申报表：缴费补贴"  # the form, then its findings
+    assert first.startswith("tests/seeds/2018/shigu-sbzx/")
 
 
 def test_rules_lists_every_code(perfdecl) -> None:  # type: ignore[no-untyped-def]

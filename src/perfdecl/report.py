@@ -11,6 +11,7 @@ report.
 from __future__ import annotations
 
 import json
+import os
 import re
 import urllib.parse
 from collections.abc import Callable
@@ -97,7 +98,14 @@ def print_text(result: CheckResult, console: Console) -> None:
     # the hint's label in colour, where the language puts it: `hint: …`, `提示：…`
     label, _at, rest = _("hint: {hint}").partition("{hint}")
     label = f"[cyan]{escape(label.rstrip())}[/]{' ' * label.endswith(' ')}"
+    heading: str | None = None
+    forms = result.forms()
     for f in result.findings:
+        form = forms.get(os.path.normpath(f.file))  # the form and its name first
+        if form and form != heading:
+            console.print(f"[bold]{escape(printable(form))}[/]", soft_wrap=True,
+                          highlight=False)
+        heading = form
         console.print(f"[bold]{escape(location(f))}[/]: [{colour[f.severity]}]{severity(f)}[/] "
                       f"[dim]{f.code}[/]: {escape(printable(f.message))}", soft_wrap=True,
                       highlight=False)
