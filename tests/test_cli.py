@@ -93,7 +93,7 @@ def test_text_has_no_colour_when_piped() -> None:
     assert result.returncode == 1
     assert "\x1b[" not in result.stdout
     heading, first = result.stdout.splitlines()[:2]
-    assert heading == "附件1-1 项目绩效目标申报表：缴费补贴"  # the form, then its findings
+    assert heading == "── 附件1-1 项目绩效目标申报表：缴费补贴"  # the form, then its findings
     assert first.startswith("tests/seeds/2018/shigu-sbzx/")
 
 

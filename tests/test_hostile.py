@@ -281,7 +281,7 @@ def check_report(fmt: str, output: bytes, names: set[bytes]) -> int:
     if fmt == "text":  # `path:line:col: severity CODE: message`, its hint, the tally
         lines = text.splitlines()
         assert re.fullmatch(r"\d+ files? checked: .*", lines[-1]), lines[-1]
-        found = [x for x in lines[:-1] if not x.startswith("    ")]
+        found = [x for x in lines[:-1] if not x.startswith(("    ", "── "))]  # (headings)
         assert all(re.search(r": (error|warning) [A-Z]\d{3}: ", x) for x in found), found
         return len(found)
     if fmt == "github":  # one annotation a line, the tally last
@@ -291,7 +291,7 @@ def check_report(fmt: str, output: bytes, names: set[bytes]) -> int:
         return len(lines) - 1
     doc = json.loads(text)
     if fmt == "json":
-        assert doc["errors"] + doc["warnings"] == len(doc["findings"])
+        assert doc["errors"] + doc["warnings"] + doc["suppressed"] == len(doc["findings"])
         return len(doc["findings"])
     run_ = doc["runs"][0]
     rules = {r["id"] for r in run_["tool"]["driver"]["rules"]}

@@ -103,7 +103,7 @@ def print_text(result: CheckResult, console: Console) -> None:
     for f in result.findings:
         form = forms.get(os.path.normpath(f.file))  # the form and its name first
         if form and form != heading:
-            console.print(f"[bold]{escape(printable(form))}[/]", soft_wrap=True,
+            console.print(f"[bold]── {escape(printable(form))}[/]", soft_wrap=True,
                           highlight=False)
         heading = form
         console.print(f"[bold]{escape(location(f))}[/]: [{colour[f.severity]}]{severity(f)}[/] "
