@@ -90,6 +90,7 @@ INPUTS: dict[str, list[DataPath]] = {
     "P001": [("fiscal_year",), ("unit",), ("id",)],
     "I015": [("indicators",)], "I016": [("indicators",)], "I017": [("indicators",)],
     "W008": [("goals",), ("period",), ("funding",)],
+    "I021": [("indicators",), ("fiscal_year",)],
     "A009": [("funding",), ("expenses",), ("overview",), ("indicators",)],
 }
 """What each rule reckons with beyond the value its finding points at."""

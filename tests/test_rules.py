@@ -1610,3 +1610,24 @@ def test_indicators_that_measure_something(tmp_path: Path, level2: str, name: st
                                            target: str) -> None:
     path = write(tmp_path, declaration(**_quantity(target, level2, name)))
     assert [f for f in check(path) if f.code in ("I018", "I019", "I020", "T006")] == []
+
+
+@triggers("I021")
+def test_i021_no_cost_indicator_under_the_2021_framework(tmp_path: Path) -> None:
+    """The Zhuzhou 2023 directions 机关养老 and 职业年金记实 give no 成本指标."""
+    data = declaration(indicators={"annual": {"产出指标": {"成本指标": DELETE}}})
+    path = write(tmp_path, data)
+    f = one(check(path), "I021", W, line_of(path, "indicators:", "annual:"))
+    assert f.message == ("no cost indicator (成本指标) in the annual table: the framework of "
+                         "2023 asks for one")
+
+
+@clean("I021")
+def test_i021_a_cost_in_either_generation_or_before_2022(tmp_path: Path) -> None:
+    no_cost = {"indicators": {"annual": {"产出指标": {"成本指标": DELETE}}}}
+    new_generation = {"indicators": {"annual": {"产出指标": {"成本指标": DELETE}, "成本指标": {
+        "经济成本指标": [{"name": "补助标准", "target": "≤100元/人"}]}}}}
+    for data in (declaration(**new_generation), declaration(year=2021, **no_cost),
+                 declaration("department", **no_cost)):
+        assert [f for f in check(write(tmp_path / str(id(data)), data))
+                if f.code == "I021"] == []

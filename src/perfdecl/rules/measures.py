@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from ..errors import Severity
+from ..framework import is_cost
 from ..i18n import N_, _
 from ..model import Partial
 from ..targets import TargetKind, normalise
@@ -77,3 +78,24 @@ def deadline_year(d: Partial) -> Iterator[Hit]:
                   .format(name=ind.name.value, target=t.text),
                   hint=_("write the year: {year}年{target}").format(
                       year=year if year is not None else "20××", target=t.text))
+
+
+COST_REQUIRED_FROM = 2022
+"""The first budget year set under 财预〔2021〕101号, whose framework makes 成本指标 a core
+level-1 category of every project's indicators."""
+
+
+@rule("I021", W, "cost-present",
+      N_("from the 2022 budget (财预〔2021〕101号), a project's annual indicators include a "
+         "cost (成本指标)"))
+def cost_present(d: Partial) -> Iterator[Hit]:
+    annual = d.indicators.get("annual", ())
+    if d.kind not in ("project", "special_fund", "expenditure_direction") or not annual or \
+            d.fiscal_year is None or d.fiscal_year < COST_REQUIRED_FROM or \
+            any(is_cost(i.level1, i.level2) for i in annual) or \
+            d.lost(("indicators", "annual")):
+        return
+    yield Hit(("indicators", "annual"), _(
+        "no cost indicator (成本指标) in the annual table: the framework of {year} asks for "
+        "one").format(year=d.fiscal_year), key=True,
+        hint=_("add 成本指标 › 经济成本指标, e.g. 补助标准 ≤100元/人 or 项目总成本 ≤12万元"))
