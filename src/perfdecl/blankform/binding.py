@@ -12,10 +12,10 @@ from ..importer import labels as L
 from ..importer.forms import Form
 from ..importer.grid import Cell, Row, column_name, distinct
 from ..importer.halves import find_halves
+from ..importer.read import money_unit
 from ..importer.reader import INLINE_LABEL, Reader
 from ..importer.specs import (
     BOILERPLATE,
-    Field,
 )
 from .cells import HOLE, expression, literal
 from .tables import as_tables, find_groups
@@ -66,11 +66,12 @@ class Binder:
         self.holes: dict[int, tuple[Cell | None, Row]] = {}
         self.bindings: dict[int, str] = {}  # hole → expression
         self.out = Generated("", L.clean(form.title) or "")
-        self.known = Reader(form).known
+        reader = Reader(form)
+        self.known, self.fields = reader.known, reader.fields
+        """The labels import knows, and those of the kind's fields."""
         as_tables(form)
         self.year = self.find_year()
-        self.unit = next((m.group(1) for r in self.rows for m in [re.search(
-            r"(?:金额)?单位[:：]\s*(万元|元|千元)", r.text.replace(" ", ""))] if m), "万元")
+        self.unit = money_unit(self.rows)
         self.groups = find_groups(self.rows, kind)
         self.in_group = {i for g in self.groups for i in g.body}
         self.headers = {g.header for g in self.groups} | \
@@ -124,7 +125,6 @@ class Binder:
     def punch(self) -> None:
         """A placeholder in every blank cell outside the growing tables, and after
         every 「label：」 whose value the form leaves blank."""
-        fields = Reader(self.form).fields
         for i, row in enumerate(self.rows):
             if i in self.in_group:
                 continue
@@ -139,11 +139,10 @@ class Binder:
                 if _SUBLABELS.fullmatch(L.squeeze(cell.text)):
                     cell.text = self.parts_of_classification(cell, row)
                     continue
-                cell.text = self.after_labels(cell, row, fields,
+                cell.text = self.after_labels(cell, row,
                                               cells[n + 1] if n + 1 < len(cells) else None)
 
-    def after_labels(self, cell: Cell, row: Row, fields: dict[str, Field],
-                     nxt: Cell | None) -> str:
+    def after_labels(self, cell: Cell, row: Row, nxt: Cell | None) -> str:
         """The text of a cell or paragraph with a placeholder where each 「label：」 leaves
         its value blank: after （盖章）, in place of 年 月 日; none after the last label
         when the next cell is blank (「资金总额：」 with its value beside it)."""
@@ -151,7 +150,7 @@ class Binder:
         marks = list(INLINE_LABEL.finditer(text))
         pieces, last = [], 0
         for k, m in enumerate(marks):
-            if fields.get(L.norm(m.group(1))) is None:
+            if self.fields.get(L.norm(m.group(1))) is None:
                 continue
             end = marks[k + 1].start() if k + 1 < len(marks) else len(text)
             value = text[m.end():end]
@@ -175,9 +174,7 @@ class Binder:
         out = cell.text
         for word, part in (("类", "class"), ("款", "section"), ("项", "item")):
             n = len(self.holes)
-            hole = f"\ue000{n}\ue001"
-            out = re.sub(f"({word}\\s*[:：])", "\\g<1>" + hole, out, count=1)
-            self.holes[n] = (cell, row)
+            out = re.sub(f"({word}\\s*[:：])", "\\g<1>" + self.hole(cell, row), out, count=1)
             self.bindings[n] = f'{{{{ get("functional_classification.{part}") }}}}'
             self.out.bound.append((self.where_of(n), f"functional_classification.{part}"))
         return out
@@ -247,13 +244,8 @@ class Binder:
         out, last = [], 0
         for m in HOLE.finditer(text):
             out.append(self.text(text[last:m.start()]))
-            n = int(m.group(1))
-            if n in self.bindings:
-                out.append(self.bindings[n])
-            elif text.strip() != m.group(0) or self._total(cell, row):
-                total = self._total(cell, row)
-                if total:
-                    out.append(total)
+            n = int(m.group(1))  # bound, or a 合计's total, or nothing
+            out.append(self.bindings[n] if n in self.bindings else self._total(cell, row))
             last = m.end()
         out.append(self.text(text[last:]))
         return "".join(out)

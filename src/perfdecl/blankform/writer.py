@@ -12,7 +12,7 @@ from ..importer import labels as L
 from ..importer.forms import title_kind
 from ..importer.grid import Cell, Row, column_name, distinct
 from ..importer.halves import find_halves, term_column, term_heading
-from ..importer.reader import INLINE_LABEL, LEVELS, Reader
+from ..importer.reader import INLINE_LABEL, LEVELS
 from ..importer.specs import (
     BOILERPLATE,
     LEVEL2_ALIASES,
@@ -62,7 +62,7 @@ class Writer(Binder):
             self.unbound(row, cell, text, _("kept as the form's text"))
         shown = self.text(text)
         if known and re.search("20(××|xx|XX)", text) and \
-                goal_field(text, Reader(self.form).fields) == "goals.long_term":
+                goal_field(text, self.fields) == "goals.long_term":
             ends = iter(("from", "until"))  # 中期目标（20××年—20××年）: the goals' years
             shown = re.sub("20(××|xx|XX)", lambda _m: f'{{{{ get("goals.long_term_'
                            f'{next(ends, "until")}", "20××") }}}}', shown, count=2)

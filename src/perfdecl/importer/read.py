@@ -5,11 +5,12 @@ does not hold."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .draft import Draft
 from .forms import DERIVED, Form
+from .grid import Row
 from .halves import find_halves
 from .indicators import indicators
 from .reader import Reader
@@ -33,15 +34,20 @@ TABLES: dict[str, tuple[Callable[[Reader], None], ...]] = {
 are taken before the labels are looked up."""
 
 
+def money_unit(rows: Iterable[Row]) -> str:
+    """The money unit a form's unit line says (单位：元, 金额单位：万元); 万元 without one."""
+    for row in rows:
+        m = re.search(r"(?:金额)?单位[:：]\s*(万元|元|千元)", row.text.replace(" ", ""))
+        if m:
+            return m.group(1)
+    return "万元"
+
+
 def read_form(form: Form) -> tuple[Draft, list[dict[str, Any]]]:
     """The draft declaration of a form, and (for a fund summary) its lines."""
     reader = Reader(form)
     lines: list[dict[str, Any]] = []
-    for row in form.rows:  # the money unit, first: amounts depend on it
-        m = re.search(r"(?:金额)?单位[:：]\s*(万元|元|千元)", row.text.replace(" ", ""))
-        if m:
-            reader.unit = m.group(1)
-            break
+    reader.unit = money_unit(form.rows)  # first: amounts depend on it
     if form.kind == DERIVED:
         lines = fund_summary(reader)
     else:
