@@ -181,16 +181,15 @@ def new_layout(repo: Repository, source: Path, kind: str, name: str, *,
     what was generated (blankform.Generated: the unbound cells, the tick boxes).
     Nothing is written when the template would not compile, or when the file exists
     and `force` is not given."""
-    import re
-
     from .atomic import write_text
     from .blankform import generate
     from .render import Renderer
+    from .scaffold import SLUG
 
     if kind not in KINDS:
         raise UsageError(_("unknown kind {kind}; kinds: {kinds}")
                          .format(kind=repr(kind), kinds=", ".join(KINDS)))
-    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name) or len(name) > 64:
+    if not SLUG.fullmatch(name) or len(name) > 64:
         raise UsageError(_("a layout's name is lower-case letters, digits and single "
                            "hyphens, such as changsha-2025: not {name}").format(name=repr(name)))
     given = repo.path(source)

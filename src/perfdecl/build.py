@@ -208,8 +208,7 @@ def _waived(left_out: list[Finding], checked: CheckResult, repo: Repository
     """What the forms leave out (L001, said by rendering), less what the repository
     waives, as `check` waives it (waivers.py); the waived ones join the suppressed."""
     config = repo.config  # (build reads it before: one that cannot be read stops it)
-    texts = {d.file: d.document.text for d in checked.declarations}
-    inline = [w for file, text in texts.items() for w in waivers.inline_waivers(file, text)]
+    inline = waivers.inline_of({d.file: d.document.text for d in checked.declarations})
     kept = waivers.split(left_out, config, inline, set(), rules.FIXED)
     checked.suppressed = sorted([*checked.suppressed, *kept.suppressed],
                                 key=Finding.sort_key)

@@ -132,6 +132,12 @@ class Expenses:
     def sum(self) -> Decimal:
         return sum((line.amount for line in self.items), Decimal(0))
 
+    @property
+    def bases(self) -> list[Text]:
+        """Every 测算依据 written: the lines' own, then the one of all the lines."""
+        return [line.basis for line in self.items if line.basis] + \
+            ([self.basis] if self.basis else [])
+
 
 @dataclass(frozen=True)
 class HistoryValue:

@@ -67,6 +67,11 @@ def inline_waivers(file: Path, text: str) -> list[Inline]:
     return out
 
 
+def inline_of(texts: dict[Path, str]) -> list[Inline]:
+    """The inline waivers of every declaration, by its text."""
+    return [w for file, text in texts.items() for w in inline_waivers(file, text)]
+
+
 def _is_comment_start(line: str, at: int) -> bool:
     """Whether the `#` at `at` starts a YAML comment: not inside a quoted value."""
     before = line[:at]
@@ -100,7 +105,7 @@ def apply(findings: Sequence[Finding], config: Config | None, texts: dict[Path, 
     waives (marked, with the reason), plus Q and C findings about the waivers
     themselves. `texts`: the declarations' text by file, for the inline waivers;
     `known`: every rule code; `fixed`: the codes that cannot be waived."""
-    inline = [w for file, text in texts.items() for w in inline_waivers(file, text)]
+    inline = inline_of(texts)
     used: set[tuple[int, str]] = set()
     waived = split(findings, config, inline, used, fixed)
     waived.findings += _about_inline(inline, used, known, fixed)

@@ -160,7 +160,7 @@ def basis_arithmetic(d: Partial) -> Iterator[Hit]:
     e = d.expenses
     if e is None:
         return
-    bases = [line.basis for line in e.items if line.basis] + ([e.basis] if e.basis else [])
+    bases = e.bases
     for basis in bases:
         for m in _PRODUCT.finditer(basis.value):
             wrong = _wrong_product(m)

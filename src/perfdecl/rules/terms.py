@@ -12,12 +12,12 @@ from ..framework import is_cost
 from ..i18n import N_, _
 from ..model import Indicator, Partial
 from ..targets import Target, TargetKind, normalise
+from .indicators import MONEY_UNITS
 from .registry import Hit, rule
 
 W = Severity.WARNING
 
 _CEILINGS = ("≤", "<")
-_MONEY = ("元", "万元", "亿元")
 
 
 def both_tables(d: Partial) -> Iterator[tuple[Indicator, Indicator]]:
@@ -29,6 +29,15 @@ def both_tables(d: Partial) -> Iterator[tuple[Indicator, Indicator]]:
         other = long_term.get(normalise(ind.name.value))
         if other is not None:
             yield other, ind
+
+
+def both_quantities(d: Partial) -> Iterator[tuple[Indicator, Target, Indicator, Target]]:
+    """The indicators of both tables (both_tables) whose two targets are quantities,
+    with those targets."""
+    for long_term, annual in both_tables(d):
+        a, b = long_term.target, annual.target
+        if a is not None and b is not None and a.kind == b.kind == TargetKind.QUANTITY:
+            yield long_term, a, annual, b
 
 
 def _category(ind: Indicator) -> str:
@@ -55,18 +64,16 @@ def term_category(d: Partial) -> Iterator[Hit]:
       N_("an indicator in both tables is bounded (≤, ≥) in both or in neither"))
 def term_bound(d: Partial) -> Iterator[Hit]:
     # (a unit in one table only is I005's or I006's: said on the target without it)
-    for long_term, annual in both_tables(d):
-        a, b = long_term.target, annual.target
-        if a is None or b is None or a.kind != TargetKind.QUANTITY or \
-                b.kind != TargetKind.QUANTITY or _bounded(a) == _bounded(b):
+    for long_term, a, annual, b in both_quantities(d):
+        if _bounded(a) == _bounded(b):
             continue
-        bare, full = (annual, long_term) if _bounded(a) else (long_term, annual)
-        assert bare.target is not None and full.target is not None
+        (bare, said), (full, written) = ((annual, b), (long_term, a)) if _bounded(a) else \
+            ((long_term, a), (annual, b))
         yield Hit((*bare.path, "target"), _(
             "{name}: {bare} has no bound (≤, ≥), while the {other} table says {full}").format(
-            name=bare.name.value, bare=bare.target.text, full=full.target.text,
+            name=bare.name.value, bare=said.text, full=written.text,
             other=_("long-term") if full is long_term else _("annual")),
-            hint=_("write it as in the other table: {full}").format(full=full.target.text))
+            hint=_("write it as in the other table: {full}").format(full=written.text))
 
 
 def _bounded(t: Target) -> bool:
@@ -77,14 +84,11 @@ def _bounded(t: Target) -> bool:
 @rule("I017", W, "term-ceiling",
       N_("a year's ceiling or amount is not above the whole period's (中期)"))
 def term_ceiling(d: Partial) -> Iterator[Hit]:
-    for long_term, annual in both_tables(d):
-        a, b = long_term.target, annual.target
-        if a is None or b is None or a.kind != TargetKind.QUANTITY or \
-                b.kind != TargetKind.QUANTITY or a.unit != b.unit or not a.unit or \
-                a.number is None or b.number is None:
+    for _long_term, a, annual, b in both_quantities(d):
+        if a.unit != b.unit or not a.unit or a.number is None or b.number is None:
             continue
         ceilings = a.operator in _CEILINGS and b.operator in _CEILINGS
-        money = a.unit in _MONEY and a.operator not in ("≥", ">") and \
+        money = a.unit in MONEY_UNITS and a.operator not in ("≥", ">") and \
             b.operator not in ("≥", ">")
         if (ceilings or money) and b.number > a.number:
             yield Hit((*annual.path, "target"), _(

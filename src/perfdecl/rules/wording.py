@@ -141,7 +141,7 @@ def basis_computes(d: Partial) -> Iterator[Hit]:
     e = d.expenses
     if e is None:
         return
-    bases = [line.basis for line in e.items if line.basis] + ([e.basis] if e.basis else [])
+    bases = e.bases
     if not bases and not d.lost(("expenses", "items", "*", "basis"), ("expenses", "basis")):
         yield Hit(e.path, _("the expense lines have no 测算依据"), key=True,
                   hint=_("show how each amount is computed, e.g. 1200人×100元/人=12万元"))
