@@ -61,9 +61,13 @@ def test_json_format(perfdecl) -> None:  # type: ignore[no-untyped-def]
         "file": "tests/seeds/2023/shifeng-sbzx/chengxiang-jumin-yanglao.yaml", "line": 61,
         "column": 10, "severity": "error", "code": "A004",
         "message": "合计 says 53 万元, but the expense lines add up to 54 万元",
-        "hint": "leave `total` out: perfdecl computes the 合计", "path": "expenses.total",
-        "label": None, "suppressed": None}
+        "hint": "leave 合计 (`expenses.total`) out: perfdecl computes it",
+        "path": "expenses.total", "label": None, "related": [], "suppressed": None}
     assert doc["suppressed"] == 0
+    # a copy names the form it was copied from; its file is the related location
+    x002 = next(f for f in doc["findings"] if f["code"] == "X002")
+    assert x002["message"].endswith("is the same as on 附件1-1 项目绩效目标申报表：丧葬费补贴 (2019)")
+    assert x002["related"] == ["tests/seeds/2019/shigu-sbzx/sangzang-butie.yaml"]
 
 
 def test_github_annotations(perfdecl) -> None:  # type: ignore[no-untyped-def]
@@ -71,7 +75,7 @@ def test_github_annotations(perfdecl) -> None:  # type: ignore[no-untyped-def]
     lines = result.stdout.splitlines()
     assert ("::error file=tests/seeds/2023/shifeng-sbzx/chengxiang-jumin-yanglao.yaml,"
             "line=61,col=10,title=A004::合计 says 53 万元, but the expense lines add up to "
-            "54 万元 (hint: leave `total` out: perfdecl computes the 合计)") in lines
+            "54 万元 (hint: leave 合计 (`expenses.total`) out: perfdecl computes it)") in lines
     assert all(x.startswith(("::error ", "::warning ")) for x in lines[:-1])
 
 
@@ -85,6 +89,9 @@ def test_sarif(perfdecl) -> None:  # type: ignore[no-untyped-def]
     first = run["results"][0]["locations"][0]["physicalLocation"]
     assert first["artifactLocation"]["uri"].startswith("tests/seeds/")
     assert first["region"]["startLine"] >= 1
+    copied = next(r for r in run["results"] if r["ruleId"] == "X002")
+    assert copied["relatedLocations"] == [{"id": 1, "physicalLocation": {"artifactLocation": {
+        "uri": "tests/seeds/2019/shigu-sbzx/sangzang-butie.yaml"}}}]
 
 
 def test_text_has_no_colour_when_piped() -> None:

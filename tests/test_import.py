@@ -1069,7 +1069,7 @@ def test_a_form_without_a_title_needs_its_kind(tmp_path: Path,
     assert "total: 12  # unsure: converted from 120000元" in text
     # no year, no unit: perfdecl check says so
     check = perfdecl("check", str(file))
-    assert "missing field `fiscal_year`" in check.stdout
+    assert "missing field 年度 (`fiscal_year`)" in check.stdout
 
 
 # --------------------------------------------- what the file holds and nothing reads

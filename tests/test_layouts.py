@@ -118,7 +118,7 @@ def test_check_names_what_a_built_in_layout_leaves_out_as_build_does(
                      cwd=tmp_path)
     line = [x for x in checked.stdout.splitlines() if " L001: " in x]
     assert len(line) == 1 and "layout national does not print 11 declared values" in line[0]
-    assert "项目支出明细预算 › 测算依据及说明 (expenses.basis)" in line[0]
+    assert "项目支出明细预算 › 测算依据及说明 (`expenses.basis`)" in line[0]
     assert line == [x for x in built.stdout.splitlines() if " L001: " in x]
     assert checked.exit_code == 0
     assert perfdecl("check", "--strict", str(file), cwd=tmp_path).exit_code == 1

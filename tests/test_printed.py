@@ -118,9 +118,9 @@ def test_the_national_layout_names_what_it_leaves_out() -> None:
     assert form.left_out is not None
     message = form.left_out.message
     assert message.startswith("layout national does not print ")
-    for field in ("项目实施进度计划 › 实施内容 (schedule[0].task)",
-                  "项目绩效目标 › 长期目标 (goals.long_term[0])",
-                  "项目申报的必要性 (necessity)"):
+    for field in ("项目实施进度计划 › 实施内容 (`schedule[0].task`)",
+                  "项目绩效目标 › 长期目标 (`goals.long_term[0]`)",
+                  "项目申报的必要性 (`necessity`)"):
         assert field in message
     assert (form.left_out.line, form.left_out.column) > (1, 1)
 

@@ -24,6 +24,7 @@ from perfdecl.errors import Finding, Severity
 from perfdecl.rules import all_rules
 
 from .conftest import HERE
+from .wording import assert_clerk_words, speaking
 
 E, W = Severity.ERROR, Severity.WARNING
 UNIT = "test-sbzx"
@@ -133,8 +134,13 @@ def write(root: Path, data: dict[str, Any], *, year: int | str | None = None,
 def check(*paths: Path) -> list[Finding]:
     """The rules' findings: what the declarations' layouts print (L001) is the layouts'
     part, tested in test_layouts.py, and the helpers' declarations hold more than one
-    built-in layout prints."""
-    return [f for f in api.check(list(paths), HERE).findings if f.code != "L001"]
+    built-in layout prints. Every finding, in both languages, names what the clerk sees
+    on the form (wording.py)."""
+    findings = api.check(list(paths), HERE).findings
+    assert_clerk_words(findings)
+    with speaking("zh"):
+        assert_clerk_words(api.check(list(paths), HERE).findings)
+    return [f for f in findings if f.code != "L001"]
 
 
 def line_of(path: Path, *needles: str) -> int:
@@ -356,7 +362,8 @@ def test_a008_funding_without_total(tmp_path: Path) -> None:
     path = write(tmp_path, declaration(funding={"total": DELETE}))
     # points where `total` belongs: first in `funding`, before `fiscal`
     f = one(check(path), "A008", E, line_of(path, "fiscal: 12"))
-    assert "no amount for this year: `funding.total` (资金总额) is missing" in f.message
+    # named as the form labels it, then the key to type
+    assert "no amount for this year: 年度资金总额 (`funding.total`) is missing" in f.message
 
 
 @triggers("A008")
@@ -364,7 +371,7 @@ def test_a008_no_funding_at_all(tmp_path: Path) -> None:
     path = write(tmp_path, declaration(funding=DELETE))
     # points where `funding` belongs: after `period`, not at the document start
     f = one(check(path), "A008", E, line_of(path, "period:"))
-    assert "no amount: `funding.total` (资金总额) is missing" in f.message
+    assert "no amount: 年度资金总额 (`funding.total`) is missing" in f.message
 
 
 @clean("A008")
@@ -476,7 +483,7 @@ def test_t001_and_the_filing_date_say_another_year_once(tmp_path: Path) -> None:
     found = [f for f in check(path) if f.code in ("T001", "T004")]
     assert [(f.code, f.line) for f in found] == [("T001", line_of(path, "period:"))]
     assert found[0].hint == ("the period and the filing date (2019-05-21) both say another "
-                             "year: is `fiscal_year` right?")
+                             "year: is 年度 (`fiscal_year`) right?")
 
 
 @clean("T004")
@@ -1218,7 +1225,11 @@ def test_x001_id_used_twice_in_a_year(tmp_path: Path) -> None:
     for here, there in ((first, second), (second, first)):
         f = by_file[here]
         assert (f.severity, f.line) == (E, line_of(here, "id: jiaofei-butie"))
-        assert f.message == f"id jiaofei-butie is used twice in 2023: also in {there}"
+        # the other declaration by its form and name; its file is the related location
+        other = "缴费补贴" if there == first else "代办经费"
+        assert f.message == ("项目标识 (`id`) jiaofei-butie is used twice in 2023: also by "
+                             f"项目支出绩效目标申报表：{other}")
+        assert f.related == (there,)
 
 
 @triggers("X001")
@@ -1228,7 +1239,7 @@ def test_x001_reported_when_checking_one_file_of_the_folder(tmp_path: Path) -> N
     write(tmp_path, declaration(name="代办经费"), stem="daiban-jingfei")
     findings = check(first)
     f = one(findings, "X001", E, line_of(first, "id: jiaofei-butie"))
-    assert "daiban-jingfei.yaml" in f.message
+    assert "代办经费" in f.message and f.related[0].name == "daiban-jingfei.yaml"
     assert {x.file for x in findings} == {first}
 
 
@@ -1248,7 +1259,8 @@ def test_x002_goal_copied_from_a_sibling(tmp_path: Path) -> None:
     findings = check(first, second)
     f = one(findings, "X002", W, line_of(second, goal))
     assert f.file == second
-    assert f"goal {goal} is the same as in {first}" in f.message
+    assert f"goal {goal} is the same as on 项目支出绩效目标申报表：缴费补贴 (2023)" in f.message
+    assert f.related == (first,)
 
 
 @triggers("X002")
@@ -1262,7 +1274,9 @@ def test_x002_across_years_when_a_declaration_s_year_is_in_doubt(tmp_path: Path)
         schedule=[{"task": task, "start": "2019-01", "end": "2019-12"}]))
     found = check(first, second)
     f = one([x for x in found if x.code == "X002"], "X002", W, line_of(second, task))
-    assert f.file == second and f"schedule task {task} is the same as in {first}" in f.message
+    assert f.file == second and f.related == (first,)
+    assert f"schedule task {task} is the same as on 项目支出绩效目标申报表：丧葬费补贴 (2019)" \
+        in f.message
     assert "T001" in {x.code for x in found}  # (why its year is in doubt)
 
 
@@ -1284,7 +1298,8 @@ def test_x002_basis_copied_from_a_sibling(tmp_path: Path) -> None:
     second = write(tmp_path, declaration(id_="yijiao-jingfei", name="移交经费",
                                          expenses={"items": items}))
     f = one(check(first, second), "X002", W, line_of(second, basis))
-    assert (f.file, f"测算依据 {basis} is the same as in {first}" in f.message) == (second, True)
+    assert (f.file, f.related) == (second, (first,))
+    assert f"测算依据 {basis} is the same as on 项目支出绩效目标申报表：缴费补贴 (2023)" in f.message
 
 
 @clean("X002")
@@ -1301,8 +1316,9 @@ def test_x006_two_projects_of_one_name(tmp_path: Path) -> None:
     second = write(tmp_path, declaration(id_="jiaofei-butie-2", goals={
         "long_term": ["保障缴费补贴长期足额发放"], "annual": ["2023年缴费补贴及时发放"]}))
     f = one(check(first, second), "X006", W, line_of(second, "name: 缴费补贴"))
-    assert (f.file, f.message) == (
-        second, f"缴费补贴 is also the name of {first}, of the same unit and year")
+    assert (f.file, f.message, f.related) == (
+        second, "缴费补贴 is also the name of another declaration of the unit in 2023: "
+        "项目标识 (`id`) jiaofei-butie", (first,))
 
 
 @clean("X006")
@@ -1355,9 +1371,9 @@ def test_x003_directions_do_not_add_up_to_the_fund(tmp_path: Path) -> None:
         (jiaofei, line_of(jiaofei, "amount: 30"), E),
         (fund, line_of(fund, "total: 30"), E)]
     assert hits[0].message == ("所属专项 is stated as 30 万元, but its expenditure directions "
-                               "add up to 25 万元 (daiban 15 + jiaofei 10)")
+                               "add up to 25 万元 (代办经费 15 + 缴费补贴 10)")
     assert hits[2].message == ("资金总额 is 30 万元, but the special fund's expenditure "
-                               "directions add up to 25 万元 (daiban 15 + jiaofei 10)")
+                               "directions add up to 25 万元 (代办经费 15 + 缴费补贴 10)")
 
 
 @triggers("X003")
@@ -1571,9 +1587,9 @@ def test_w010_boxes_and_cells_the_form_prints_empty(tmp_path: Path) -> None:
     found = sorted((f.message, f.hint) for f in check(path) if f.code == "W010")
     assert found == [
         ("the form prints 项目分类, and its boxes are all unticked",
-         "fill `classification` (项目分类)"),
-        ("the form prints 项目属性, and its boxes are all unticked", "fill `status` (项目属性)"),
-        ("the form prints 项目类别, and its boxes are all unticked", "fill `category` (项目类别)")]
+         "fill 项目分类 (`classification`)"),
+        ("the form prints 项目属性, and its boxes are all unticked", "fill 项目属性 (`status`)"),
+        ("the form prints 项目类别, and its boxes are all unticked", "fill 项目类别 (`category`)")]
 
 
 @clean("W010")

@@ -442,7 +442,7 @@ def test_new_without_an_id_leaves_it_to_fill(tmp_path: Path, perfdecl) -> None: 
     data = YAML(typ="rt").load(file.read_text(encoding="utf-8"))
     assert data["id"] is None and data["name"] is None
     check = perfdecl("check", str(file))
-    assert "`id` (专项标识) is empty" in check.stdout
+    assert "专项标识 (`id`) is empty" in check.stdout
 
 
 def test_new_modeline_is_relative_in_perfdecls_repository(  # type: ignore[no-untyped-def]

@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 
 from perfdecl import api
+from perfdecl.errors import Finding, Severity
 from perfdecl.repository import Repository
 
 from .conftest import DECLARATIONS, REPO, SEEDS
+from .wording import assert_clerk_words, clerk_faults, speaking
 
 # (faithful file, code, line): every mistake found in the seed forms. The corrected
 # declaration no longer has it, except where the form holds nothing to correct it with
@@ -112,3 +114,36 @@ def test_faithful_findings_golden(perfdecl, golden) -> None:  # type: ignore[no-
     result = perfdecl("check", "tests/seeds", cwd=REPO)
     assert result.exit_code == 1
     golden(SEEDS / "findings.txt", result.stdout)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_findings_name_the_form_not_keys_or_files(lang: str) -> None:
+    """Every finding on the seeds, the corrected declarations and the bad inputs, in both
+    languages: a field by its label first, its key only after it, another declaration by
+    its form and name (wording.py)."""
+    bad = sorted((REPO / "tests" / "bad").glob("*.yaml"))
+    with speaking(lang):
+        findings = [f for paths in ([SEEDS], [DECLARATIONS], bad)
+                    for f in api.check(paths, Repository.at(REPO)).findings]
+    assert {f.code for f in findings} >= {"S001", "S002", "S003", "S004", "X002", "W010",
+                                           "T001", "A008", "Y002"}
+    assert_clerk_words(findings)
+
+
+def test_the_wording_check_tells_a_bare_key_and_a_file() -> None:
+    """The check above fails on what the issue named: a key before or without its label,
+    a bare data path, another declaration's file."""
+    def faults(message: str, hint: str | None = None, code: str = "W010") -> int:
+        return len(list(clerk_faults(Finding(code, Severity.WARNING, message, Path("x.yaml"),
+                                             hint=hint))))
+
+    assert faults("m", "fill `status` (项目属性)") == 1
+    assert faults("m", "is `fiscal_year` right?") == 1
+    assert faults("layout national does not print 1 declared value: 长期目标 (goals.long_term[0])") == 1
+    assert faults("goal 补 is the same as in 2019/shigu-sbzx/sangzang-butie.yaml") == 1
+    assert faults("m", "fill 项目属性 (`status`)") == 0
+    assert faults("缺少年度（`fiscal_year`）") == 0
+    assert faults("实施内容 ×2 (`schedule[0].task` …)") == 0
+    assert faults("a declaration starts with 表格种类 (`kind:`)") == 0
+    assert faults("unknown field `fiscal_yaer`", code="S001") == 0  # it has no label
+    assert faults("`perfdecl rules` lists them; write `kind: project`") == 0  # not keys

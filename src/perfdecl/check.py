@@ -25,7 +25,6 @@ from .i18n import _
 from .load import Document, load, parse
 from .model import Declaration, Partial
 from .repository import Repository
-from .schema import KIND_TITLES
 from .unprinted import field_of
 from .validate import validate
 
@@ -58,14 +57,8 @@ class CheckResult:
     def forms(self) -> dict[str, str]:
         """What a clerk calls each declaration, by its file (normalised): its form and
         its name, 附件1-1 项目绩效目标申报表：代办经费."""
-        out = {}
-        for d in self.declarations:
-            if d.name is not None:
-                title = d.form.title.split("（")[0].strip() if d.form else \
-                    KIND_TITLES.get(d.kind, "")
-                out[os.path.normpath(d.file)] = f"{title}：{d.name.value}" if title \
-                    else d.name.value
-        return out
+        return {os.path.normpath(d.file): rules.form_name(d) for d in self.declarations
+                if d.name is not None}
 
     def invalid_files(self) -> set[Path]:
         return {f.file for f in self.findings if f.severity == Severity.ERROR}

@@ -44,7 +44,8 @@ class Finding:
     column: int = 1
     path: DataPath = ()
     hint: str | None = None
-    related: tuple[str, ...] = field(default=())
+    related: tuple[Path, ...] = field(default=())
+    """Other declarations' files the finding is about (the one a text was copied from)."""
     label: str = ""
     """The label the declaration's form prints beside the value at `path` (资金总额),
     where its layout's record knows it: the reader finds the place on the paper."""

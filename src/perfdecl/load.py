@@ -204,8 +204,8 @@ def parse(raw: bytes, shown: Path) -> tuple[Document | None, list[Finding]]:
 
     if node is None:
         return fail("Y006", _("file is empty"), hint=_(
-            "a declaration starts with `kind:`, `id:` and `fiscal_year:`; `perfdecl schema` "
-            "shows every field"))
+            "a declaration starts with 表格种类 (`kind:`), 标识 (`id:`) and 年度 "
+            "(`fiscal_year:`); `perfdecl schema` shows every field"))
     if not isinstance(node, libyaml.MappingNode):
         if isinstance(node, libyaml.SequenceNode):
             message = _("a declaration is a mapping of fields, but this file holds a list")
@@ -310,7 +310,7 @@ class _Plain:
                     "Y012", Severity.ERROR,
                     _("field name {name} is not text").format(name=_brief(shown)),
                     self.file, *where, path,
-                    hint=_("field names are words such as `name` or `产出指标`")))
+                    hint=_("field names are words such as 项目名称 (`name`) or 产出指标")))
                 continue
             self.text(key, key_node, (*path, key))  # a key is shown as a value is
             if key in seen:

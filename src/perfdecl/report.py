@@ -112,6 +112,9 @@ def print_text(result: CheckResult, console: Console) -> None:
         if f.label and f.label not in f.message:  # (a message that names it says it once)
             console.print("    " + escape(_("on the form: {label}").format(
                 label=printable(f.label))), soft_wrap=True, highlight=False)
+        for other in f.related:
+            console.print("    " + escape(_("see: {file}").format(file=printable(str(other)))),
+                          soft_wrap=True, highlight=False)
         if f.hint:
             console.print(f"    {label}{escape(printable(f.hint))}{escape(rest)}", soft_wrap=True,
                           highlight=False)
@@ -132,6 +135,7 @@ def to_json(result: CheckResult) -> str:
              "severity": str(f.severity), "code": f.code, "message": printable(f.message),
              "hint": f.hint and printable(f.hint), "path": printable(f.dotted_path),
              "label": printable(f.label) if f.label else None,
+             "related": [printable(str(p)) for p in f.related],
              "suppressed": {"by": f.waived.how, "reason": printable(f.waived.reason)}
              if f.waived else None}
             for f in sorted([*result.findings, *result.suppressed], key=Finding.sort_key)
@@ -192,6 +196,10 @@ def to_sarif(result: CheckResult) -> str:
         found: dict[str, Any] = {"ruleId": f.code, "level": str(f.severity),
                                  "message": {"text": text},
                                  "locations": [{"physicalLocation": physical}]}
+        if f.related:
+            found["relatedLocations"] = [
+                {"id": i, "physicalLocation": {"artifactLocation": {"uri": uri(p)}}}
+                for i, p in enumerate(f.related, 1)]
         if f.waived:  # SARIF's own words: inSource for a comment, external for settings
             found["suppressions"] = [{
                 "kind": "inSource" if f.waived.how == "inline" else "external",

@@ -139,12 +139,29 @@ def navigator(kind: str) -> SchemaNav:
     return SchemaNav(kind)
 
 
+def labelled(label: str, key: str) -> str:
+    """A field as a clerk is shown it: the label the form prints, then the key to type,
+    资金总额 (`funding.total`). Every message that names a field names it this way."""
+    return _("{label} (`{key}`)").format(label=label, key=key)
+
+
+def key_of(path: DataPath) -> str:
+    """The key a message shows for the field at `path`: the names after the last list
+    index, as the user types them where the finding points (`funding.total`, `target`);
+    an item of a list is shown as its list (`goals.long_term`)."""
+    while path and isinstance(path[-1], int):
+        path = path[:-1]
+    tail = path[max((i + 1 for i, p in enumerate(path) if isinstance(p, int)), default=0):]
+    return ".".join(str(p) for p in tail)
+
+
 def field_label(nav: SchemaNav, path: DataPath) -> str:
-    """`funding.total` (资金总额): how a message names a field."""
-    names = [p for p in path if isinstance(p, str)]
-    if not names:
+    """How a message names the field at `path`: its title and its key, 资金总额
+    (`funding.total`); an item of a list is named by its list (长期目标 (`goals.long_term`))."""
+    while path and isinstance(path[-1], int):
+        path = path[:-1]
+    if not path:
         return _("the declaration")
+    key = key_of(path)
     title = nav.title(path)
-    name = names[-1]
-    return _("`{name}` ({title})").format(name=name, title=title) if title and title != name \
-        else f"`{name}`"
+    return labelled(title, key) if title and title != key else f"`{key}`"

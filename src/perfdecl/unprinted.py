@@ -12,7 +12,7 @@ from typing import Any
 from .domain import FILING_FIELDS, KINDS
 from .errors import DataPath, Finding, Severity, dotted
 from .i18n import _, ngettext
-from .schema import navigator
+from .schema import labelled, navigator
 
 
 def printable_values(data: Mapping[str, Any]) -> list[DataPath]:
@@ -112,10 +112,10 @@ def finding(kind: str, layout: str, paths: Sequence[DataPath], document: Any) ->
         first = group[0]
         title = _label(nav, first)
         if len(group) > 1:
-            names.append(_("{title} ({path} and {more} more)").format(
-                title=title, path=dotted(first), more=len(group) - 1))
+            names.append(_("{title} ×{count} (`{path}` …)").format(
+                title=title, path=dotted(first), count=len(group)))
         else:
-            names.append(_("{title} ({path})").format(title=title, path=dotted(first)))
+            names.append(labelled(title, dotted(first)))
     line, column = document.position(paths[0])
     message = ngettext("layout {layout} does not print {count} declared value: {fields}",
                        "layout {layout} does not print {count} declared values: {fields}",

@@ -29,7 +29,16 @@ from .framework import ALIASES, LEVEL1, level1_of
 from .i18n import N_, _
 from .load import Document
 from .scalars import number_digits, yaml_number
-from .schema import SchemaNav, _fast, _parsed, _validator, field_label, navigator
+from .schema import (
+    KIND_TITLES,
+    SchemaNav,
+    _fast,
+    _parsed,
+    _validator,
+    field_label,
+    labelled,
+    navigator,
+)
 
 
 def validate(doc: Document) -> tuple[list[Finding], dict[str, Any] | None]:
@@ -79,16 +88,19 @@ def _types(expected: Any) -> list[str]:
 def _kind_finding(doc: Document, kind: Any) -> Finding:
     if kind is None:
         line, column = doc.insertion_position(("kind",), ["kind"])
-        message = _("missing field `{name}` ({title})").format(name="kind", title="表格种类")
+        message = _("missing field {field}").format(field=field_label(navigator(KINDS[0]),
+                                                                      ("kind",)))
     else:
         line, column = doc.position(("kind",))
         message = _("unknown kind {value}").format(value=_show(kind))
-    hint = _("kind is one of: {kinds}").format(kinds=", ".join(KINDS))
+    hint = _("{field} is one of: {kinds}").format(
+        field=field_label(navigator(KINDS[0]), ("kind",)),
+        kinds=", ".join(f"{k} ({KIND_TITLES[k]})" for k in KINDS))
     if isinstance(kind, str):
         close = difflib.get_close_matches(kind, KINDS, n=1, cutoff=0.6)
         if close:
-            hint = _("did you mean `{suggestion}`? ({hint})").format(suggestion=close[0],
-                                                                     hint=hint)
+            hint = _("did you mean {suggestion}?").format(
+                suggestion=labelled(KIND_TITLES[close[0]], close[0]))
     return Finding("S004" if kind is not None else "S002", Severity.ERROR, message, doc.file,
                    line, column, ("kind",), hint)
 
@@ -119,9 +131,8 @@ def _explain(doc: Document, nav: SchemaNav,
             close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
             if close:
                 title = nav.title((*path, close[0]))
-                hint = _("did you mean `{suggestion}` ({title})?").format(
-                    suggestion=close[0], title=title) if title else \
-                    _("did you mean `{suggestion}`?").format(suggestion=close[0])
+                hint = _("did you mean {suggestion}?").format(
+                    suggestion=labelled(title, close[0]) if title else f"`{close[0]}`")
             else:
                 hint = _("fields here: {fields}").format(fields=", ".join(allowed))
             yield out("S001", _("unknown field `{name}`").format(name=name), at=at, hint=hint,
@@ -129,9 +140,9 @@ def _explain(doc: Document, nav: SchemaNav,
         return
     if v == "required":
         missing = error.message.split("'")[1] if "'" in error.message else str(error.validator_value)
-        title = nav.title((*path, missing))
         line, column = doc.insertion_position((*path, missing), nav.properties(path))
-        finding = Finding("S002", Severity.ERROR, _missing_message(missing, title, label, path),
+        finding = Finding("S002", Severity.ERROR,
+                          _missing_message(field_label(nav, (*path, missing)), label, path),
                           doc.file, line, column, (*path, missing))
         yield finding, (path, None)
         return
@@ -154,8 +165,8 @@ def _explain(doc: Document, nav: SchemaNav,
         hint = _("one of: {options}").format(options=", ".join(options))
         close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.3)
         if close:
-            hint = _("did you mean `{suggestion}`? ({hint})").format(suggestion=close[0],
-                                                                     hint=hint)
+            hint = _("did you mean {suggestion}? ({hint})").format(
+                suggestion=f"`{close[0]}`", hint=hint)
         yield out("S004", _("{field}: {value} is not one of the allowed values").format(
             field=label, value=_show(value)), hint=hint)
         return
@@ -209,16 +220,11 @@ def _code_points(text: str) -> str:
     return " ".join(points[:5]) + (" …" if len(points) > 5 else "")
 
 
-def _missing_message(name: str, title: str | None, parent: str, path: DataPath) -> str:
-    """`missing field `name` (title) in parent`, as one sentence for each case."""
-    if path:
-        if title:
-            return _("missing field `{name}` ({title}) in {parent}").format(
-                name=name, title=title, parent=parent)
-        return _("missing field `{name}` in {parent}").format(name=name, parent=parent)
-    if title:
-        return _("missing field `{name}` ({title})").format(name=name, title=title)
-    return _("missing field `{name}`").format(name=name)
+def _missing_message(field: str, parent: str, path: DataPath) -> str:
+    """`missing field 资金总额 (`funding.total`)`; in an item of a list, which list."""
+    if any(isinstance(p, int) for p in path):
+        return _("missing field {field} in {parent}").format(field=field, parent=parent)
+    return _("missing field {field}").format(field=field)
 
 
 def _in_indicator_tree(path: DataPath) -> bool:

@@ -25,6 +25,7 @@ from ..model import Partial
 from ..schema import navigator
 from . import amounts, crossdecl, estimates, indicators, measures, terms, wording, years  # noqa: F401  (they register)
 from .registry import RULES, Batch, Hit, Rule
+from .registry import form_name as form_name  # how check names a declaration
 
 
 def run(declarations: list[Partial], unread: Sequence[Path] = ()) -> Iterator[Finding]:
@@ -113,4 +114,4 @@ def _finding(r: Rule, declaration: Partial, hit: Hit) -> Finding:
     else:
         line, column = doc.position(hit.path, key=hit.key)
     return Finding(r.code, r.severity, hit.message, declaration.file, line, column, hit.path,
-                   hit.hint)
+                   hit.hint, related=hit.related)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from ..errors import Severity
 from ..i18n import N_, _
 from ..model import Amounts, Partial
-from .registry import Hit, amount, rule
+from .registry import Hit, amount, field_shown, rule
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -108,7 +108,8 @@ def stated_total(d: Partial) -> Iterator[Hit]:
         yield Hit((*e.path, "total"),
                   _("合计 says {stated} 万元, but the expense lines add up to "
                     "{sum} 万元").format(stated=amount(e.total), sum=amount(e.sum)),
-                  hint=_("leave `total` out: perfdecl computes the 合计"))
+                  hint=_("leave {field} out: perfdecl computes it").format(
+                      field=field_shown(d, *e.path, "total")))
 
 
 @rule("A005", E, "multi-year-total",
@@ -170,9 +171,10 @@ def amount_missing(d: Partial) -> Iterator[Hit]:
     if d.lost(("funding", "total")):
         return  # written but invalid: the schema finding says why
     if d.funding is None:
-        yield Hit(("funding",), _("no amount: `funding.total` (资金总额) is missing"),
-                  missing=True)
+        yield Hit(("funding",), _("no amount: {field} is missing").format(
+            field=field_shown(d, "funding", "total")), missing=True)
     elif d.funding.current.total is None:
         yield Hit((*d.funding.path, "total"),
-                  _("no amount for this year: `funding.total` (资金总额) is missing"),
+                  _("no amount for this year: {field} is missing").format(
+                      field=field_shown(d, *d.funding.path, "total")),
                   missing=True)

@@ -19,7 +19,7 @@ from ..errors import Severity
 from ..i18n import N_, _
 from ..model import Partial, Text
 from ..targets import normalise
-from .registry import Batch, Hit, amount, rule, set_rule
+from .registry import Batch, Hit, amount, field_shown, form_name, rule, set_rule
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -63,11 +63,6 @@ def _ordered(ds: Iterable[Partial]) -> list[Partial]:
     return sorted(ds, key=lambda d: (d.order is None, d.order or 0, d.id or "", str(d.file)))
 
 
-def _label(d: Partial) -> str:
-    """The declaration's id, or its file's name when the id did not validate."""
-    return d.id if d.id is not None else d.file.name
-
-
 @set_rule("X001", E, "unique-id", N_("an id is used once per fiscal year"))
 def unique_id(batch: Batch) -> Iterator[Hit]:
     groups: dict[tuple[int, str], list[Partial]] = defaultdict(list)
@@ -77,16 +72,18 @@ def unique_id(batch: Batch) -> Iterator[Hit]:
     for (year, id_), ds in groups.items():
         if len(ds) > 1:
             for d in ds:
-                others = ", ".join(str(o.file) for o in ds if o is not d)
-                yield Hit(("id",), _("id {id} is used twice in {year}: also in {files}")
-                          .format(id=id_, year=year, files=others), declaration=d,
+                others = [o for o in ds if o is not d]
+                yield Hit(("id",), _("{field} {id} is used twice in {year}: also by {forms}")
+                          .format(field=field_shown(d, "id"), id=id_, year=year,
+                                  forms="; ".join(form_name(o) for o in others)),
+                          declaration=d, related=tuple(o.file for o in others),
                           hint=_("ids stay unique in a year: the diff matches by id"))
 
 
-_SAME_TASK = N_("schedule task {text} is the same as in {file}")
-_SAME_EXPENSE = N_("expense {text} is the same as in {file}")
-_SAME_BASIS = N_("测算依据 {text} is the same as in {file}")
-_SAME_GOAL = N_("goal {text} is the same as in {file}")
+_SAME_TASK = N_("schedule task {text} is the same as on {form} ({year})")
+_SAME_EXPENSE = N_("expense {text} is the same as on {form} ({year})")
+_SAME_BASIS = N_("测算依据 {text} is the same as on {form} ({year})")
+_SAME_GOAL = N_("goal {text} is the same as on {form} ({year})")
 
 
 def _copyable(d: Partial) -> Iterator[tuple[str, Text]]:
@@ -138,8 +135,9 @@ def not_copied(batch: Batch) -> Iterator[Hit]:
                     continue
                 reported.add(id(d))
                 said.add((id(d), key))
-                yield Hit(text.path, _(what).format(text=text.value, file=origin.file),
-                          declaration=d,
+                yield Hit(text.path, _(what).format(text=text.value, form=form_name(origin),
+                                                    year=origin.fiscal_year),
+                          declaration=d, related=(origin.file,),
                           hint=_("copied from another declaration? write this one's own"))
 
 
@@ -194,7 +192,8 @@ def special_fund_amount(batch: Batch) -> Iterator[Hit]:
             amounts = [m.amount for m in members]
             total = sum((a for a in amounts if a is not None), Decimal(0))
             complete = all(a is not None for a in amounts)
-            parts = " + ".join(f"{_label(m)} {amount(m.amount)}" for m in _ordered(members))
+            parts = " + ".join(f"{m.name.value if m.name else m.id} {amount(m.amount)}"
+                               for m in _ordered(members))
             for m in members:
                 stated = m.special_fund.amount if m.special_fund else None
                 if stated is None or not complete or stated == total:
@@ -310,9 +309,10 @@ def same_name(batch: Batch) -> Iterator[Hit]:
             assert d.name is not None
             if d.id == ordered[0].id:
                 continue  # one declaration in two files: X001 says so
-            yield Hit(("name",), _("{name} is also the name of {file}, of the same unit "
-                                   "and year").format(name=d.name.value,
-                                                      file=ordered[0].file),
-                      declaration=d,
+            yield Hit(("name",), _("{name} is also the name of another declaration of the "
+                                   "unit in {year}: {field} {id}").format(
+                                       name=d.name.value, year=d.fiscal_year,
+                                       field=field_shown(ordered[0], "id"), id=ordered[0].id),
+                      declaration=d, related=(ordered[0].file,),
                       hint=_("if they are two undertakings, name what sets them apart; "
                              "if one, keep one declaration"))

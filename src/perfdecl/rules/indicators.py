@@ -14,7 +14,7 @@ from ..i18n import N_, _
 from ..model import Indicator, Partial
 from ..targets import Target, TargetKind, is_time_like, normalise, qualified
 from . import vocabulary
-from .registry import Hit, rule
+from .registry import Hit, field_shown, rule
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -30,7 +30,8 @@ _LEVEL1_HINTS = {"产出指标": N_("state what the money buys: 数量, 质量, 
 def categories_present(d: Partial) -> Iterator[Hit]:
     if not d.indicators and not d.lost(("indicators",)):
         yield Hit(("indicators",), _("no performance indicators (绩效指标) at all"), missing=True,
-                  hint=_("add `indicators.annual` with 产出指标, 效益指标 and 满意度指标"))
+                  hint=_("add {field} with 产出指标, 效益指标 and 满意度指标").format(
+                      field=field_shown(d, "indicators", "annual")))
         return
     term = next((t for t in ("annual", "long_term")
                  if t in d.indicators or d.lost(("indicators", t))), None)

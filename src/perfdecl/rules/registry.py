@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from ..domain import LIMITS, amount_text
+from ..domain import KINDS, LIMITS, amount_text
 from ..errors import DataPath, Severity
 from ..i18n import _
 from ..model import Partial
+from ..schema import KIND_TITLES, field_label, key_of, labelled, navigator
+from ..unprinted import field_of
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,9 @@ class Hit:
     key: bool = False
     missing: bool = False
     """The path names a field that is absent: point at where it belongs."""
+    related: tuple[Path, ...] = ()
+    """The other declarations' files the finding is about (the one a text was copied
+    from): the message names their forms, the reporters give their files."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,28 @@ def set_rule(code: str, severity: Severity, name: str,
 def amount(value: Decimal | None) -> str:
     """An amount as a reviewer writes it: 7759.53, 25.5, 74 (万元)."""
     return "—" if value is None else amount_text(value)
+
+
+def field_shown(d: Partial, *path: str | int) -> str:
+    """A field as a message names it: the label the declaration's form prints beside it
+    (its layout's record), else the schema's title, then the key to type, 资金总额
+    (`funding.total`)."""
+    printed = d.form.prints.get(field_of(path)) if d.form else None
+    if printed:
+        return labelled(printed, key_of(path))
+    return field_label(navigator(d.kind), path) if d.kind in KINDS else f"`{key_of(path)}`"
+
+
+def form_name(d: Partial) -> str:
+    """What a clerk calls a declaration: its form and its name, 附件1-1 项目绩效目标申报表：
+    代办经费 (its id, or its file's name, when it has no valid name). A number the paper
+    gives each form by its place in the bundle (附表3-x) is left out: it is not known here."""
+    title = d.form.title.split("（")[0].strip() if d.form else KIND_TITLES.get(d.kind, "")
+    number, _sp, rest = title.partition(" ")
+    if rest and "x" in number:
+        title = rest
+    name = d.name.value if d.name else (d.id or d.file.name)
+    return f"{title}：{name}" if title else name
 
 
 def on_form(d: Partial, field: str) -> bool:

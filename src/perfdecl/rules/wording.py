@@ -13,7 +13,7 @@ from ..model import Partial
 from ..targets import normalise
 from ..unprinted import label as schema_label
 from . import vocabulary
-from .registry import Hit, on_form, rule
+from .registry import Hit, field_shown, on_form, rule
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -163,11 +163,11 @@ def blank_on_form(d: Partial) -> Iterator[Hit]:
     form = d.form
     if form is None:
         return  # a repository's own layout: known to build only
-    for field in vocabulary.words("blank", "fields"):
-        if field not in form.prints or field in d.valid or d.lost((field,)):
+    for name in vocabulary.words("blank", "fields"):
+        if name not in form.prints or name in d.valid or d.lost((name,)):
             continue
-        label = form.prints[field] or schema_label(d.kind, (field,))
-        what = _("its boxes are all unticked") if field in _BOXES else _("its cell is blank")
-        yield Hit((field,), _("the form prints {label}, and {what}").format(
+        label = form.prints[name] or schema_label(d.kind, (name,))
+        what = _("its boxes are all unticked") if name in _BOXES else _("its cell is blank")
+        yield Hit((name,), _("the form prints {label}, and {what}").format(
             label=label, what=what), missing=True,
-            hint=_("fill `{field}` ({label})").format(field=field, label=label))
+            hint=_("fill {field}").format(field=field_shown(d, name)))

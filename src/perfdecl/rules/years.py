@@ -10,7 +10,7 @@ from ..errors import Severity
 from ..i18n import N_, _
 from ..model import Partial
 from ..targets import TargetKind
-from .registry import Hit, rule
+from .registry import Hit, field_shown, rule
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -26,9 +26,10 @@ def period_year(d: Partial) -> Iterator[Hit]:
     elif d.fiscal_year is not None and not p.covers_year(d.fiscal_year):
         filed = d.filed_on.value if d.filed_on else None
         hint = _("the period and the filing date ({date}) both say another year: is "
-                 "`fiscal_year` right?").format(date=filed) \
+                 "{year} right?").format(date=filed, year=field_shown(d, "fiscal_year")) \
             if filed and int(filed[:4]) > d.fiscal_year and p.covers_year(int(filed[:4])) \
-            else _("one of them is wrong: `fiscal_year` or `period`")
+            else _("one of them is wrong: {year} or {period}").format(
+                year=field_shown(d, "fiscal_year"), period=field_shown(d, *p.path))
         yield Hit(p.path, _("the period {period} does not include the fiscal year {year}")
                   .format(period=p, year=d.fiscal_year), hint=hint, key=True)
 
@@ -79,7 +80,7 @@ def filing_date(d: Partial) -> Iterator[Hit]:
         yield Hit(d.filed_on.path,
                   _("filed on {date}, after the fiscal year {year} had ended").format(
                       date=d.filed_on.value, year=d.fiscal_year),
-                  hint=_("is `fiscal_year` right?"))
+                  hint=_("is {year} right?").format(year=field_shown(d, "fiscal_year")))
 
 
 @rule("T005", E, "history-years",
