@@ -459,12 +459,16 @@ AMOUNTS = ["-12", "abc", "约74", ".nan", "1e400", "0o112", "7_4", "[12]", "{a: 
 
 @pytest.fixture
 def kunnan(tmp_path: Path) -> tuple[Path, Path, int]:
-    """A repository with 2023/shifeng-sbzx of declarations/: the file of kunnan-daijiao,
-    a copy of it outside, and the line of its one expense line's amount."""
+    """A repository with 2023/shifeng-sbzx of declarations/: the file of kunnan-daijiao
+    with two of its indicators' targets as the form prints them (I005, I006), a copy of it
+    outside, and the line of its one expense line's amount."""
     (tmp_path / "perfdecl.toml").write_text("", encoding="utf-8")
     unit = shutil.copytree(DECLARATIONS / "2023" / "shifeng-sbzx",
                            tmp_path / "declarations" / "2023" / "shifeng-sbzx")
     file = unit / "kunnan-daijiao.yaml"
+    text = file.read_text(encoding="utf-8")
+    file.write_text(re.sub(r"target: 100元/人 .*\n", "target: 100元/人\n",
+                           text.replace("target: 1200人\n", "target: 1200\n")), encoding="utf-8")
     shutil.copy(file, tmp_path / "kunnan-daijiao.yaml")
     lines = file.read_text(encoding="utf-8").splitlines()
     assert lines.count("      amount: 12") == 1

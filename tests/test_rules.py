@@ -645,15 +645,13 @@ def test_i006_cost_with_upper_bound(tmp_path: Path, target: str) -> None:
 def test_i010_a_budget_figure_with_no_unit_that_is_in_yuan(tmp_path: Path) -> None:
     """The Yangxin forms: 项目预算数 100000 on a form of 10万元 (here 12万元)."""
     path = write(tmp_path, declaration(**_quantity("120000", "成本指标", "项目预算数")))
-    found = check(path)
-    assert {f.code for f in found} == {"I010", "I006"}  # no I005: one finding says the unit
-    f = next(f for f in found if f.code == "I010")
-    assert f.line == line_of(path, "120000")
+    # one finding for the cell (not I005 for the unit nor I006 for the ceiling beside it),
+    # whose hint writes both
+    f = one(check(path), "I010", W, line_of(path, "120000"))
     assert f.message == ("项目预算数 120000 has no unit: in the form's 万元 that is 120000万元, "
                          "more than the 12万元 the declaration asks for; in 元 it is 12万元")
-    assert f.hint == "write the unit it is in: 120000元, or in the form's unit 12万元"
-    assert next(f for f in found if f.code == "I006").hint == (
-        "a cost is a ceiling: write ≤120000元; a standard fixed by policy is written =120000元")
+    assert f.hint == ("write the unit it is in, as a ceiling: ≤120000元, or in the form's unit "
+                      "≤12万元")
 
 
 @triggers("I010")
@@ -1647,3 +1645,43 @@ def test_i021_a_cost_in_either_generation_or_before_2022(tmp_path: Path) -> None
                  declaration("department", **no_cost)):
         assert [f for f in check(write(tmp_path / str(id(data)), data))
                 if f.code == "I021"] == []
+
+
+# ------------------------------------------------------------ one finding per target cell
+
+REWRITE_THE_TARGET = ("I004", "I005", "I006", "I008", "I010", "I011", "I012", "I018", "I020",
+                      "T006", "W001")
+"""The rules whose fix is to rewrite the target itself. Where a target breaks several,
+the clerk rewrites one cell once: one finding says what to write. (Where an indicator sits,
+I007, I014, I019, I015, and what the two tables say, I016, I017, are other problems.)"""
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(place=st.sampled_from([("产出指标", "数量指标"), ("产出指标", "质量指标"),
+                              ("产出指标", "时效指标"), ("产出指标", "成本指标"),
+                              ("效益指标", "社会效益指标"), ("满意度指标", "服务对象满意度指标")]),
+       name=st.sampled_from(["补助人数", "项目预算数", "补助标准", "资金到位率", "发放及时率",
+                             "服务对象满意度", "工作任务完成率", "确保征缴收入"]),
+       words=st.sampled_from(["", "有所提升", "确保", "预计", "当年", "12月底前", "完成",
+                              "基本", "各项共约"]),
+       operator=st.sampled_from(["", "≥", "≤", "=", "不低于", "不超过"]),
+       number=st.sampled_from(["", "0", "95", "100", "1200", "100000", "1474"]),
+       unit=st.sampled_from(["", "%", "人", "元", "万元", "元/人", "名企业退休军转干部"]),
+       words_last=st.booleans())
+def test_a_target_gets_one_finding_that_says_what_to_write(
+        tmp_path: Path, place: tuple[str, str], name: str, words: str, operator: str,
+        number: str, unit: str, words_last: bool) -> None:
+    figure = f"{operator}{number}{unit}" if number else ""
+    target = f"{figure}{words}" if words_last else f"{words}{figure}"
+    if not target:
+        return
+    level1, level2 = place
+    data = declaration(indicators={"annual": {level1: {level2: [
+        {"name": name, "target": target}]}}})
+    findings = api.check([write(tmp_path, data)], HERE).findings
+    on_target = [f for f in findings if f.code in REWRITE_THE_TARGET and f.path[-1:] == ("target",)]
+    by_cell: dict[tuple[str | int, ...], list[str]] = {}
+    for f in on_target:
+        by_cell.setdefault(f.path, []).append(f"{f.code}: {f.message}")
+    assert all(len(said) == 1 for said in by_cell.values()), (target, by_cell)

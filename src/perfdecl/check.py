@@ -196,7 +196,7 @@ def check(paths: Sequence[Path], repo: Repository, *, context: bool = True) -> C
     texts = {d.file: d.document.text for d in every if os.path.normpath(d.file) in requested}
     config, unreadable = _config(repo)
     waived = waivers.apply(result.findings, config, texts, rules.codes(), rules.FIXED)
-    result.findings = sorted([*waived.findings, *unreadable], key=Finding.sort_key)
+    result.findings = rules.one_per_target([*waived.findings, *unreadable])
     result.suppressed = waived.suppressed
     return result
 

@@ -16,16 +16,24 @@ wrong year); warnings are gaps and weak wording (a vague target, a missing goal)
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import os
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from ..errors import Finding, Severity
+from ..errors import DataPath, Finding, Severity
 from ..i18n import N_
 from ..model import Partial
 from ..schema import navigator
 from . import amounts, crossdecl, estimates, indicators, measures, terms, wording, years  # noqa: F401  (they register)
 from .registry import RULES, Batch, Hit, Rule
 from .registry import form_name as form_name  # how check names a declaration
+
+ONE_PER_TARGET = ("I010", "I020", "I018", "I011", "I012", "I006", "I005", "I004", "W001", "I008",
+                  "T006")
+"""The rules whose fix is to rewrite an indicator's target, the most telling first. A clerk
+rewrites a cell once: of those that find one target, the first is reported, and the next
+when it is fixed or waived (where the indicator sits, or what its two tables say, are other
+problems, reported beside it)."""
 
 
 def run(declarations: list[Partial], unread: Sequence[Path] = ()) -> Iterator[Finding]:
@@ -41,6 +49,21 @@ def run(declarations: list[Partial], unread: Sequence[Path] = ()) -> Iterator[Fi
             for hit in r.check_set(batch):
                 assert hit.declaration is not None, f"set rule {r.code} must name a declaration"
                 yield _finding(r, hit.declaration, hit)
+
+
+def one_per_target(findings: Iterable[Finding]) -> list[Finding]:
+    """`findings` with one finding of ONE_PER_TARGET per target, the first of that order."""
+    rank = {code: i for i, code in enumerate(ONE_PER_TARGET)}
+    first: dict[tuple[str, DataPath], Finding] = {}
+    out: list[Finding] = []
+    for f in findings:
+        if f.code not in rank or f.path[-1:] != ("target",):
+            out.append(f)
+            continue
+        cell = (os.path.normpath(f.file), f.path)
+        if cell not in first or rank[f.code] < rank[first[cell].code]:
+            first[cell] = f
+    return sorted([*out, *first.values()], key=Finding.sort_key)
 
 
 FILE_AND_SCHEMA = [

@@ -157,11 +157,15 @@ def money_target_unit(d: Partial) -> Iterator[Hit]:
                     "{fitted}万元") if t.unit is None else \
             _("{name} {target} is {said}万元, more than the {total}万元 the declaration asks "
               "for; in {unit} it would be {fitted}万元")
-        operator = _written_operator(t)
+        # a cost without its ceiling (I006 on the same cell): the fix writes both
+        ceiling = _lacks_ceiling(ind)
+        operator = "≤" if ceiling else _written_operator(t)
+        hint = _("write the unit it is in, as a ceiling: {written}, or in the form's unit "
+                 "{in_wan}") if ceiling else \
+            _("write the unit it is in: {written}, or in the form's unit {in_wan}")
         yield Hit((*ind.path, "target"), message.format(**values),
-                  hint=_("write the unit it is in: {written}, or in the form's unit "
-                         "{in_wan}").format(written=f"{operator}{amount_text(t.number)}{fits}",
-                                            in_wan=f"{operator}{amount_text(fitted)}万元"))
+                  hint=hint.format(written=f"{operator}{amount_text(t.number)}{fits}",
+                                   in_wan=f"{operator}{amount_text(fitted)}万元"))
 
 
 @rule("I005", W, "target-unit", N_("a quantitative target has a unit, not a description"))
