@@ -739,6 +739,31 @@ def test_i013_the_same_indicator_twice(tmp_path: Path) -> None:
     assert f.message == "indicator 补助人数 appears twice under 数量指标"
 
 
+@triggers("I013")
+def test_i013_one_indicator_under_two_categories_of_a_table_is_said_once(
+        tmp_path: Path) -> None:
+    """Yangxin's 附2-2: 人社服务能力有所提升 under 社会成本指标 and 社会效益指标 of each table,
+    without a target in the long-term one. One I013 per table, one I003 for the blank
+    target, and no I015: each table has it in both places."""
+    twice = {"成本指标": {"社会成本指标": [{"name": "服务能力有所提升"}]},
+             "效益指标": {"社会效益指标": [{"name": "补助覆盖率", "target": "≥95%"},
+                                          {"name": "服务能力有所提升"}]}}
+    data = _two_terms(twice, twice)
+    path = write(tmp_path, data)
+    found = [(f.code, f.line) for f in check(path) if f.code in ("I003", "I013", "I015")]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    at = [n for n, text in enumerate(lines, 1) if "name: 服务能力有所提升" in text]
+    long_term = line_of(path, "indicators:", "long_term:")
+    in_long_term = [n for n in at if n > long_term] if long_term > at[0] else at[:2]
+    # one I003 for the one indicator (in both tables); I013 at each table's second copy
+    assert sorted(found) == sorted([("I003", in_long_term[0]), ("I013", at[1]), ("I013", at[3])])
+    assert "in the long-term table and in the annual one" in next(
+        f.message for f in check(path) if f.code == "I003")
+    f = next(f for f in check(path) if f.code == "I013")
+    assert f.message == ("indicator 服务能力有所提升 appears under 效益指标 › 社会效益指标 and "
+                         "again under 成本指标 › 社会成本指标")
+
+
 @clean("I013")
 def test_i013_the_same_name_in_two_terms(tmp_path: Path) -> None:
     # a multi-year project states an indicator for its term and for the year

@@ -47,14 +47,15 @@ def categories_present(d: Partial) -> Iterator[Hit]:
 
 @rule("I003", W, "target-present", N_("every indicator has a target value (指标值)"))
 def target_present(d: Partial) -> Iterator[Hit]:
-    def key(ind: Indicator) -> tuple[str, str, str]:
-        return ind.level1, ind.level2, normalise(ind.name.value)
+    def key(ind: Indicator) -> str:
+        """One indicator, by its name: in both tables, or twice in one (I013, I015)."""
+        return normalise(ind.name.value)
 
-    untargeted: dict[tuple[str, str, str], set[str]] = defaultdict(set)  # key → its terms
+    untargeted: dict[str, set[str]] = defaultdict(set)  # key → its terms
     for ind in d.all_indicators():
         if ind.target is None:
             untargeted[key(ind)].add(ind.term)
-    said: set[tuple[str, str, str]] = set()  # one indicator in both tables: said once
+    said: set[str] = set()  # one indicator in both tables, or twice: said once
     for ind in d.all_indicators():
         if ind.target is None and not d.lost((*ind.path, "target")):
             if key(ind) in said:
@@ -293,14 +294,20 @@ def rate_target(d: Partial) -> Iterator[Hit]:
 @rule("I013", W, "duplicate-indicator", N_("an indicator appears once in its table"))
 def duplicate_indicator(d: Partial) -> Iterator[Hit]:
     for indicators in d.indicators.values():
-        seen: set[tuple[str, str]] = set()
+        seen: dict[str, Indicator] = {}
         for ind in indicators:
-            key = (ind.level2, normalise(ind.name.value))
-            if key in seen:
-                yield Hit(ind.name.path, _("indicator {name} appears twice under {level2}")
-                          .format(name=ind.name.value, level2=ind.level2),
-                          hint=_("keep one, or name what sets the two apart"))
-            seen.add(key)
+            first = seen.setdefault(normalise(ind.name.value), ind)
+            if first is ind:
+                continue
+            message = _("indicator {name} appears twice under {level2}").format(
+                name=ind.name.value, level2=ind.level2) \
+                if (first.level1, first.level2) == (ind.level1, ind.level2) else \
+                _("indicator {name} appears under {first} and again under {level2}").format(
+                    name=ind.name.value, level2=f"{ind.level1} › {ind.level2}",
+                    first=f"{first.level1} › {first.level2}")
+            yield Hit(ind.name.path, message,
+                hint=_("one measure sits under one category: keep one, or name what sets "
+                       "the two apart"))
 
 
 TIME_NAMES = vocabulary.words("time")

@@ -5,6 +5,7 @@ exceed the whole period's."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from ..errors import Severity
@@ -21,14 +22,17 @@ _CEILINGS = ("≤", "<")
 
 
 def both_tables(d: Partial) -> Iterator[tuple[Indicator, Indicator]]:
-    """Each indicator of the annual table with its namesake in the long-term one."""
-    long_term: dict[str, Indicator] = {}
-    for ind in d.indicators.get("long_term", ()):
-        long_term.setdefault(normalise(ind.name.value), ind)
-    for ind in d.indicators.get("annual", ()):
-        other = long_term.get(normalise(ind.name.value))
-        if other is not None:
-            yield other, ind
+    """Each indicator of the annual table with its namesake in the long-term one; a name
+    written twice in a table has no one namesake (I013 says it is there twice)."""
+    def once(term: str) -> dict[str, Indicator]:
+        named = Counter(normalise(i.name.value) for i in d.indicators.get(term, ()))
+        return {normalise(i.name.value): i for i in d.indicators.get(term, ())
+                if named[normalise(i.name.value)] == 1}
+
+    long_term, annual = once("long_term"), once("annual")
+    for name, ind in annual.items():
+        if name in long_term:
+            yield long_term[name], ind
 
 
 def both_quantities(d: Partial) -> Iterator[tuple[Indicator, Target, Indicator, Target]]:
