@@ -1425,6 +1425,18 @@ def test_x004_one_declaration_names_another_supervisor(tmp_path: Path) -> None:
     assert f.file == paths[1]
     assert f.message == ("主管部门 is 财政局, but the unit's other declarations say "
                          "人力资源和社会保障局")
+    assert f.hint == ("write the department's official name, as its seal reads, the same on "
+                      "every declaration of the unit")
+
+
+@triggers("X004")
+def test_x004_says_which_of_two_names_is_the_official_one(tmp_path: Path) -> None:
+    """Yangxin's 附2-1 #4: 阳新县人力资源和社会保障局, where the others say 人力资源和社会保障局."""
+    paths = _supervised(tmp_path, ["人力资源和社会保障局", "阳新县人力资源和社会保障局",
+                                   "人力资源和社会保障局"])
+    f = one(check(*paths), "X004", W, line_of(paths[1], "name: 阳新县人力资源和社会保障局"))
+    assert f.hint == ("阳新县人力资源和社会保障局 is the official name (人力资源和社会保障局 is it "
+                      "shortened): write it on every declaration of the unit")
 
 
 @clean("X004")

@@ -232,7 +232,19 @@ def same_supervisor(batch: Batch) -> Iterator[Hit]:
                 yield Hit(dept.path,
                           _("主管部门 is {department}, but the unit's other declarations "
                             "say {usual}").format(department=dept.value, usual=usual),
-                          declaration=d)
+                          declaration=d, hint=_official(normalise(dept.value), usual))
+
+
+def _official(one: str, other: str) -> str:
+    """Which of two names of a department to write: the full one, where one name is the
+    other with its locality or its level before it (阳新县人力资源和社会保障局 and
+    人力资源和社会保障局), is the official name, as the department's seal reads."""
+    full, short = (one, other) if len(one) >= len(other) else (other, one)
+    if short in full:
+        return _("{full} is the official name ({short} is it shortened): write it on every "
+                 "declaration of the unit").format(full=full, short=short)
+    return _("write the department's official name, as its seal reads, the same on every "
+             "declaration of the unit")
 
 
 @set_rule("X005", W, "department-projects",
