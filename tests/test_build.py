@@ -448,7 +448,7 @@ def test_a_change_rebuilds_its_unit_only_and_still_sees_the_others(tmp_path: Pat
                      encoding="utf-8")
     caught = run("build", "--to", "html", cwd=repo)
     assert caught.returncode == 1
-    assert "error X001: id jihe-gongzuo is used twice in 2024" in caught.stdout
+    assert "error X001: 项目标识 (`id`) jihe-gongzuo is used twice in 2024" in caught.stdout
 
 
 def small_repo(root: Path) -> Path:

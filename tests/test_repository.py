@@ -25,6 +25,7 @@ AT_THE_EDGE = {
     "cli": "the command line makes the repository from the working folder and environment",
     "i18n.py": "the language is chosen once, at start, from LANG and --lang",
     "export.py": "pandoc and Typst run with the caller's environment, the date fixed",
+    "fonts.py": "the fonts are the machine's and the user's, in the folders their platform names",
 }
 """Where reading the working folder or the environment is the point, and why."""
 

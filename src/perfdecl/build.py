@@ -17,6 +17,7 @@ output before it is written, and only what it records is ever removed, listed or
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import multiprocessing
@@ -175,7 +176,9 @@ def _build(options: BuildOptions, repo: Repository, renderer: Renderer) -> Build
     result.built = in_shard([d for d in checked.declarations if d.file not in invalid],
                             options.shard)
     # every format is fitted on its pages by the PDF's layout (pages.py): all need the fonts
-    families = fonts.cjk_fonts(options.font_paths, system=options.system_fonts)
+    families, font_paths = fonts.with_platform_folders(options.font_paths,
+                                                       system=options.system_fonts)
+    options = dataclasses.replace(options, font_paths=font_paths)  # (a user's own fonts)
     if options.layout:
         for kind in sorted({d.kind for d in result.built}):
             try:
