@@ -10,6 +10,7 @@ declarations and every command's help, and look for English left in what they pr
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 import subprocess
 import sys
@@ -290,3 +291,18 @@ def test_a_diff_report_speaks_one_language(perfdecl, lang: str, heading: str,  #
         assert "**1 declaration: 1 changed" in shown
         assert not re.search("[\u4e00-\u9fff]", "\n".join(
             line for line in shown.splitlines() if not line.startswith(("|", "###"))))
+
+
+@pytest.mark.parametrize("command", ["", *_commands()])
+def test_help_breaks_lines_only_where_the_terminal_ends(
+        command: str, perfdecl, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """A help text's paragraphs are wrapped by the terminal, not by the code's line
+    breaks (`init --help` and `new --help` broke mid-sentence: `perfdecl` / check`)."""
+    monkeypatch.setenv("COLUMNS", "80")
+    shown = perfdecl(*([command] if command else []), "--help").stdout
+    described = shown.split("╭")[0].splitlines()
+    for line, after in itertools.pairwise(described):
+        text, following = line.strip(), after.strip()
+        if text and following and not text.startswith("Usage:"):
+            assert len(line.rstrip()) > 60 or following[:1].isupper() \
+                or following.startswith(("perfdecl", "-")), (command, line, after)

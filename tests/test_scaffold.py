@@ -564,3 +564,20 @@ def test_init_and_new_from_the_wheel(tmp_path: Path) -> None:
     zh = run("--lang", "zh", "check", str(file))
     assert "错误 S003" in zh.stdout and "为空" in zh.stdout, zh.stdout + zh.stderr
     shutil.rmtree(site)
+
+
+def test_every_layout_the_schema_and_the_new_files_name_exists(tmp_path: Path,
+                                                               perfdecl) -> None:  # type: ignore[no-untyped-def]
+    """An example layout name (hunan-2019 was one) is one `perfdecl layouts` lists: in the
+    schemas' descriptions, and in the files `init` and `new` write."""
+    layouts = {line.split()[1] for line in perfdecl("layouts").stdout.splitlines()
+               if len(line.split()) > 1}
+    assert perfdecl("init", str(tmp_path)).exit_code == 0
+    for kind in KINDS:
+        assert perfdecl("new", kind, "--id", f"ceshi-{kind.replace('_', '-')}", "--unit",
+                        "ceshi-dw", cwd=tmp_path).exit_code == 0
+    texts = [p.read_text(encoding="utf-8") for p in (REPO / "schema").glob("*.json")]
+    texts += [p.read_text(encoding="utf-8") for p in tmp_path.rglob("*")
+              if p.is_file() and p.suffix in (".yaml", ".yml", ".toml", ".json")]
+    named = {m for text in texts for m in re.findall(r"\b[a-z]+-20\d\d\b", text)}
+    assert named and named <= layouts, named - layouts

@@ -70,8 +70,33 @@ def _translate(error: Exception) -> None:
     error.format_message = lambda: text  # type: ignore[attr-defined]
 
 
+def reflowed(text: str) -> str:
+    """A help text's paragraphs (split by blank lines) each as one line, for the terminal
+    to wrap at its width: rich markup keeps a text's own line breaks, and where its lines
+    are longer than the terminal they broke again mid-sentence. A line that starts with
+    white space or a list mark keeps its own line; Chinese lines join without a space."""
+    out = []
+    for paragraph in re.split(r"\n[ \t]*\n", text):
+        joined = ""
+        for line in paragraph.split("\n"):
+            if not joined:
+                joined = line.rstrip()
+            elif line[:1] in (" ", "\t", "-", "•", "\b"):
+                joined += "\n" + line.rstrip()
+            else:
+                cjk = "\u3000" <= joined[-1:] <= "\u9fff" and "\u3000" <= line.lstrip()[:1] <= "\u9fff"
+                joined += ("" if cjk else " ") + line.strip()
+        out.append(joined)
+    return "\n\n".join(out)
+
+
 class _Words:
     """What the command and the group both change."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.help:  # type: ignore[has-type]
+            self.help = reflowed(self.help)  # type: ignore[has-type]
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         if i18n.current() == "en":
