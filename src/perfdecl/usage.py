@@ -93,10 +93,12 @@ def reflowed(text: str) -> str:
 class _Words:
     """What the command and the group both change."""
 
+    help: str | None  # click's: the command's help text
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.help:  # type: ignore[has-type]
-            self.help = reflowed(self.help)  # type: ignore[has-type]
+        if self.help:
+            self.help = reflowed(self.help)
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         if i18n.current() == "en":
