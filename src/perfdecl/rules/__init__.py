@@ -28,7 +28,7 @@ from . import amounts, crossdecl, estimates, indicators, measures, terms, wordin
 from .registry import RULES, Batch, Hit, Rule
 from .registry import form_name as form_name  # how check names a declaration
 
-ONE_PER_TARGET = ("I010", "I020", "I018", "I011", "I012", "I006", "I005", "I004", "W001", "I008",
+ONE_PER_TARGET = ("I010", "I020", "I018", "I011", "I012", "I006", "I005", "I004", "I008", "W001",
                   "T006")
 """The rules whose fix is to rewrite an indicator's target, the most telling first. A clerk
 rewrites a cell once: of those that find one target, the first is reported, and the next
