@@ -575,7 +575,7 @@ def test_every_layout_the_schema_and_the_new_files_name_exists(tmp_path: Path,
     assert perfdecl("init", str(tmp_path)).exit_code == 0
     for kind in KINDS:
         assert perfdecl("new", kind, "--id", f"ceshi-{kind.replace('_', '-')}", "--unit",
-                        "ceshi-dw", cwd=tmp_path).exit_code == 0
+                        "ceshi-dw", "--year", "2024", cwd=tmp_path).exit_code == 0
     texts = [p.read_text(encoding="utf-8") for p in (REPO / "schema").glob("*.json")]
     texts += [p.read_text(encoding="utf-8") for p in tmp_path.rglob("*")
               if p.is_file() and p.suffix in (".yaml", ".yml", ".toml", ".json")]
