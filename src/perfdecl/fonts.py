@@ -17,7 +17,7 @@ from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 
 from .converters import missing
 from .errors import PerfdeclError
-from .i18n import _
+from .i18n import N_, _
 
 try:
     import typst
@@ -37,6 +37,15 @@ CJK_FAMILIES = (
     "WenQuanYi Zen Hei",
     "Microsoft YaHei",
 )
+
+
+ADVICE = {
+    "win32": N_("Windows has 宋体 (SimSun) in its Fonts folder: install it again if it was "
+                "removed"),
+    "darwin": N_("macOS has 宋体 (Songti SC): add it in Font Book if it was removed"),
+    "": N_("Install one: on Debian/Ubuntu `apt-get install fonts-noto-cjk`"),
+}
+"""What to do, by platform, when no Chinese font is found ("": Linux and the others)."""
 
 
 class FontError(PerfdeclError):
@@ -124,15 +133,10 @@ def with_platform_folders(font_paths: Sequence[Path] = (), *, system: bool = Tru
             installed=", ".join(installed) or _("none installed")))
     if not found:
         folders = ", ".join(str(f) for f in platform_folders(platform))
-        advice = _("Windows has 宋体 (SimSun) in its Fonts folder: install it again if it "
-                   "was removed") if platform == "win32" else \
-            _("macOS has 宋体 (Songti SC): add it in Font Book if it was removed") \
-            if platform == "darwin" else \
-            _("Install one: on Debian/Ubuntu `apt-get install fonts-noto-cjk`")
         raise FontError(_(
             "no Chinese font found for the PDF (looked in the system's fonts and in "
             "{folders}). {advice}. Or pass --font-path DIR with a folder of .ttf/.otf/.ttc "
-            "fonts.").format(folders=folders, advice=advice))
+            "fonts.").format(folders=folders, advice=_(ADVICE[platform if platform in ADVICE else ""])))
     return found, paths
 
 

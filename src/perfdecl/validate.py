@@ -86,15 +86,15 @@ def _types(expected: Any) -> list[str]:
 
 
 def _kind_finding(doc: Document, kind: Any) -> Finding:
+    field = field_label(navigator(KINDS[0]), ("kind",))  # (every kind's schema alike)
     if kind is None:
         line, column = doc.insertion_position(("kind",), ["kind"])
-        message = _("missing field {field}").format(field=field_label(navigator(KINDS[0]),
-                                                                      ("kind",)))
+        message = _("missing field {field}").format(field=field)
     else:
         line, column = doc.position(("kind",))
         message = _("unknown kind {value}").format(value=_show(kind))
     hint = _("{field} is one of: {kinds}").format(
-        field=field_label(navigator(KINDS[0]), ("kind",)),
+        field=field,
         kinds=", ".join(f"{k} ({KIND_TITLES[k]})" for k in KINDS))
     if isinstance(kind, str):
         close = difflib.get_close_matches(kind, KINDS, n=1, cutoff=0.6)
